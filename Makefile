@@ -1,0 +1,34 @@
+# host-installer: `make demo` and `make test` do all set-up on a fresh Debian 12 machine.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+SWIFT_BUILD := swift build
+BIN := .build/debug/host-installer
+
+.PHONY: all deps build demo test unit replays bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@set -o pipefail; $(SWIFT_BUILD) 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Building for|^Compiling|^Write|^Planning/' 
+
+demo: build
+	@$(BIN)
+
+unit: build
+	swift test 2>&1 | tail -n 40
+
+replays: build
+	@$(BIN) replay Tests/Replays/*.replay
+
+test: build
+	@set -o pipefail; swift test 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Compiling|^Building|^Write|^Planning/' 
+	@$(BIN) replay Tests/Replays/*.replay
+
+bench: build
+	@scripts/bench
+
+clean:
+	rm -rf .build .demo

@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// host-installer: a text-mode installer for a Xen Cloud Platform style host.
+// C libraries sit behind system-library targets (module.modulemap + shim.h);
+// InstallerCore never draws, InstallerTUI is the only code that calls curses.
+import PackageDescription
+
+let package = Package(
+    name: "host-installer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "host-installer", targets: ["InstallerTUI"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CParted", path: "Sources/CParted", pkgConfig: "libparted", providers: [.apt(["libparted-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CVTerm", path: "Sources/CVTerm", providers: [.apt(["libvterm-dev"])]),
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CNFS", path: "Sources/CNFS", providers: [.apt(["libnfs-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev", "libcrypt-dev"])]),
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        .target(
+            name: "InstallerCore",
+            dependencies: ["CParted", "CLibXML2", "CArchive", "CCurl", "CNFS", "CCrypto", "CSystem"],
+            path: "Sources/InstallerCore"
+        ),
+        .target(
+            name: "Replay",
+            dependencies: ["CVTerm", "CSystem"],
+            path: "Sources/Replay"
+        ),
+        .executableTarget(
+            name: "InstallerTUI",
+            dependencies: ["InstallerCore", "Replay", "CNCurses", "CSystem"],
+            path: "Sources/InstallerTUI"
+        ),
+        .testTarget(
+            name: "InstallerCoreTests",
+            dependencies: ["InstallerCore"],
+            path: "Tests/InstallerCoreTests"
+        ),
+        .testTarget(
+            name: "InstallerTUITests",
+            dependencies: ["InstallerTUI", "InstallerCore", "Replay"],
+            path: "Tests/InstallerTUITests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

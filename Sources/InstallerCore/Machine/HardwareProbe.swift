@@ -1,0 +1,101 @@
+import Foundation
+
+/// The real probe: reads /sys/block, /proc/partitions, /proc/cpuinfo, /proc/meminfo and
+/// /sys/class/net. It only reads; it never opens a device for writing.
+public struct HardwareProbe: Sendable {
+    public var sysRoot: String
+    public var procRoot: String
+
+    public init(sysRoot: String = "/sys", procRoot: String = "/proc") {
+        self.sysRoot = sysRoot; self.procRoot = procRoot
+    }
+
+    public func probe() -> Machine {
+        Machine(cpu: cpu(), memoryMiB: memoryMiB(), disks: disks(), nics: nics(), cdrom: cdrom(), isReal: true)
+    }
+
+    func read(_ path: String) -> String? {
+        guard let d = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func list(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
+
+    func cpu() -> Machine.CPU {
+        let text = read(procRoot + "/cpuinfo") ?? ""
+        var model = "unknown", cores = 0, hvm = false
+        for line in text.split(separator: "\n") {
+            let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2 else { continue }
+            switch kv[0] {
+            case "model name": model = kv[1]
+            case "processor": cores += 1
+            case "flags":
+                let flags = Set(kv[1].split(separator: " "))
+                hvm = hvm || flags.contains("vmx") || flags.contains("svm")
+            default: break
+            }
+        }
+        return Machine.CPU(model: model, cores: max(cores, 1), hvm: hvm)
+    }
+
+    func memoryMiB() -> Int {
+        for line in (read(procRoot + "/meminfo") ?? "").split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+
+    /// Names of whole disks in /proc/partitions (a cross-check of /sys/block).
+    func partitionTableNames() -> Set<String> {
+        var names = Set<String>()
+        for line in (read(procRoot + "/partitions") ?? "").split(separator: "\n").dropFirst() {
+            if let n = line.split(separator: " ").last { names.insert(String(n)) }
+        }
+        return names
+    }
+
+    static let ignoredPrefixes = ["loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd"]
+
+    func disks() -> [Machine.Disk] {
+        let known = partitionTableNames()
+        var out: [Machine.Disk] = []
+        for name in list(sysRoot + "/block") {
+            if Self.ignoredPrefixes.contains(where: { name.hasPrefix($0) }) { continue }
+            if !known.isEmpty && !known.contains(name) { continue }
+            let base = "\(sysRoot)/block/\(name)"
+            let sectors = UInt64(read(base + "/size") ?? "") ?? 0
+            if sectors == 0 { continue }
+            out.append(Machine.Disk(
+                name: name,
+                vendor: read(base + "/device/vendor") ?? "",
+                model: read(base + "/device/model") ?? "",
+                serial: read(base + "/device/serial") ?? read(base + "/serial") ?? "",
+                sizeBytes: sectors * 512, path: "/dev/" + name, isImage: false,
+                removable: read(base + "/removable") == "1"))
+        }
+        return out
+    }
+
+    func nics() -> [Machine.NIC] {
+        var out: [Machine.NIC] = []
+        for name in list(sysRoot + "/class/net") where name != "lo" {
+            let base = "\(sysRoot)/class/net/\(name)"
+            // Only physical interfaces have a device link (skip bridges, bonds, veth peers).
+            guard FileManager.default.fileExists(atPath: base + "/device") else { continue }
+            let driverLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: base + "/device/driver")) ?? ""
+            out.append(Machine.NIC(name: name, mac: read(base + "/address") ?? "",
+                                   driver: URL(fileURLWithPath: driverLink).lastPathComponent,
+                                   link: read(base + "/carrier") == "1"))
+        }
+        return out
+    }
+
+    func cdrom() -> Machine.CDROM? {
+        guard let name = list(sysRoot + "/block").first(where: { $0.hasPrefix("sr") }) else { return nil }
+        return Machine.CDROM(name: name, discs: ["/dev/" + name])
+    }
+}

@@ -1,0 +1,106 @@
+/// What to install, where and how: the one value that both front ends (the screens and
+/// the answerfile) produce and the install backend consumes.
+public struct InstallPlan: Equatable, Sendable {
+    public enum Mode: String, Sendable, CaseIterable { case fresh, reinstall, restore }
+
+    public var mode: Mode = .fresh
+    public var keymap: String = "us"
+    /// Fresh: the disk to install on. Reinstall: the disk of the existing installation.
+    /// Restore: the disk whose backup partition is restored.
+    public var primaryDisk: String = ""
+    /// Disks for VM storage (the primary disk is one of them when `storageOnPrimary`).
+    public var guestDisks: [String] = []
+    public var storageOnPrimary: Bool = true
+    public var sources: [Source] = []
+    public var driverSources: [Source] = []
+    /// Install the Linux Pack from the media too (local media).
+    public var installLinuxPack: Bool = false
+    public var rootPassword: RootPassword?
+    public var adminInterface: AdminInterface?
+    public var hostname: HostnameConfig = .dhcp
+    public var nameservers: NameserverConfig = .dhcp
+    public var timezone: String = ""
+    public var time: TimeConfig = .ntp(servers: [], fromDHCP: true)
+    public var bootloader: Bootloader = Bootloader()
+    public var postInstallScript: Source?
+
+    public init() {}
+}
+
+/// Where packages (or a script, or a driver) come from.
+public enum Source: Equatable, Sendable {
+    /// Local media: the CD drive (or a directory / ISO image on a profile machine).
+    /// `path` nil means the machine's CD drive.
+    case local(path: String?)
+    /// HTTP, HTTPS or FTP. The credentials are kept apart from the URL and never logged.
+    case url(String, credentials: Credentials?)
+    /// `server:/path`
+    case nfs(String)
+
+    public var kindName: String {
+        switch self {
+        case .local: return "local"
+        case .url: return "url"
+        case .nfs: return "nfs"
+        }
+    }
+
+    /// A description safe for logs and screens (no password).
+    public var displayName: String {
+        switch self {
+        case let .local(p): return p.map { "local media (\($0))" } ?? "local media"
+        case let .url(u, c): return c.map { "\(u) (user \($0.user))" } ?? u
+        case let .nfs(p): return "nfs \(p)"
+        }
+    }
+}
+
+public struct Credentials: Equatable, Sendable {
+    public var user: String
+    public var password: String
+    public init(user: String, password: String) { self.user = user; self.password = password }
+}
+
+public enum RootPassword: Equatable, Sendable {
+    /// Held only in memory; hashed (SHA-512 crypt) before it is written anywhere.
+    case plaintext(String)
+    /// A crypt(3) hash, written to /etc/shadow as it is.
+    case hash(String)
+}
+
+public struct AdminInterface: Equatable, Sendable {
+    public var nic: String
+    public var mac: String
+    public var config: IPConfig
+    public init(nic: String, mac: String, config: IPConfig) { self.nic = nic; self.mac = mac; self.config = config }
+}
+
+public enum IPConfig: Equatable, Sendable {
+    case dhcp
+    case `static`(ip: String, netmask: String, gateway: String?)
+}
+
+public enum HostnameConfig: Equatable, Sendable {
+    case dhcp
+    case manual(String)
+}
+
+public enum NameserverConfig: Equatable, Sendable {
+    case dhcp
+    case manual([String])
+}
+
+public enum TimeConfig: Equatable, Sendable {
+    /// NTP with the given servers; `fromDHCP` means the DHCP server names them.
+    case ntp(servers: [String], fromDHCP: Bool)
+    /// The administrator sets the clock near the end of the installation.
+    case manual
+}
+
+public struct Bootloader: Equatable, Sendable {
+    public enum Kind: String, Sendable { case extlinux, grub }
+    public enum Location: String, Sendable { case mbr, partition }
+    public var kind: Kind = .extlinux
+    public var location: Location = .mbr
+    public init(kind: Kind = .extlinux, location: Location = .mbr) { self.kind = kind; self.location = location }
+}

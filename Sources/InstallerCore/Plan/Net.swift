@@ -1,0 +1,35 @@
+/// Checks of network values as the screens and the answerfile validate them.
+public enum Net {
+    /// A dotted quad: four decimal fields of at most 255.
+    public static func isIPv4(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        return parts.allSatisfy { p in p.count >= 1 && p.count <= 3 && p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) && Int(p)! <= 255 }
+    }
+
+    /// A subnet mask: a dotted quad whose bits are contiguous ones then zeros.
+    public static func isNetmask(_ s: String) -> Bool {
+        guard isIPv4(s) else { return false }
+        let v = s.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | UInt32($1)! }
+        let inverted = ~v
+        return v != 0 && (inverted & (inverted &+ 1)) == 0
+    }
+
+    public static func isMAC(_ s: String) -> Bool {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
+    }
+
+    /// A host name: labels of letters, digits and hyphens (1–63 characters, no hyphen
+    /// at either end) joined by dots, at most 253 characters in all.
+    public static func isHostname(_ s: String) -> Bool {
+        guard !s.isEmpty, s.count <= 253 else { return false }
+        return s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { l in
+            l.count >= 1 && l.count <= 63 && l.first != "-" && l.last != "-"
+                && l.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+    }
+
+    /// A server name for NTP: a host name or an IPv4 address.
+    public static func isServer(_ s: String) -> Bool { isIPv4(s) || isHostname(s) }
+}

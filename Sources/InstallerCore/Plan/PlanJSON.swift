@@ -1,0 +1,57 @@
+/// The plan as JSON (`--dry-run`, tests). The root password never appears: only whether it
+/// is set and in which form.
+extension InstallPlan {
+    public var json: JSON {
+        func source(_ s: Source) -> JSON {
+            switch s {
+            case let .local(p): return .object([("type", .string("local"))] + (p.map { [("path", .string($0))] } ?? []))
+            case let .url(u, c):
+                return .object([("type", .string("url")), ("url", .string(u))] + (c.map { [("user", .string($0.user)), ("password", .string("(hidden)"))] } ?? []))
+            case let .nfs(p): return .object([("type", .string("nfs")), ("path", .string(p))])
+            }
+        }
+        var o: [(String, JSON)] = [("mode", .string(mode.rawValue))]
+        o.append(("keymap", .string(keymap)))
+        o.append(("primary_disk", .string(primaryDisk)))
+        o.append(("guest_disks", .array(guestDisks.map { .string($0) })))
+        o.append(("storage_on_primary", .bool(storageOnPrimary)))
+        o.append(("sources", .array(sources.map(source))))
+        if !driverSources.isEmpty { o.append(("driver_sources", .array(driverSources.map(source)))) }
+        o.append(("install_linux_pack", .bool(installLinuxPack)))
+        switch rootPassword {
+        case .none: o.append(("root_password", .null))
+        case .plaintext: o.append(("root_password", .string("(set)")))
+        case .hash: o.append(("root_password", .string("(hash)")))
+        }
+        if let a = adminInterface {
+            var ai: [(String, JSON)] = [("name", .string(a.nic)), ("hwaddr", .string(a.mac))]
+            switch a.config {
+            case .dhcp: ai.append(("proto", .string("dhcp")))
+            case let .static(ip, mask, gw):
+                ai += [("proto", .string("static")), ("ip", .string(ip)), ("subnet_mask", .string(mask))]
+                ai.append(("gateway", gw.map { .string($0) } ?? .null))
+            }
+            o.append(("admin_interface", .object(ai)))
+        } else {
+            o.append(("admin_interface", .null))
+        }
+        switch hostname {
+        case .dhcp: o.append(("hostname", .object([("dhcp", .bool(true))])))
+        case let .manual(h): o.append(("hostname", .string(h)))
+        }
+        switch nameservers {
+        case .dhcp: o.append(("nameservers", .object([("dhcp", .bool(true))])))
+        case let .manual(ns): o.append(("nameservers", .array(ns.map { .string($0) })))
+        }
+        o.append(("timezone", .string(timezone)))
+        switch time {
+        case let .ntp(servers, dhcp):
+            o.append(("time", .object([("method", .string("ntp")), ("ntp_from_dhcp", .bool(dhcp)), ("ntp_servers", .array(servers.map { .string($0) }))])))
+        case .manual:
+            o.append(("time", .object([("method", .string("manual"))])))
+        }
+        o.append(("bootloader", .object([("kind", .string(bootloader.kind.rawValue)), ("location", .string(bootloader.location.rawValue))])))
+        if let p = postInstallScript { o.append(("post_install_script", source(p))) }
+        return .object(o)
+    }
+}

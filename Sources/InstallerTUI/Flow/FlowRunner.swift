@@ -1,0 +1,54 @@
+import Foundation
+import InstallerCore
+
+/// Performs the flow on a terminal: shows the current screen, feeds its answer to the
+/// reducer, and carries out the effects the reducer returns.
+@MainActor
+final class FlowRunner {
+    let ui: UI
+    var state: FlowState
+    let log = EventLog.shared
+
+    init(ui: UI, state: FlowState) { self.ui = ui; self.state = state }
+
+    enum Result { case finished(InstallPlan), exit(Int32) }
+
+    func run() -> Result {
+        _ = Flow.reduce(&state, .start)
+        while let id = state.current {
+            log.log("Displaying screen \(id.rawValue)")
+            let screen = Screens.make(id, state: state)
+            var resolved = false
+            while !resolved {
+                let button = ui.run(screen.form)
+                guard let answer = screen.answer(button: button) else {
+                    _ = Flow.reduce(&state, .back)
+                    break
+                }
+                resolved = true
+                for effect in Flow.reduce(&state, .submit(answer)) {
+                    switch effect {
+                    case let .showError(title, message):
+                        ui.message(title, message)
+                        resolved = false          // same form, with what was typed
+                    case let .applyKeymap(k): applyKeymap(k)
+                    case let .finish(plan): return .finished(plan)
+                    case let .exit(code): return .exit(code)
+                    }
+                }
+            }
+        }
+        return .finished(state.answers.plan)
+    }
+
+    /// loadkeys only on a real Linux console; elsewhere the terminal's own keymap applies.
+    func applyKeymap(_ keymap: String) {
+        guard state.machine.isReal, let tty = ttyname(0).map({ String(cString: $0) }), tty.hasPrefix("/dev/tty"),
+              tty.dropFirst(8).allSatisfy(\.isNumber) else {
+            log.log("Keymap \(keymap) chosen (not loaded: not a Linux console)")
+            return
+        }
+        let status = CommandRunner.run(["loadkeys", keymap])
+        log.log("Keymap \(keymap) loaded with loadkeys: exit \(status.exitCode)")
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+
+/// Runs replay scripts against the real installer binary on a pseudo-terminal and compares
+/// the screens with golden files in SCRIPTDIR/SCRIPTNAME/.
+public struct ReplayRunner {
+    public let executable: String
+    public let update: Bool
+    /// Where progress and failures are written.
+    public var report: (String) -> Void = { print($0) }
+
+    public init(executable: String, update: Bool) {
+        self.executable = executable; self.update = update
+    }
+
+    public struct Outcome {
+        public var failures: [String] = []
+        public var updated: [String] = []
+        public var checks = 0
+        /// Seconds from start to each `wait` being satisfied (benchmarks).
+        public var waitTimes: [String: Double] = [:]
+        public var passed: Bool { failures.isEmpty }
+    }
+
+    public func run(scriptAt path: String) -> Outcome {
+        var outcome = Outcome()
+        let script: ReplayScript
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            script = try ReplayScript(path: path, text: text)
+        } catch {
+            outcome.failures.append("\(error)")
+            return outcome
+        }
+        let scriptURL = URL(fileURLWithPath: path)
+        let dir = scriptURL.deletingLastPathComponent().path
+        let goldenDir = dir + "/" + scriptURL.deletingPathExtension().lastPathComponent
+        let state = NSTemporaryDirectory() + "replay-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: state) }
+
+        var rows = 25, cols = 80
+        var args: [String] = []
+        var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "HOST_INSTALLER_DATA"].contains($0.key) }
+        env["TERM"] = "xterm-256color"
+        env["HOST_INSTALLER_STATE"] = state
+        if env["LANG"] == nil { env["LANG"] = "C.UTF-8" }
+        var session: PTYSession?
+        let started = PTYSession.now()
+
+        func start() throws -> PTYSession {
+            if let s = session { return s }
+            let s = try PTYSession(executable: executable, arguments: args, environment: env, rows: rows, cols: cols)
+            session = s
+            return s
+        }
+
+        for line in script.lines {
+            let loc = "\(path):\(line.number)"
+            do {
+                switch line.command {
+                case let .size(r, c): rows = r; cols = c
+                case let .machine(m): args += ["--machine", m.hasPrefix("/") ? m : dir + "/" + m]
+                case let .args(a): args += a
+                case let .env(k, v): env[k] = v
+                case let .wait(text, timeout):
+                    let s = try start()
+                    let end = PTYSession.now() + timeout
+                    var found = s.snapshot().contains(text)
+                    while !found && PTYSession.now() < end {
+                        if !s.pump(timeout: 0.02) && !s.snapshot().contains(text) { break }
+                        found = s.snapshot().contains(text)
+                    }
+                    outcome.checks += 1
+                    if found {
+                        outcome.waitTimes[text] = PTYSession.now() - started
+                    } else {
+                        outcome.failures.append("\(loc): timed out after \(timeout) s waiting for \"\(text)\"\n" + s.snapshot().framed("screen:"))
+                        return outcome
+                    }
+                case let .key(names):
+                    let s = try start()
+                    for n in names {
+                        s.send(ReplayKey.named(n)!)
+                        s.settle(quiet: 0.03, limit: 0.5)
+                    }
+                case let .type(text):
+                    let s = try start()
+                    s.type(text)
+                    s.settle(quiet: 0.03, limit: 0.5)
+                case let .resize(r, c):
+                    let s = try start()
+                    s.resize(rows: r, cols: c)
+                    s.settle(quiet: 0.05, limit: 1)
+                case let .sleep(t):
+                    let s = try start()
+                    s.settle(quiet: t, limit: t)
+                case let .screen(name):
+                    let s = try start()
+                    outcome.checks += 1
+                    let file = goldenDir + "/" + name + ".screen"
+                    if update {
+                        s.settle(quiet: 0.2, limit: 3)
+                        try FileManager.default.createDirectory(atPath: goldenDir, withIntermediateDirectories: true)
+                        try s.snapshot().fileText.write(toFile: file, atomically: true, encoding: .utf8)
+                        outcome.updated.append(file)
+                        continue
+                    }
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                        outcome.failures.append("\(loc): no golden screen \(file) (record it with --update)\n" + s.snapshot().framed("screen:"))
+                        return outcome
+                    }
+                    let golden = Snapshot.Golden(fileText: text)
+                    // The program may still be drawing: compare until it matches or 5 s pass.
+                    let end = PTYSession.now() + 5
+                    s.settle(quiet: 0.05, limit: 1)
+                    var diff = s.snapshot().differences(from: golden)
+                    while !diff.isEmpty && PTYSession.now() < end {
+                        s.pump(timeout: 0.05)
+                        diff = s.snapshot().differences(from: golden)
+                    }
+                    if !diff.isEmpty {
+                        let exp = Snapshot(text: golden.text + Array(repeating: "", count: max(0, s.rows - golden.text.count)), colours: nil)
+                        outcome.failures.append("\(loc): screen '\(name)' differs from \(file)\n"
+                            + exp.framed("expected:") + s.snapshot().framed("actual:") + "diff (- expected, + actual):\n"
+                            + diff.joined(separator: "\n"))
+                        return outcome
+                    }
+                case let .plan(name):
+                    outcome.checks += 1
+                    let file = goldenDir + "/" + name + ".json"
+                    _ = session?.waitExit(timeout: 10)
+                    guard let actual = try? String(contentsOfFile: state + "/plan.json", encoding: .utf8) else {
+                        outcome.failures.append("\(loc): the installer wrote no plan (\(state)/plan.json)")
+                        return outcome
+                    }
+                    if update {
+                        try FileManager.default.createDirectory(atPath: goldenDir, withIntermediateDirectories: true)
+                        try actual.write(toFile: file, atomically: true, encoding: .utf8)
+                        outcome.updated.append(file)
+                        continue
+                    }
+                    let expected = (try? String(contentsOfFile: file, encoding: .utf8)) ?? "(missing \(file))"
+                    if expected != actual {
+                        outcome.failures.append("\(loc): plan differs from \(file)\nexpected:\n\(expected)\nactual:\n\(actual)")
+                        return outcome
+                    }
+                case let .exit(code):
+                    let s = try start()
+                    outcome.checks += 1
+                    guard let status = s.waitExit(timeout: 10) else {
+                        outcome.failures.append("\(loc): the installer did not exit within 10 s\n" + s.snapshot().framed("screen:"))
+                        return outcome
+                    }
+                    if status != code {
+                        outcome.failures.append("\(loc): exit status \(status), expected \(code)\n" + s.snapshot().framed("screen:"))
+                        return outcome
+                    }
+                }
+            } catch {
+                outcome.failures.append("\(loc): \(error)")
+                return outcome
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,97 @@
+/// A screen-replay script (SPEC section 6): one command a line, `#` comments.
+public struct ReplayScript {
+    public enum Command: Equatable {
+        case size(rows: Int, cols: Int)
+        case machine(String)
+        case args([String])
+        case env(String, String)
+        case wait(String, timeout: Double)
+        case key([String])
+        case type(String)
+        case screen(String)
+        case resize(rows: Int, cols: Int)
+        case sleep(Double)
+        case plan(String)
+        case exit(Int32)
+    }
+
+    public struct Line: Equatable {
+        public let number: Int
+        public let command: Command
+    }
+
+    public let path: String
+    public let lines: [Line]
+
+    public init(path: String, text: String) throws {
+        self.path = path
+        var out: [Line] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let words = try Self.words(String(raw), at: "\(path):\(i + 1)")
+            guard let verb = words.first else { continue }
+            let rest = Array(words.dropFirst())
+            func fail(_ m: String) -> ReplayError { ReplayError("\(path):\(i + 1): \(m)") }
+            func one() throws -> String {
+                guard rest.count == 1 else { throw fail("'\(verb)' takes one argument") }
+                return rest[0]
+            }
+            func dims(_ s: String) throws -> (Int, Int) {
+                let p = s.split(separator: "x")
+                guard p.count == 2, let c = Int(p[0]), let r = Int(p[1]), c > 0, r > 0 else { throw fail("size must look like 80x25") }
+                return (r, c)
+            }
+            let cmd: Command
+            switch verb {
+            case "size": let (r, c) = try dims(one()); cmd = .size(rows: r, cols: c)
+            case "resize": let (r, c) = try dims(one()); cmd = .resize(rows: r, cols: c)
+            case "machine": cmd = .machine(try one())
+            case "args": cmd = .args(rest)
+            case "env":
+                let kv = try one()
+                guard let eq = kv.firstIndex(of: "=") else { throw fail("env takes NAME=VALUE") }
+                cmd = .env(String(kv[..<eq]), String(kv[kv.index(after: eq)...]))
+            case "wait":
+                guard rest.count == 1 || rest.count == 2 else { throw fail("wait takes a text and an optional timeout in seconds") }
+                cmd = .wait(rest[0], timeout: rest.count == 2 ? (Double(rest[1]) ?? 10) : 10)
+            case "key":
+                guard !rest.isEmpty else { throw fail("key needs at least one key name") }
+                for k in rest where ReplayKey.named(k) == nil { throw fail("unknown key name '\(k)'") }
+                cmd = .key(rest)
+            case "type": cmd = .type(try one())
+            case "screen": cmd = .screen(try one())
+            case "plan": cmd = .plan(try one())
+            case "sleep":
+                guard let s = Double(try one()) else { throw fail("sleep takes seconds") }
+                cmd = .sleep(s)
+            case "exit":
+                guard let s = Int32(try one()) else { throw fail("exit takes a status number") }
+                cmd = .exit(s)
+            default: throw fail("unknown command '\(verb)'")
+            }
+            out.append(Line(number: i + 1, command: cmd))
+        }
+        lines = out
+    }
+
+    /// Splits a line into words; "double quotes" group, `\"` and `\\` escape; `#` starts a comment.
+    static func words(_ line: String, at loc: String) throws -> [String] {
+        var words: [String] = []
+        var cur = ""
+        var inQuote = false, had = false
+        var it = line.makeIterator()
+        while let ch = it.next() {
+            if inQuote {
+                if ch == "\\", let n = it.next() { cur.append(n == "n" ? "\n" : n) }
+                else if ch == "\"" { inQuote = false }
+                else { cur.append(ch) }
+            } else if ch == "\"" { inQuote = true; had = true }
+            else if ch == "#" { break }
+            else if ch == " " || ch == "\t" {
+                if had || !cur.isEmpty { words.append(cur); cur = ""; had = false }
+            } else { cur.append(ch) }
+        }
+        if inQuote { throw ReplayError("\(loc): unterminated quote") }
+        if had || !cur.isEmpty { words.append(cur) }
+        return words
+    }
+}
