@@ -26,6 +26,7 @@ replays: build
 test: build
 	@set -o pipefail; swift test 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Compiling|^Building|^Write|^Planning/' 
 	@$(BIN) replay Tests/Replays/*.replay
+	@scripts/run-integration
 
 bench: build
 	@scripts/bench
