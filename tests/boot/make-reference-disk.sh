@@ -17,6 +17,8 @@
 #   REF_GATEWAY (10.0.2.2)       REF_TZ (Europe/Paris)          REF_KEYMAP (uk)
 #   REF_VERSION (0.1.0)          REF_ROOT (LABEL=root-abcdefgh, or a device such as /dev/sda1)
 #   REF_LOCALTIME=symlink|copy (symlink)
+#   REF_APPEND (root=$REF_ROOT ro console=ttyS0,115200 quiet panic=-1): the whole kernel command line
+#   REF_SERIAL=1|0 (1): the SERIAL 0 115200 line in extlinux.conf
 # Only the loop device this script attached is detached (by name), also on failure.
 set -euo pipefail
 
@@ -38,6 +40,7 @@ HOSTNAME_=${REF_HOSTNAME:-xcp-ref-host}
 IP=${REF_IP:-10.0.2.77}; NETMASK=${REF_NETMASK:-255.255.255.0}; GATEWAY=${REF_GATEWAY:-10.0.2.2}
 TZ_=${REF_TZ:-Europe/Paris}; KEYMAP=${REF_KEYMAP:-uk}; VERSION=${REF_VERSION:-0.1.0}
 ROOTARG=${REF_ROOT:-LABEL=$LABEL}
+APPEND=${REF_APPEND:-root=$ROOTARG ro console=ttyS0,115200 quiet panic=-1}
 
 MNT=; LOOP=
 cleanup() {
@@ -109,16 +112,16 @@ EOF
 
 # --- bootloader ---
 mkdir -p "$MNT/boot/extlinux"
-cat >"$MNT/boot/extlinux/extlinux.conf" <<EOF
-SERIAL 0 115200
+{ [ "${REF_SERIAL:-1}" = 0 ] || echo "SERIAL 0 115200"; cat <<EOF
 DEFAULT xe-serial
 PROMPT 0
 TIMEOUT 0
 LABEL xe-serial
   KERNEL /boot/vmlinuz-$KVER
   INITRD /boot/initrd.img-$KVER
-  APPEND root=$ROOTARG ro console=ttyS0,115200 quiet panic=-1
+  APPEND $APPEND
 EOF
+} >"$MNT/boot/extlinux/extlinux.conf"
 extlinux --install "$MNT/boot/extlinux" >"$MNT.extlinux.log" 2>&1 || { cat "$MNT.extlinux.log" >&2; exit 1; }
 rm -f "$MNT.extlinux.log"   # (its "unable to obtain device geometry" warning is harmless)
 [ -e "$MNT/boot/extlinux/ldlinux.sys" ] || { echo "make-reference-disk: extlinux did not install" >&2; exit 1; }
@@ -127,4 +130,4 @@ umount "$MNT"; rmdir "$MNT"; MNT=
 partx -d "$LOOP" 2>/dev/null || true
 losetup -d "$LOOP"; LOOP=
 dd if=$GPTMBR of="$IMAGE" bs=440 count=1 conv=notrunc status=none
-echo "make-reference-disk: $IMAGE ready (kernel $KVER, root=$ROOTARG) in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
+echo "make-reference-disk: $IMAGE ready (kernel $KVER, APPEND $APPEND) in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
