@@ -75,6 +75,7 @@ public final class ISOAccessor: SourceAccessor {
             var p = String(cString: cpath)
             while p.hasSuffix("/") { p.removeLast() }
             if p.hasPrefix("./") { p.removeFirst(2) }
+            if p == "." || p.isEmpty { continue }
             let type = archive_entry_filetype(entry) & 0o170000
             addToParent(p)
             if type == 0o040000 {

@@ -40,7 +40,14 @@ public enum Verifier {
         let shared = Mutex(Shared())
         let box = UncheckedBox(accessor)
         let items = UncheckedBox(work)
-        let report = Mutex(0)   // serialises progress calls
+        // Serialises progress calls and keeps the fraction from going backwards.
+        let report = Mutex(0.0)
+        @Sendable func tell(_ f: Double, _ label: String) {
+            report.withLock { last in
+                last = max(last, min(f, 1))
+                progress(last, label)
+            }
+        }
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, work.count))) { _ in
             while true {
                 let i: Int? = shared.withLock { s in
@@ -51,7 +58,7 @@ public enum Verifier {
                 guard let i else { return }
                 let (repo, pkg) = items.value[i]
                 let path = SourcePath.join(repo.directory, pkg.file)
-                report.withLock { _ in progress(Double(shared.withLock { $0.done }) / Double(total), pkg.label) }
+                tell(Double(shared.withLock { $0.done }) / Double(total), pkg.label)
                 var got: UInt64 = 0
                 var reason: String?
                 do throws(InstallerError) {
@@ -60,7 +67,7 @@ public enum Verifier {
                             got += UInt64(n)
                             let done = shared.withLock { s in s.done += UInt64(n); return s.done }
                             if got % (8 << 20) < UInt64(n) {
-                                report.withLock { _ in progress(Double(min(done, total)) / Double(total), pkg.label) }
+                                tell(Double(done) / Double(total), pkg.label)
                             }
                         }
                         if got != pkg.size {
@@ -85,7 +92,7 @@ public enum Verifier {
             }
         }
         let result = shared.withLock { $0 }
-        progress(1, "")
+        tell(1, "")
         let problems = result.problems.sorted { $0.0 < $1.0 }.map(\.1)
         let r = Report(checked: result.next, bytes: work.reduce(0) { $0 + $1.1.size }, problems: problems)
         EventLog.shared.log("verify \(accessor.displayName): \(r.summary)")
