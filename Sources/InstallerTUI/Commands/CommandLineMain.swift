@@ -7,6 +7,7 @@ enum CommandLineMain {
     usage: host-installer [--machine PROFILE.json | --real-hardware] [--dry-run]
            host-installer probe [--machine PROFILE.json]
            host-installer replay SCRIPT... [--update]
+           host-installer make-repo DIR [--originator O --name N --product P --version V --build B --description TEXT]
 
     With no arguments, installs interactively on the demo machine (state in .demo/ or
     $HOST_INSTALLER_STATE). Exit status: 0 success, 1 installation failed, 2 invalid input,
@@ -18,6 +19,7 @@ enum CommandLineMain {
             switch args.first {
             case "probe": return try ProbeCommand.run(Array(args.dropFirst()))
             case "replay": return try ReplayCommand.run(Array(args.dropFirst()))
+            case "make-repo": return try MakeRepoCommand.run(Array(args.dropFirst()))
             case "-h", "--help", "help":
                 print(usage)
                 return 0
