@@ -6,6 +6,7 @@ enum CommandLineMain {
     static let usage = """
     usage: host-installer [--machine PROFILE.json | --real-hardware] [--dry-run]
            host-installer probe [--machine PROFILE.json]
+           host-installer validate-answerfile FILE [--machine PROFILE.json] [--print-plan]
            host-installer replay SCRIPT... [--update]
 
     With no arguments, installs interactively on the demo machine (state in .demo/ or
@@ -18,6 +19,7 @@ enum CommandLineMain {
             switch args.first {
             case "probe": return try ProbeCommand.run(Array(args.dropFirst()))
             case "replay": return try ReplayCommand.run(Array(args.dropFirst()))
+            case "validate-answerfile": return try ValidateAnswerfileCommand.run(Array(args.dropFirst()))
             case "-h", "--help", "help":
                 print(usage)
                 return 0
