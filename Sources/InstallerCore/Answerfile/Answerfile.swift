@@ -565,6 +565,7 @@ struct AnswerfileChecker {
                     if !t.isEmpty { error(e, "<ntp-server dhcp=\"true\"> must be empty (the DHCP server names the NTP servers)"); continue }
                     if isStatic { error(e, "NTP servers from DHCP need proto=\"dhcp\" on <admin-interface>"); continue }
                     fromDHCP = true
+                    continue
                 case "false":
                     if t.isEmpty { if fromDHCP == nil { fromDHCP = false }; continue }
                 default:

@@ -130,6 +130,8 @@ final class XMLParseSink {
     /// Set once the parser was stopped because of a forbidden declaration; later libxml2
     /// messages are consequences and are dropped.
     var stopped = false
+    /// The "DOCTYPE is ignored" warning, added only if nothing worse follows.
+    var doctypeWarning: AnswerfileProblem?
     let source: SourceText
 
     init(source: SourceText) { self.source = source }
@@ -159,6 +161,15 @@ enum XMLTreeLoader {
         return true
     }()
 
+    /// libxml2's structured error callback; `user` is the parser context.
+    static let errorHandler: xmlStructuredErrorFunc = { user, err in
+        guard let (sink, _) = XMLParseSink.from(user), let e = err?.pointee, !sink.stopped else { return }
+        let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace ?? "unknown XML error"
+        let severity: AnswerfileProblem.Severity = e.level == XML_ERR_WARNING ? .warning : .error
+        sink.problems.append(AnswerfileProblem(severity, line: max(Int(e.line), 1), column: max(Int(e.int2), 1),
+                                               "malformed XML: " + msg))
+    }
+
     static let options: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// The root element (nil when the XML is not well-formed) and the problems found.
@@ -187,13 +198,10 @@ enum XMLTreeLoader {
             ctxt.pointee.replaceEntities = 0
             ctxt.pointee.validate = 0
             guard let sax = ctxt.pointee.sax else { return nil }
-            sax.pointee.serror = { user, err in
-                guard let (sink, _) = XMLParseSink.from(user), let e = err?.pointee, !sink.stopped else { return }
-                let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace ?? "unknown XML error"
-                let severity: AnswerfileProblem.Severity = e.level == XML_ERR_WARNING ? .warning : .error
-                sink.problems.append(AnswerfileProblem(severity, line: max(Int(e.line), 1), column: max(Int(e.int2), 1),
-                                                       "malformed XML: " + msg))
-            }
+            sax.pointee.serror = errorHandler
+            // Errors raised without the context (encoding, I/O) go to the thread's handler.
+            xmlSetStructuredErrorFunc(UnsafeMutableRawPointer(ctxt), errorHandler)
+            defer { xmlSetStructuredErrorFunc(nil, nil) }
             sax.pointee.warning = nil
             sax.pointee.error = nil
             sax.pointee.fatalError = nil
@@ -225,6 +233,7 @@ enum XMLTreeLoader {
                     return
                 }
                 sink.add(.warning, at: "<!DOCTYPE", fallbackLine: line, "the DOCTYPE is ignored (answerfiles are not validated against a DTD)")
+                sink.doctypeWarning = sink.problems.removeLast()
                 xmlSAX2InternalSubset(ctx, name, externalID, systemID)
             }
             sax.pointee.externalSubset = nil
@@ -233,6 +242,7 @@ enum XMLTreeLoader {
             sax.pointee.getParameterEntity = nil
 
             _ = base.withMemoryRebound(to: CChar.self, capacity: buf.count) { xmlParseChunk(ctxt, $0, Int32(buf.count), 1) }
+            if !sink.stopped, let w = sink.doctypeWarning { sink.problems.append(w) }
             if sink.stopped || ctxt.pointee.wellFormed == 0 {
                 if sink.problems.allSatisfy({ $0.severity == .warning }) {
                     sink.problems.append(AnswerfileProblem(.error, line: 1, column: 1, "malformed XML"))
