@@ -6,6 +6,7 @@ enum CommandLineMain {
     static let usage = """
     usage: host-installer [--machine PROFILE.json | --real-hardware] [--dry-run]
            host-installer probe [--machine PROFILE.json]
+           host-installer validate-answerfile FILE [--machine PROFILE.json] [--print-plan]
            host-installer replay SCRIPT... [--update]
            host-installer make-repo DIR [--originator O --name N --product P --version V --build B --description TEXT]
 
@@ -20,6 +21,7 @@ enum CommandLineMain {
             case "probe": return try ProbeCommand.run(Array(args.dropFirst()))
             case "replay": return try ReplayCommand.run(Array(args.dropFirst()))
             case "make-repo": return try MakeRepoCommand.run(Array(args.dropFirst()))
+            case "validate-answerfile": return try ValidateAnswerfileCommand.run(Array(args.dropFirst()))
             case "-h", "--help", "help":
                 print(usage)
                 return 0
