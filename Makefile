@@ -15,7 +15,9 @@ build: deps
 	@set -o pipefail; $(SWIFT_BUILD) 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Building for|^Compiling|^Write|^Planning/' 
 
 demo: build
-	@$(BIN)
+	@STATE=$${HOST_INSTALLER_STATE:-.demo}; mkdir -p "$$STATE/media"; \
+	  HOST_INSTALLER=$(BIN) scripts/build-sample-product --allow-synthetic "$$STATE/media" >/dev/null || exit 1; \
+	  HOST_INSTALLER_STATE="$$STATE" $(BIN)
 
 unit: build
 	swift test 2>&1 | tail -n 40

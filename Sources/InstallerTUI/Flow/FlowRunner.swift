@@ -58,32 +58,6 @@ final class FlowRunner {
         return .finished(state.answers.plan)
     }
 
-    /// Checks a source before going on: reachable, and holding a base repository.
-    func checkSource(_ source: Source) -> String? {
-        switch source {
-        case .local:
-            guard let disc = state.machine.cdrom?.discs.first else { return "There is no installation CD in this computer." }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: disc, isDirectory: &isDir) else {
-                return "The CD drive is empty (\(disc) was not found). Insert the Xen Cloud Platform CD and try again."
-            }
-            if isDir.boolValue {
-                let fm = FileManager.default
-                if !fm.fileExists(atPath: disc + "/XS-REPOSITORY") && !fm.fileExists(atPath: disc + "/packages.main/XS-REPOSITORY") {
-                    return "No base installation repository was found on the CD. Check the disc and try again."
-                }
-            }
-            return nil
-        case .url, .nfs:
-            return "Installing from \(source.kindName == "url" ? "HTTP or FTP" : "NFS") is not supported by this build yet. Choose Local media."
-        }
-    }
-
-    /// Verifies every package of the source.
-    func verify(_ source: Source) -> String? {
-        "Verification is not supported by this build yet; choose \"Skip verification\"."
-    }
-
     /// loadkeys only on a real Linux console; elsewhere the terminal's own keymap applies.
     func applyKeymap(_ keymap: String) {
         guard state.machine.isReal, let tty = ttyname(0).map({ String(cString: $0) }), tty.hasPrefix("/dev/tty"),

@@ -58,6 +58,15 @@ final class UI {
         return run(f)
     }
 
+    /// Shows a message without buttons while `work` runs on this thread (short checks).
+    func working<T>(_ title: String, _ text: String, work: () -> T) -> T {
+        let f = Form(title: title, width: 56, body: [TextBlock(text)], buttons: [], help: "")
+        stack.append(f)
+        term.show(render(stack))
+        defer { stack.removeLast() }
+        return work()
+    }
+
     func showHelp(for form: Form) {
         let general = """
         Keys: <Tab> and <Alt-Tab> (or <Shift-Tab>) move between the fields and buttons; arrows, \
