@@ -102,11 +102,15 @@ final class TestServer {
         port = p
     }
 
+    /// SIGTERM, then SIGKILL after 3 s (a child of Foundation.Process may start with SIGTERM blocked).
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
     }
 
     deinit { stop() }
