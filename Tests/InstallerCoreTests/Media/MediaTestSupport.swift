@@ -6,7 +6,7 @@ import Testing
 final class ScratchDirectory {
     let path: String
     init(_ tag: String = "media") {
-        path = NSTemporaryDirectory() + "/hi-\(tag)-\(UUID().uuidString.prefix(8))"
+        path = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hi-\(tag)-\(UUID().uuidString.prefix(8))").path
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
