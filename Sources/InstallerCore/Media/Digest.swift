@@ -49,10 +49,26 @@ public enum Digest {
         return hasher.finish()
     }
 
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    // In-memory helpers (also what the install backend's first Digest.swift offered).
+    public static func md5Hex(_ bytes: [UInt8]) -> String { of(bytes, sha256: false).md5 }
+    public static func md5Hex(_ text: String) -> String { md5Hex(Array(text.utf8)) }
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { of(bytes, sha256: true).sha256 ?? "" }
+
+    /// Reads `stream` to its end (and closes it) and returns its MD5.
+    public static func md5Hex(of stream: ByteStream) throws(InstallerError) -> String {
+        try hexes(of: stream, sha256: false).md5
+    }
+
+    private static func of(_ bytes: [UInt8], sha256: Bool) -> (md5: String, sha256: String?) {
+        let h = Hasher(md5: true, sha256: sha256)
+        bytes.withUnsafeBytes { h.update($0) }
+        return h.finish()
+    }
+
+    public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 15)])
@@ -119,18 +135,31 @@ public final class HashingStream: ByteStream {
     public private(set) var md5Hex: String?
     public private(set) var sha256Hex: String?
     /// Bytes read so far.
-    public private(set) var count: UInt64 = 0
+    public private(set) var bytesRead: UInt64 = 0
+    /// True once the base stream reported its end.
+    public var reachedEnd: Bool { md5Hex != nil }
 
     public init(_ base: ByteStream, sha256: Bool) {
         self.base = base
         self.hasher = Hasher(md5: true, sha256: sha256)
     }
 
+    /// MD5 and SHA-256 (the install backend's spelling).
+    public convenience init(base: ByteStream) { self.init(base, sha256: true) }
+
+    /// Reads and hashes whatever the consumer left unread, so that the digests are set.
+    public func drain() throws(InstallerError) {
+        guard !reachedEnd else { return }
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buf.deallocate() }
+        while try read(into: buf) > 0 {}
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InstallerError) -> Int {
         let n = try base.read(into: buffer)
         if n > 0 {
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            count += UInt64(n)
+            bytesRead += UInt64(n)
         } else if md5Hex == nil {
             let r = hasher.finish()
             md5Hex = r.md5

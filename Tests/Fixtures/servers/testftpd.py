@@ -4,7 +4,7 @@ free port and prints "PORT n".  usage: testftpd.py ROOT
    anonymous read-only, and user alice / s3cret-pw
    NAME.trunc is served as the first half of NAME (SIZE reports the full size)
 Exits by itself when its parent dies or after 300 s."""
-import io, logging, os, sys, threading, time
+import signal, io, logging, os, sys, threading, time
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.filesystems import AbstractedFS
 from pyftpdlib.handlers import FTPHandler
@@ -37,6 +37,8 @@ def watchdog(parent):
     os._exit(0)
 
 logging.basicConfig(level=logging.CRITICAL)
+# Foundation.Process children inherit a mask that blocks SIGTERM: unblock it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 threading.Thread(target=watchdog, args=(os.getppid(),), daemon=True).start()
 srv = FTPServer(("127.0.0.1", 0), H)
 print("PORT", srv.address[1], flush=True)

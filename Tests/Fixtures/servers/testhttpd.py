@@ -8,7 +8,7 @@
    /auth/PATH       like /pool but needs Basic auth alice / s3cret-pw (401 otherwise)
    /redirect/PATH   302 to /pool/PATH
 Exits by itself when its parent dies or after 300 s, so a crashed test leaves nothing behind."""
-import base64, http.server, os, re, socketserver, sys, threading, time
+import signal, base64, http.server, os, re, socketserver, sys, threading, time
 ROOT = os.path.abspath(sys.argv[1])
 AUTH = "Basic " + base64.b64encode(b"alice:s3cret-pw").decode()
 dropped = set()
@@ -65,6 +65,8 @@ def watchdog(parent):
     while os.getppid() == parent and time.time() - start < 300: time.sleep(0.5)
     os._exit(0)
 
+# Foundation.Process children inherit a mask that blocks SIGTERM: unblock it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 threading.Thread(target=watchdog, args=(os.getppid(),), daemon=True).start()
 srv = S(("127.0.0.1", 0), H)
 print("PORT", srv.server_address[1], flush=True)

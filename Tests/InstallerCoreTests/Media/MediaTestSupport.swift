@@ -6,7 +6,7 @@ import Testing
 final class ScratchDirectory {
     let path: String
     init(_ tag: String = "media") {
-        path = NSTemporaryDirectory() + "/hi-\(tag)-\(UUID().uuidString.prefix(8))"
+        path = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hi-\(tag)-\(UUID().uuidString.prefix(8))").path
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -102,11 +102,15 @@ final class TestServer {
         port = p
     }
 
+    /// SIGTERM, then SIGKILL after 3 s (a child of Foundation.Process may start with SIGTERM blocked).
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
     }
 
     deinit { stop() }
