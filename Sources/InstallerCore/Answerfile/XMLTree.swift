@@ -2,7 +2,7 @@
 // Foundation's own copy when both are imported into one Swift file.
 import CLibXML2
 
-extension String {
+extension StringProtocol {
     /// Without leading and trailing whitespace (spaces, tabs, line breaks).
     var trimmedWhitespace: String {
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
@@ -157,7 +157,9 @@ enum XMLTreeLoader {
     /// libxml2's structured error callback; `user` is the parser context.
     static let errorHandler: xmlStructuredErrorFunc = { user, err in
         guard let (sink, _) = XMLParseSink.from(user), let e = err?.pointee, !sink.stopped else { return }
-        let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace ?? "unknown XML error"
+        // One line per problem: libxml2 sometimes adds a second line ("Bytes: 0xFF ...").
+        let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace
+            .split(whereSeparator: \.isNewline).map { $0.trimmedWhitespace }.joined(separator: "; ") ?? "unknown XML error"
         let severity: AnswerfileProblem.Severity = e.level == XML_ERR_WARNING ? .warning : .error
         sink.problems.append(AnswerfileProblem(severity, line: max(Int(e.line), 1), column: max(Int(e.int2), 1),
                                                "malformed XML: " + msg))
