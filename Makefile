@@ -28,8 +28,9 @@ test: build
 	@$(BIN) replay Tests/Replays/*.replay
 	@scripts/run-integration
 
-bench: build
-	@scripts/bench
+bench: deps
+	@swift build -c release 2>&1 | tail -n 1
+	@BIN=.build/release/host-installer scripts/bench
 
 clean:
 	rm -rf .build .demo

@@ -18,6 +18,8 @@ final class FlowRunner {
         while let id = state.current {
             log.log("Displaying screen \(id.rawValue)")
             let screen = Screens.make(id, state: state)
+            ui.backdrop = screen.form
+            defer { ui.backdrop = nil }
             var resolved = false
             while !resolved {
                 let button = ui.run(screen.form)
@@ -32,6 +34,21 @@ final class FlowRunner {
                         ui.message(title, message)
                         resolved = false          // same form, with what was typed
                     case let .applyKeymap(k): applyKeymap(k)
+                    case let .checkSource(source):
+                        let error = checkSource(source)
+                        if let error { log.log("source \(source.displayName): \(error)") }
+                        if case let .showError(title, message)? = Flow.reduce(&state, .sourceChecked(error: error)).first {
+                            ui.message(title, message)
+                            resolved = false
+                        }
+                    case let .verifySource(source):
+                        let error = verify(source)
+                        if let error {
+                            ui.message("Problems Found", error)
+                            resolved = false
+                        } else {
+                            _ = Flow.reduce(&state, .sourceChecked(error: nil))
+                        }
                     case let .finish(plan): return .finished(plan)
                     case let .exit(code): return .exit(code)
                     }
@@ -39,6 +56,32 @@ final class FlowRunner {
             }
         }
         return .finished(state.answers.plan)
+    }
+
+    /// Checks a source before going on: reachable, and holding a base repository.
+    func checkSource(_ source: Source) -> String? {
+        switch source {
+        case .local:
+            guard let disc = state.machine.cdrom?.discs.first else { return "There is no installation CD in this computer." }
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: disc, isDirectory: &isDir) else {
+                return "The CD drive is empty (\(disc) was not found). Insert the Xen Cloud Platform CD and try again."
+            }
+            if isDir.boolValue {
+                let fm = FileManager.default
+                if !fm.fileExists(atPath: disc + "/XS-REPOSITORY") && !fm.fileExists(atPath: disc + "/packages.main/XS-REPOSITORY") {
+                    return "No base installation repository was found on the CD. Check the disc and try again."
+                }
+            }
+            return nil
+        case .url, .nfs:
+            return "Installing from \(source.kindName == "url" ? "HTTP or FTP" : "NFS") is not supported by this build yet. Choose Local media."
+        }
+    }
+
+    /// Verifies every package of the source.
+    func verify(_ source: Source) -> String? {
+        "Verification is not supported by this build yet; choose \"Skip verification\"."
     }
 
     /// loadkeys only on a real Linux console; elsewhere the terminal's own keymap applies.
