@@ -324,3 +324,28 @@ enum AnswerfileFixtures {
         print("answerfile fuzz: 3000 inputs, \(valid) still valid, slowest parse \(slowest)")
     }
 }
+
+@Suite struct AnswerfileEdgeTests {
+    @Test func aStartTagOverSeveralLinesIsReportedWhereItBegins() {
+        let xml = "<installation>\n  <admin-interface\n      name=\"eth9\"\n      proto=\"dhcp\"/>\n</installation>\n"
+        var o = AnswerfileFixtures.options
+        o.allowMissing = true
+        #expect(Answerfile.parse(text: xml, options: o).report(file: "f") ==
+                ["f:2:3: unknown network interface \"eth9\" (this machine has: eth0, eth1, eth2)"])
+    }
+
+    @Test func aLargeFileOfTagsIsQuick() {
+        let text = String(repeating: "<a>", count: 300_000)
+        let clock = ContinuousClock()
+        var r: AnswerfileResult?
+        let t = clock.measure { r = Answerfile.parse(text: text, options: AnswerfileFixtures.options) }
+        #expect(r?.plan == nil)
+        #expect(t < .seconds(2))
+    }
+
+    @Test func anInvalidResultBecomesOneInstallerError() {
+        let r = Answerfile.parse(text: "<installation mode=\"x\"/>", options: AnswerfileFixtures.options)
+        #expect(r.error(file: "a.xml")?.exitStatus == 2)
+        #expect(r.error(file: "a.xml")?.message.hasSuffix("a.xml:1:1: unknown mode \"x\" (expected fresh, reinstall or restore)") == true)
+    }
+}

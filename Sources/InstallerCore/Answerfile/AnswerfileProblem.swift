@@ -43,4 +43,12 @@ public struct AnswerfileResult: Sendable {
 
     /// Every problem as `FILE:LINE:COLUMN: message`, one a line.
     public func report(file: String) -> [String] { problems.map { $0.formatted(file: file) } }
+
+    /// For an unattended run: nil when valid, else one error (exit status 2) whose message
+    /// lists every error, `FILE:LINE:COLUMN: message` a line.
+    public func error(file: String) -> InstallerError? {
+        if isValid { return nil }
+        let lines = errors.map { $0.formatted(file: file) }
+        return .invalid(file, "the answerfile is not valid:\n" + lines.joined(separator: "\n"))
+    }
 }

@@ -2,7 +2,7 @@
 // Foundation's own copy when both are imported into one Swift file.
 import CLibXML2
 
-extension String {
+extension StringProtocol {
     /// Without leading and trailing whitespace (spaces, tabs, line breaks).
     var trimmedWhitespace: String {
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
@@ -35,38 +35,22 @@ struct SourceText {
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var s = bytes
-        func blank(from start: Int, to end: Int) {
-            var i = start
-            while i < end && i < s.count {
-                if s[i] != 10 { s[i] = 32 }
-                i += 1
-            }
-        }
-        func find(_ pat: [UInt8], from: Int) -> Int? {
-            guard pat.count <= s.count else { return nil }
-            var i = from
-            while i + pat.count <= s.count {
-                if s[i] == pat[0] && Array(s[i..<i + pat.count]) == pat { return i }
-                i += 1
-            }
-            return nil
-        }
         var i = 0
         let comment = Array("<!--".utf8), cdata = Array("<![CDATA[".utf8), pi = Array("<?".utf8)
         while i < s.count {
             if s[i] == UInt8(ascii: "<") {
-                let rest = s.count - i
-                if rest >= comment.count && Array(s[i..<i + comment.count]) == comment {
-                    let end = find(Array("-->".utf8), from: i + 4).map { $0 + 3 } ?? s.count
-                    blank(from: i, to: end); i = end; continue
-                }
-                if rest >= cdata.count && Array(s[i..<i + cdata.count]) == cdata {
-                    let end = find(Array("]]>".utf8), from: i + 9).map { $0 + 3 } ?? s.count
-                    blank(from: i, to: end); i = end; continue
-                }
-                if rest >= pi.count && Array(s[i..<i + pi.count]) == pi {
-                    let end = find(Array("?>".utf8), from: i + 2).map { $0 + 2 } ?? s.count
-                    blank(from: i, to: end); i = end; continue
+                var close: [UInt8]? = nil
+                var skip = 0
+                if Self.matches(s, comment, at: i) { close = Array("-->".utf8); skip = comment.count }
+                else if Self.matches(s, cdata, at: i) { close = Array("]]>".utf8); skip = cdata.count }
+                else if Self.matches(s, pi, at: i) { close = Array("?>".utf8); skip = pi.count }
+                if let close {
+                    var end = i + skip
+                    while end < s.count && !Self.matches(s, close, at: end) { end += 1 }
+                    end = min(end + close.count, s.count)
+                    for k in i..<end where s[k] != 10 { s[k] = 32 }
+                    i = end
+                    continue
                 }
             }
             i += 1
@@ -76,6 +60,15 @@ struct SourceText {
         for (k, b) in bytes.enumerated() where b == 10 { starts.append(k + 1) }
         lineStarts = starts
     }
+
+    static func matches(_ s: [UInt8], _ pat: [UInt8], at i: Int) -> Bool {
+        guard i + pat.count <= s.count else { return false }
+        for k in 0..<pat.count where s[i + k] != pat[k] { return false }
+        return true
+    }
+
+    /// The byte offset where line `n` (1-based) ends (the start of the next line).
+    func endOfLine(_ n: Int) -> Int { n >= 1 && n < lineStarts.count ? lineStarts[n] : bytes.count }
 
     /// 1-based line and column (in characters) of a byte offset.
     func position(of offset: Int) -> (line: Int, column: Int) {
@@ -98,12 +91,12 @@ struct SourceText {
             || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
     }
 
-    /// The offset of the next `<name` (a whole tag name) at or after `from`.
-    func findTag(_ name: String, from: Int) -> Int? {
+    /// The offset of the next `<name` (a whole tag name) at or after `from`, before `end`.
+    func findTag(_ name: String, from: Int, before end: Int) -> Int? {
         let pat = Array(("<" + name).utf8)
         var i = from
-        while i + pat.count <= searchable.count {
-            if searchable[i] == pat[0] && Array(searchable[i..<i + pat.count]) == pat {
+        while i + pat.count <= min(end, searchable.count) {
+            if Self.matches(searchable, pat, at: i) {
                 let after = i + pat.count
                 if after >= searchable.count || !SourceText.isNameByte(searchable[after]) { return i }
             }
@@ -117,7 +110,7 @@ struct SourceText {
         let pat = Array(text.utf8)
         var i = from
         while i + pat.count <= searchable.count {
-            if searchable[i] == pat[0] && Array(searchable[i..<i + pat.count]) == pat { return i }
+            if Self.matches(searchable, pat, at: i) { return i }
             i += 1
         }
         return nil
@@ -164,7 +157,9 @@ enum XMLTreeLoader {
     /// libxml2's structured error callback; `user` is the parser context.
     static let errorHandler: xmlStructuredErrorFunc = { user, err in
         guard let (sink, _) = XMLParseSink.from(user), let e = err?.pointee, !sink.stopped else { return }
-        let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace ?? "unknown XML error"
+        // One line per problem: libxml2 sometimes adds a second line ("Bytes: 0xFF ...").
+        let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace
+            .split(whereSeparator: \.isNewline).map { $0.trimmedWhitespace }.joined(separator: "; ") ?? "unknown XML error"
         let severity: AnswerfileProblem.Severity = e.level == XML_ERR_WARNING ? .warning : .error
         sink.problems.append(AnswerfileProblem(severity, line: max(Int(e.line), 1), column: max(Int(e.int2), 1),
                                                "malformed XML: " + msg))
@@ -264,9 +259,10 @@ enum XMLTreeLoader {
         var name = node.pointee.name.map { String(cString: $0) } ?? ""
         if let ns = node.pointee.ns, let prefix = ns.pointee.prefix { name = String(cString: prefix) + ":" + name }
         var line = Int(xmlGetLineNo(node)), column = 1
-        if let off = source.findTag(name, from: cursor) {
+        // libxml2 gives the line where the start tag ends; the `<` is at or before it.
+        if line > 0, let off = source.findTag(name, from: cursor, before: source.endOfLine(line)) {
             let p = source.position(of: off)
-            if line <= 0 || p.line <= line { line = p.line; column = p.column; cursor = off + 1 }
+            line = p.line; column = p.column; cursor = off + 1
         }
         var attrs: [(name: String, value: String)] = []
         var a = node.pointee.properties

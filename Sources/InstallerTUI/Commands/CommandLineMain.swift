@@ -6,7 +6,7 @@ enum CommandLineMain {
     static let usage = """
     usage: host-installer [--machine PROFILE.json | --real-hardware] [--dry-run]
            host-installer probe [--machine PROFILE.json]
-           host-installer validate-answerfile FILE [--machine PROFILE.json] [--print-plan]
+           host-installer validate-answerfile FILE [--machine PROFILE.json | --no-machine] [--print-plan]
            host-installer replay SCRIPT... [--update]
            host-installer make-repo DIR [--originator O --name N --product P --version V --build B --description TEXT]
 

@@ -1,19 +1,23 @@
 import Foundation
 import InstallerCore
 
-/// `host-installer validate-answerfile FILE [--machine PROFILE] [--print-plan]`: checks an
-/// answerfile against a machine (the demo machine when no profile is given). Exit 0 when it
+/// `host-installer validate-answerfile FILE [--machine PROFILE | --no-machine] [--print-plan]
+/// [--ask-missing]`: checks an answerfile against a machine (the demo machine when no profile
+/// is given; with --no-machine only the file itself is checked). Exit 0 when it
 /// is valid (warnings are still printed), 2 otherwise; every problem goes to stderr as
 /// `FILE:LINE:COLUMN: message`. With --print-plan, a valid file's plan is printed as JSON.
 enum ValidateAnswerfileCommand {
     static func run(_ args: [String]) throws(InstallerError) -> Int32 {
-        let o = try Options(args, flags: ["--print-plan", "--ask-missing"], values: ["--machine"])
+        let o = try Options(args, flags: ["--print-plan", "--ask-missing", "--no-machine"], values: ["--machine"])
         guard o.positionals.count == 1, let file = o.positionals.first else {
             throw .invalid("validate-answerfile", o.positionals.isEmpty ? "needs the answerfile to check" : "takes one answerfile",
                            hint: "host-installer validate-answerfile FILE [--machine PROFILE]")
         }
-        let machine: Machine
-        if let path = o.values["--machine"] {
+        let machine: Machine?
+        if o.flags.contains("--no-machine") {
+            if o.values["--machine"] != nil { throw .invalid("--no-machine", "cannot be combined with --machine") }
+            machine = nil
+        } else if let path = o.values["--machine"] {
             machine = try MachineProfile.load(path: path, createImages: false)
         } else {
             machine = try demoMachine()
