@@ -146,7 +146,8 @@ struct CleanInstallIntegrationTests {
         let r = mnt.mountPoint
         func file(_ p: String) -> String { String(decoding: FileManager.default.contents(atPath: r + p) ?? Data(), as: UTF8.self) }
         #expect(file("/etc/hostname") == "xcp-test.example.com\n")
-        #expect(file("/etc/sysconfig/network-scripts/ifcfg-eth0").contains("IPADDR=10.0.2.77\n"))
+        #expect(file("/etc/sysconfig/network-scripts/ifcfg-xenbr0").contains("IPADDR=10.0.2.77\n"))
+        #expect(file("/etc/sysconfig/network-scripts/ifcfg-eth0").contains("BRIDGE=xenbr0\n"))
         #expect(file("/etc/resolv.conf").contains("nameserver 10.0.2.3\n"))
         #expect(file("/etc/ntp.conf").contains("server 10.0.2.2 iburst\n"))
         #expect(file("/etc/sysconfig/keyboard").contains("KEYTABLE=\"uk\""))
@@ -244,5 +245,55 @@ struct CleanInstallIntegrationTests {
         guard case let .failure(e2) = r2 else { Issue.record("installed on a mounted disk"); return }
         #expect(e2.message.contains("in use"), "\(e2)")
         #expect(try PartitionTableIO.read(busy.disks[0].path) == nil)
+    }
+}
+
+/// Installs a given root tarball (e.g. the bootable sample product) into a 16 GiB sparse
+/// image, for the boot test in tests/integration/20-clean-install.sh. Runs only when
+/// `HOST_INSTALLER_IT_TARBALL` and `HOST_INSTALLER_KEEP_IMAGES` are set. The environment is
+/// passed on, so `HOST_INSTALLER_FAIL_AFTER=<step>` kills this test process (crash tests).
+@Suite(.serialized, .enabled(if: IntegrationEnv.canRun && ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_TARBALL"] != nil
+                                && ProcessInfo.processInfo.environment["HOST_INSTALLER_KEEP_IMAGES"] != nil))
+struct ProductTarballInstallTests {
+    @Test func installsTheGivenProduct() throws {
+        let env = ProcessInfo.processInfo.environment
+        let tarball = env["HOST_INSTALLER_IT_TARBALL"]!, dir = env["HOST_INSTALLER_KEEP_IMAGES"]!
+        let name = (tarball as NSString).lastPathComponent
+        let (rc, out) = Shell.run("""
+            set -e; mkdir -p \(dir)/repo; rm -f \(dir)/sda.img
+            cp \(tarball) \(dir)/repo/\(name)
+            printf '<repository originator="xs" name="main" product="XCP" version="0.1.0" build="1234"><description>sample</description></repository>\\n' > \(dir)/repo/XS-REPOSITORY
+            printf '<packages><package label="dom0-root" type="tbz2" root="/">\(name)</package></packages>\\n' > \(dir)/repo/XS-PACKAGES
+            """)
+        #expect(rc == 0, "\(out)")
+        let bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/repo/\(name)")!)
+        let pkg = Package(label: "dom0-root", kind: .tbz2, size: UInt64(bytes.count), md5: Digest.md5Hex(bytes),
+                          sha256: Digest.sha256Hex(bytes), root: "/", file: name)
+        let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: "1234", description: "sample",
+                              requires: [], packages: [pkg], directory: "repo")
+        let m = Machine(cpu: .init(model: "qemu", cores: 2, hvm: true), memoryMiB: 512,
+                        disks: [.init(name: "sda", sizeBytes: 16 * Size.GiB, path: dir + "/sda.img", isImage: true)],
+                        nics: [.init(name: "eth0", mac: "52:54:00:12:34:56", link: true)], cdrom: nil)
+        try MachineProfile.createMissingImages(m)
+        var p = InstallPlan()
+        p.keymap = "jp106"
+        p.primaryDisk = "sda"
+        p.guestDisks = ["sda"]
+        p.rootPassword = .plaintext("boot-test-password")
+        p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
+                                          config: .static(ip: "10.0.2.77", netmask: "255.255.255.0", gateway: "10.0.2.2"))
+        p.hostname = .manual("xcp-boot-test")
+        p.nameservers = .manual(["10.0.2.3"])
+        p.timezone = "Asia/Tokyo"
+        p.time = .ntp(servers: ["10.0.2.2"], fromDHCP: false)
+        var opts = CleanInstall.Options()
+        opts.environment = env
+        let log = EventLog()
+        try? log.attach(file: dir + "/install-log")
+        let t0 = Date()
+        let r = CleanInstall(plan: p, machine: m, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        if case let .failure(e) = r { Issue.record("install failed: \(e)") }
+        print("installed \(name) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
+        #expect(LoopDevice.attached(to: dir + "/sda.img") == [])
     }
 }

@@ -39,9 +39,11 @@ enum Fixtures {
         #expect(f["/etc/hostname"] == "xcp1.example.com\n")
         #expect(f["/etc/sysconfig/network"] == "NETWORKING=yes\nHOSTNAME=xcp1.example.com\n")
         #expect(f["/etc/resolv.conf"] == "# written by host-installer\nsearch example.com\nnameserver 10.0.0.2\nnameserver 10.0.0.3\n")
-        #expect(f["/etc/sysconfig/network-scripts/ifcfg-eth0"] == """
-            DEVICE=eth0
-            HWADDR=00:16:3e:00:00:01
+        #expect(f["/etc/sysconfig/network-scripts/ifcfg-eth0"] == "DEVICE=eth0\nHWADDR=00:16:3e:00:00:01\nONBOOT=yes\nBRIDGE=xenbr0\nXEMANAGED=yes\n")
+        #expect(f["/etc/sysconfig/network-scripts/ifcfg-xenbr0"] == """
+            DEVICE=xenbr0
+            TYPE=Bridge
+            STP=off
             ONBOOT=yes
             BOOTPROTO=none
             IPADDR=10.0.0.5
@@ -65,7 +67,7 @@ enum Fixtures {
 
             """)
         #expect(f["/etc/firstboot.d/data/interface-00:16:3e:00:00:02.conf"] == "LABEL='eth1'\nMODE='none'\n")
-        #expect(f.count == 7)
+        #expect(f.count == 8)
     }
 
     @Test func dhcpNetworkFilesAlwaysWriteAHostname() {
@@ -75,7 +77,11 @@ enum Fixtures {
         #expect(f["/etc/hostname"] == "localhost.localdomain\n")
         #expect(f["/etc/resolv.conf"] == "# written by host-installer\n# nameservers come from DHCP on the management interface\n")
         // No admin interface in the plan: the first NIC with link, DHCP.
-        #expect(f["/etc/sysconfig/network-scripts/ifcfg-eth0"] == "DEVICE=eth0\nHWADDR=00:16:3e:00:00:01\nONBOOT=yes\nBOOTPROTO=dhcp\nPEERDNS=yes\n")
+        #expect(f["/etc/sysconfig/network-scripts/ifcfg-xenbr0"] == "DEVICE=xenbr0\nTYPE=Bridge\nSTP=off\nONBOOT=yes\nBOOTPROTO=dhcp\nPEERDNS=yes\n")
+        var other = Fixtures.machine
+        other.nics = [.init(name: "enp1s0", mac: "00:16:3e:00:00:09", link: true)]
+        // A NIC not called ethN keeps its own name and carries the address itself.
+        #expect(NetworkFiles.files(p, other)["/etc/sysconfig/network-scripts/ifcfg-enp1s0"] == "DEVICE=enp1s0\nHWADDR=00:16:3e:00:00:09\nONBOOT=yes\nBOOTPROTO=dhcp\nPEERDNS=yes\n")
         #expect(f["/etc/firstboot.d/data/interface-00:16:3e:00:00:01.conf"] == "LABEL='eth0'\nMODE='dhcp'\n")
     }
 

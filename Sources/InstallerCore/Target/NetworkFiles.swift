@@ -35,7 +35,12 @@ public enum NetworkFiles {
             dnsLines = ns.enumerated().map { ("DNS\($0.offset + 1)", $0.element) }
         }
         if let a = admin {
-            var ifcfg = "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\n"
+            // XCP style: the NIC is a port of the management bridge, which holds the address.
+            let br = SystemFiles.bridge(for: a.nic)
+            if br != a.nic {
+                f["/etc/sysconfig/network-scripts/ifcfg-\(a.nic)"] = "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\nBRIDGE=\(br)\nXEMANAGED=yes\n"
+            }
+            var ifcfg = br != a.nic ? "DEVICE=\(br)\nTYPE=Bridge\nSTP=off\nONBOOT=yes\n" : "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\n"
             switch a.config {
             case .dhcp:
                 ifcfg += "BOOTPROTO=dhcp\n"
@@ -46,7 +51,7 @@ public enum NetworkFiles {
             }
             ifcfg += dnsLines.map { "\($0.0)=\($0.1)\n" }.joined()
             if let d = domain(plan) { ifcfg += "DOMAIN=\(d)\n" }
-            f["/etc/sysconfig/network-scripts/ifcfg-\(a.nic)"] = ifcfg
+            f["/etc/sysconfig/network-scripts/ifcfg-\(br)"] = ifcfg
         }
 
         let fb = "/etc/firstboot.d/data/"

@@ -70,9 +70,19 @@ public struct TargetConfigurator {
         let path = dir + "/" + (SystemFiles.swapFile as NSString).lastPathComponent
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .failed("cannot create the swap file: \(String(cString: strerror(errno)))", at: path) }
-        let rc = posix_fallocate(fd, 0, off_t(SystemFiles.swapSize))
+        // ext3 has no extents, so no fallocate: write zeros in 1 MiB chunks (a swap file may have no holes).
+        let chunk = [UInt8](repeating: 0, count: Int(Size.MiB))
+        var written: UInt64 = 0
+        while written < SystemFiles.swapSize {
+            let n = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else {
+                let e = String(cString: strerror(errno))
+                close(fd)
+                throw .failed("cannot write the swap file: \(e)", at: path)
+            }
+            written += UInt64(n)
+        }
         close(fd)
-        guard rc == 0 else { throw .failed("cannot allocate the swap file: \(String(cString: strerror(rc)))", at: path) }
         let r = CommandRunner.run(["mkswap", path], log: log)
         guard r.ok else { throw .failed("mkswap failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: path) }
     }
