@@ -94,20 +94,20 @@ import Testing
         #expect(s.current == .source)   // nothing installed: no installation type screen
 
         var m = Self.oneDisk()
-        let old = ExistingInstallation(disk: "sda", product: "XCP", version: "0.1.0")
+        let old = ExistingInstallation(disk: "sda", partition: 1, product: "XCP", version: "0.1.0", build: "1", date: "", inventory: [:])
         m.installations = [old]
-        m.backups = [old]
+        m.backups = [BackupFound(disk: "sda", partition: 2, product: "XCP", version: "0.1.0", build: "1", date: "")]
         var u = FlowState(machine: m)
         _ = Flow.reduce(&u, .start)
         Self.walk(&u, [(.keymap, .keymap("us")), (.welcome, .welcome(.install)), (.setupWarning, .acknowledge),
-                       (.installType, .installType(.reinstall, old)), (.backupNotice, .acknowledge),
+                       (.installType, .installType(.reinstall, disk: "sda", label: old.label)), (.backupNotice, .acknowledge),
                        (.source, .source(.local)), (.linuxPack, .linuxPack(false)), (.verify, .verify(false))])
         #expect(u.current == .confirm && u.answers.plan.mode == .reinstall && u.answers.plan.primaryDisk == "sda")
 
         var r = FlowState(machine: m)
         _ = Flow.reduce(&r, .start)
         Self.walk(&r, [(.keymap, .keymap("us")), (.welcome, .welcome(.install)), (.setupWarning, .acknowledge),
-                       (.installType, .installType(.restore, old))])
+                       (.installType, .installType(.restore, disk: "sda", label: "backup"))])
         #expect(r.current == .confirm && r.answers.plan.mode == .restore)
     }
 

@@ -9,7 +9,7 @@ import Glibc
 /// What the answerfile format cannot say is left out: `installLinuxPack`, manual time entry
 /// (`TimeConfig.manual`), and DHCP nameservers together with a static admin interface.
 public enum AnswerfileWriter {
-    public static func render(_ plan: InstallPlan) -> String {
+    public static func render(_ plan: InstallPlan) throws(InstallerError) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<!-- Written by host-installer. It holds the root password hash: keep it private. -->\n"
         out += "<installation mode=\"\(plan.mode.rawValue)\">\n"
@@ -45,7 +45,7 @@ public enum AnswerfileWriter {
         switch plan.rootPassword {
         case .none: break
         case let .hash(h): element("root-password", [("type", "hash")], h)
-        case let .plaintext(p): element("root-password", [("type", "hash")], PasswordHash.sha512(p))
+        case let .plaintext(p): element("root-password", [("type", "hash")], try PasswordHash.sha512(p))
         }
         for s in plan.sources { source("source", s) }
         for d in plan.driverSources { source("driver-source", d) }
@@ -88,7 +88,7 @@ public enum AnswerfileWriter {
 
     /// Writes the answerfile with mode 0600 (atomically: a private temporary file renamed).
     public static func write(_ plan: InstallPlan, to path: String) throws(InstallerError) {
-        let data = Array(render(plan).utf8)
+        let data = Array(try render(plan).utf8)
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_TRUNC, 0o600)
         guard fd >= 0 else { throw .failed("cannot write the answerfile: \(String(cString: strerror(errno)))", at: path) }

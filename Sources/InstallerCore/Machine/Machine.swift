@@ -79,7 +79,7 @@ public struct Machine: Equatable, Sendable {
     public var isReal: Bool
     /// Installations and backups found on the disks (filled in by detection).
     public var installations: [ExistingInstallation] = []
-    public var backups: [ExistingInstallation] = []
+    public var backups: [BackupFound] = []
 
     public init(cpu: CPU, memoryMiB: Int, disks: [Disk], nics: [NIC], cdrom: CDROM?,
                 loadedDrivers: Set<String> = [], isReal: Bool = false) {

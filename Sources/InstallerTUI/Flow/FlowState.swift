@@ -28,8 +28,8 @@ struct Answers: Equatable, Sendable {
     var adminNIC: String?
     var timezoneArea: String?
     var manualTime = false
-    /// The existing installation (upgrade) or backup (restore) chosen.
-    var existing: ExistingInstallation?
+    /// The existing installation (upgrade) or backup (restore) chosen, as shown.
+    var existing: String?
 }
 
 struct FlowOptions: Equatable, Sendable {
@@ -61,7 +61,7 @@ enum ScreenAnswer: Equatable, Sendable {
     case keymap(String)
     case welcome(WelcomeChoice)
     case acknowledge
-    case installType(InstallPlan.Mode, ExistingInstallation?)
+    case installType(InstallPlan.Mode, disk: String?, label: String?)
     case primaryDisk(String)
     case guestDisks([String], confirmedNone: Bool)
     case source(SourceKind)

@@ -16,7 +16,7 @@ struct ConfirmScreen: InstallerScreen {
                 + disks.map { d in "  * " + (state.machine.disk(named: d)?.label ?? d) }.joined(separator: "\n")
             button = "Install Xen Cloud Platform"
         case .reinstall:
-            text = "Setup has all the information it needs to upgrade \(state.answers.existing?.label ?? "the existing installation").\n\nThe existing installation is first copied to the backup partition of \(p.primaryDisk); its settings and VMs are kept."
+            text = "Setup has all the information it needs to upgrade \(state.answers.existing ?? "the existing installation").\n\nThe existing installation is first copied to the backup partition of \(p.primaryDisk); its settings and VMs are kept."
             button = "Install Xen Cloud Platform"
         case .restore:
             text = "Setup will restore the backup on \(p.primaryDisk) over the installation on the same disk. The installation there now is overwritten; the VMs stay.\n\nTHIS CANNOT BE UNDONE."

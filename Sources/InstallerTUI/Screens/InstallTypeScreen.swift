@@ -5,19 +5,19 @@ import InstallerCore
 struct InstallTypeScreen: InstallerScreen {
     let form: Form
     private let list: ListBox
-    private let choices: [(String, InstallPlan.Mode, ExistingInstallation?)]
+    private let choices: [(String, InstallPlan.Mode, String?, String?)]
 
     init(state: FlowState) {
-        var c: [(String, InstallPlan.Mode, ExistingInstallation?)] = []
+        var c: [(String, InstallPlan.Mode, String?, String?)] = []
         for i in state.machine.installations {
-            c.append(("Upgrade \(i.label) (a backup is made first)", .reinstall, i))
+            c.append(("Upgrade \(i.product) \(i.version) on \(i.disk) (backed up first)", .reinstall, i.disk, i.label))
         }
         for b in state.machine.backups {
-            c.append(("Restore \(b.product) \(b.version) from backup on \(b.disk)", .restore, b))
+            c.append(("Restore \(b.product) \(b.version) from backup to \(b.disk)", .restore, b.disk, b.label))
         }
-        c.append(("Perform clean installation", .fresh, nil))
+        c.append(("Perform clean installation", .fresh, nil, nil))
         choices = c
-        let current = c.firstIndex { $0.1 == state.answers.plan.mode && $0.2 == state.answers.existing } ?? 0
+        let current = c.firstIndex { $0.1 == state.answers.plan.mode && $0.3 == state.answers.existing } ?? 0
         (form, list) = FormKit.list(title: "Installation Type", text: """
         Setup found an existing installation or backup on this computer. An upgrade keeps \
         the settings and the VMs; a clean installation erases them.
@@ -30,13 +30,13 @@ struct InstallTypeScreen: InstallerScreen {
     func answer(button: String) -> ScreenAnswer? {
         guard button == "ok" else { return nil }
         let c = choices[list.selected]
-        return .installType(c.1, c.2)
+        return .installType(c.1, disk: c.2, label: c.3)
     }
 
-    nonisolated static func apply(_ mode: InstallPlan.Mode, _ existing: ExistingInstallation?, to s: inout FlowState) -> Outcome {
+    nonisolated static func apply(_ mode: InstallPlan.Mode, disk: String?, label: String?, to s: inout FlowState) -> Outcome {
         s.answers.plan.mode = mode
-        s.answers.existing = existing
-        if let e = existing { s.answers.plan.primaryDisk = e.disk }
+        s.answers.existing = label
+        if let disk { s.answers.plan.primaryDisk = disk }
         if mode == .fresh { Flow.applyDefaults(&s) }
         return .next([])
     }

@@ -48,7 +48,7 @@ enum ScreenRules {
         case let .keymap(k): return KeymapScreen.apply(keymap: k, to: &s)
         case let .welcome(c): return WelcomeScreen.apply(c, to: &s)
         case .acknowledge: return .next([])
-        case let .installType(mode, existing): return InstallTypeScreen.apply(mode, existing, to: &s)
+        case let .installType(mode, disk, label): return InstallTypeScreen.apply(mode, disk: disk, label: label, to: &s)
         case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, to: &s)
         case let .guestDisks(d, none): return GuestDisksScreen.apply(d, confirmedNone: none, to: &s)
         case let .source(k): return SourceScreen.apply(k, to: &s)

@@ -40,7 +40,7 @@ struct HardwareWarningScreen: InstallerScreen {
 struct BackupNoticeScreen: InstallerScreen {
     let form: Form
     init(state: FlowState) {
-        let what = state.answers.existing?.label ?? "the existing installation"
+        let what = state.answers.existing ?? "the existing installation"
         form = FormKit.message(title: "Back-up Existing Installation", text: """
         Before it upgrades \(what), Setup will copy the whole installation to the backup \
         partition of the same disk. Any earlier backup there is replaced.

@@ -1,0 +1,67 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Things to undo however the install ends: unmount, detach loop devices, remove empty
+/// temporary directories. Each resource registers its release when it is acquired and
+/// unregisters when it is released normally; `runAll` (also run on SIGINT/SIGTERM when
+/// `installSignalHandlers` was called) releases what is left, newest first.
+public final class CleanupRegistry: Sendable {
+    public static let shared = CleanupRegistry()
+
+    public struct Token: Hashable, Sendable { let id: Int }
+    struct Entry { let id: Int; let what: String; let action: @Sendable () -> Void }
+    private let state = Mutex<(next: Int, entries: [Entry])>((0, []))
+
+    public init() {}
+
+    @discardableResult
+    public func register(_ what: String, _ action: @escaping @Sendable () -> Void) -> Token {
+        state.withLock { s in
+            s.next += 1
+            s.entries.append(Entry(id: s.next, what: what, action: action))
+            return Token(id: s.next)
+        }
+    }
+
+    /// Forgets an action without running it (the resource was released normally).
+    public func remove(_ token: Token) {
+        state.withLock { s in s.entries.removeAll { $0.id == token.id } }
+    }
+
+    /// What is still registered, oldest first (for tests and the log).
+    public var pending: [String] { state.withLock { $0.entries.map(\.what) } }
+
+    /// Runs and forgets every action, newest first.
+    public func runAll() {
+        while let e = state.withLock({ s -> Entry? in s.entries.popLast() }) { e.action() }
+    }
+
+    /// On SIGINT or SIGTERM: log, release everything registered, then die of that signal.
+    /// Idempotent. Front ends with their own signal handling call `runAll()` themselves instead.
+    public func installSignalHandlers(log: EventLog = .shared) {
+        SignalCleanup.install(registry: self, log: log)
+    }
+}
+
+private enum SignalCleanup {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    static let installed = Mutex(false)
+
+    static func install(registry: CleanupRegistry, log: EventLog) {
+        let first = installed.withLock { done -> Bool in defer { done = true }; return !done }
+        guard first else { return }
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "host-installer.signal.\(sig)"))
+            src.setEventHandler {
+                log.log("signal \(sig): releasing mounts and loop devices")
+                registry.runAll()
+                signal(sig, SIG_DFL)
+                kill(getpid(), sig)
+            }
+            src.resume()
+            sources.append(src)
+        }
+    }
+}

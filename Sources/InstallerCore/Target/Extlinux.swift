@@ -1,0 +1,149 @@
+import Foundation
+
+/// The extlinux bootloader: which kernels the product installed, extlinux.conf, and
+/// installing it (`extlinux --install`, syslinux MBR code in the first 440 bytes).
+public enum Extlinux {
+    public struct Kernels: Equatable, Sendable {
+        /// `6.1.0-56-cloud-amd64`
+        public var version: String
+        /// `/boot/vmlinuz-VERSION`
+        public var kernel: String
+        /// `/boot/initrd.img-VERSION`, nil when the product has none.
+        public var initrd: String?
+        /// `/boot/xen-3.4.gz` when a hypervisor is installed (multiboot entries).
+        public var xen: String?
+    }
+
+    public static let configPath = "/boot/extlinux/extlinux.conf"
+    public static let syslinuxDir = "/usr/lib/syslinux"
+    public static let serialAppend = "console=tty0 console=ttyS0,115200"
+
+    /// Picks the newest kernel from the names in /boot (pure). Initrds may be called
+    /// `initrd.img-V`, `initrd-V.img` or `initrd-V`.
+    public static func findKernels(bootNames: [String]) -> Kernels? {
+        let versions = bootNames.filter { $0.hasPrefix("vmlinuz-") }.map { String($0.dropFirst("vmlinuz-".count)) }
+        guard let v = versions.sorted(by: versionLess).last else { return nil }
+        let initrd = ["initrd.img-\(v)", "initrd-\(v).img", "initrd-\(v)"].first { bootNames.contains($0) }
+        let xens = bootNames.filter { $0.hasPrefix("xen") && $0.hasSuffix(".gz") }
+        let xen = xens.contains("xen.gz") ? "xen.gz" : xens.sorted(by: versionLess).last
+        return Kernels(version: v, kernel: "/boot/vmlinuz-\(v)", initrd: initrd.map { "/boot/" + $0 }, xen: xen.map { "/boot/" + $0 })
+    }
+
+    /// Compares versions by their numeric runs (`6.1.10` > `6.1.9`).
+    static func versionLess(_ a: String, _ b: String) -> Bool {
+        func parts(_ s: String) -> [Either] {
+            var out: [Either] = [], cur = "", num = false
+            for c in s {
+                if c.isNumber != num && !cur.isEmpty { out.append(num ? .n(Int(cur) ?? 0) : .s(cur)); cur = "" }
+                num = c.isNumber; cur.append(c)
+            }
+            if !cur.isEmpty { out.append(num ? .n(Int(cur) ?? 0) : .s(cur)) }
+            return out
+        }
+        let pa = parts(a), pb = parts(b)
+        for (x, y) in zip(pa, pb) where x != y {
+            switch (x, y) {
+            case let (.n(i), .n(j)): return i < j
+            case let (.s(i), .s(j)): return i < j
+            case (.n, .s): return false
+            case (.s, .n): return true
+            }
+        }
+        return pa.count < pb.count
+    }
+    enum Either: Equatable { case n(Int), s(String) }
+
+    /// extlinux.conf: entries `xe` (normal, default), `xe-serial` (serial console) and `safe`.
+    /// With a hypervisor the entries boot it through mboot.c32 with the kernel as dom0.
+    public static func config(_ k: Kernels, rootLabel: String, timeoutTenths: Int = 50) -> String {
+        let root = "root=LABEL=\(rootLabel) ro"
+        var s = """
+        # extlinux.conf written by host-installer
+        SERIAL 0 115200
+        DEFAULT xe
+        PROMPT 1
+        TIMEOUT \(timeoutTenths)
+
+        """
+        func entry(_ label: String, _ kernelArgs: String, xenArgs: String) {
+            s += "\nLABEL \(label)\n"
+            if let xen = k.xen {
+                s += "  KERNEL mboot.c32\n"
+                s += "  APPEND \(xen) \(xenArgs) --- \(k.kernel) \(kernelArgs)" + (k.initrd.map { " --- \($0)" } ?? "") + "\n"
+            } else {
+                s += "  KERNEL \(k.kernel)\n"
+                if let i = k.initrd { s += "  INITRD \(i)\n" }
+                s += "  APPEND \(kernelArgs)\n"
+            }
+        }
+        let xenBase = "dom0_mem=752M lowmem_emergency_pool=1M crashkernel=64M@32M"
+        if k.xen != nil {
+            entry("xe", "\(root) console=hvc0 console=tty0 quiet", xenArgs: "\(xenBase) console=vga")
+            entry("xe-serial", "\(root) console=hvc0", xenArgs: "\(xenBase) com1=115200,8n1 console=com1,vga")
+            entry("safe", "\(root) nousb console=hvc0", xenArgs: "\(xenBase) nosmp noreboot noirqbalance acpi=off noapic com1=115200,8n1 console=com1,vga")
+        } else {
+            entry("xe", "\(root) console=tty0 quiet", xenArgs: "")
+            entry("xe-serial", "\(root) \(serialAppend)", xenArgs: "")
+            entry("safe", "\(root) nosmp noapic acpi=off \(serialAppend)", xenArgs: "")
+        }
+        return s
+    }
+
+    /// The MBR boot code for a partition table label.
+    public static func mbrFile(label: PartitionLayout.Label) -> String {
+        syslinuxDir + "/mbr/" + (label == .gpt ? "gptmbr.bin" : "mbr.bin")
+    }
+
+    /// Writes extlinux.conf, runs `extlinux --install ROOT/boot/extlinux`, copies mboot.c32 and
+    /// its library for hypervisor entries, and (location mbr) writes the MBR code to `disk`.
+    public static func install(root: String, disk: String, label: PartitionLayout.Label, kernels: Kernels,
+                               rootLabel: String, location: Bootloader.Location, log: EventLog = .shared) throws(InstallerError) {
+        try TargetPath.write(root: root, configPath, config(kernels, rootLabel: rootLabel))
+        let dir = try TargetPath.resolve(root: root, "/boot/extlinux")
+        if kernels.xen != nil {
+            for m in ["mboot.c32", "libcom32.c32"] {
+                guard let d = FileManager.default.contents(atPath: syslinuxDir + "/modules/bios/" + m) else {
+                    throw .failed("\(m) is missing from this installer", at: syslinuxDir + "/modules/bios", hint: "install the syslinux-common package")
+                }
+                try TargetPath.write(root: root, "/boot/extlinux/" + m, [UInt8](d))
+            }
+        }
+        let r = CommandRunner.run(["extlinux", "--install", dir], log: log)
+        guard r.ok else { throw .failed("extlinux failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dir) }
+        guard location == .mbr else {
+            log.log("bootloader location is the partition: the MBR of \(disk) is left as it is")
+            return
+        }
+        let mbr = mbrFile(label: label)
+        guard let code = FileManager.default.contents(atPath: mbr), code.count >= 440 else {
+            throw .failed("the MBR boot code is missing", at: mbr, hint: "install the syslinux-common package")
+        }
+        try DiskBytes.write(Array(code.prefix(440)), to: disk, at: 0)
+        log.log("wrote \(mbr) (440 bytes) to the MBR of \(disk)")
+    }
+}
+
+/// Raw writes to a disk or image (MBR code, wiping signatures).
+public enum DiskBytes {
+    public static func write(_ bytes: [UInt8], to path: String, at offset: UInt64) throws(InstallerError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .failed("cannot open for writing: \(String(cString: strerror(errno)))", at: path) }
+        defer { close(fd) }
+        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
+        guard n == bytes.count, fsync(fd) == 0 else { throw .failed("cannot write \(bytes.count) bytes at \(offset): \(String(cString: strerror(errno)))", at: path) }
+    }
+
+    /// Zeroes `length` bytes at `offset` (old filesystem or LVM signatures at a partition start).
+    public static func zero(_ path: String, at offset: UInt64, length: UInt64) throws(InstallerError) {
+        try write([UInt8](repeating: 0, count: Int(length)), to: path, at: offset)
+    }
+
+    public static func read(_ path: String, at offset: UInt64, count: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var b = [UInt8](repeating: 0, count: count)
+        let n = b.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+        return n == count ? b : nil
+    }
+}
