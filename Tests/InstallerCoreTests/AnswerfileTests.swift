@@ -349,3 +349,29 @@ enum AnswerfileFixtures {
         #expect(r.error(file: "a.xml")?.message.hasSuffix("a.xml:1:1: unknown mode \"x\" (expected fresh, reinstall or restore)") == true)
     }
 }
+
+@Suite struct AnswerfileDetectionTests {
+    func options(installations: [ExistingInstallation], backups: [ExistingInstallation] = []) -> AnswerfileOptions {
+        var m = AnswerfileFixtures.machine
+        m.installations = installations
+        m.backups = backups
+        var o = AnswerfileFixtures.options
+        o.machine = m
+        o.installationsDetected = true
+        return o
+    }
+
+    @Test func reinstallNeedsAnInstallationOnTheNamedDisk() throws {
+        let file = AnswerfileFixtures.good + "/appendix-b-reinstall.xml"
+        #expect(try Answerfile.parse(file: file, options: options(installations: [ExistingInstallation(disk: "sda", product: "XCP", version: "0.1.0")])).isValid)
+        let r = try Answerfile.parse(file: file, options: options(installations: [ExistingInstallation(disk: "sdb", product: "XCP", version: "0.1.0")]))
+        #expect(r.report(file: "f") == ["f:3:5: no installation was found on disk \"sda\" (found: XCP 0.1.0 on sdb)"])
+    }
+
+    @Test func restoreNeedsABackupOnTheNamedDisk() throws {
+        let file = AnswerfileFixtures.good + "/restore.xml"
+        #expect(try Answerfile.parse(file: file, options: options(installations: [], backups: [ExistingInstallation(disk: "sda", product: "XCP", version: "0.1.0")])).isValid)
+        let r = try Answerfile.parse(file: file, options: options(installations: []))
+        #expect(r.report(file: "f") == ["f:3:3: no backup was found on disk \"sda\" (none was found on any disk)"])
+    }
+}

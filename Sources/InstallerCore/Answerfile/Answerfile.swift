@@ -12,10 +12,15 @@ public struct AnswerfileOptions: Sendable {
     /// True for `--ask-missing`: required elements that are left out are listed in
     /// `AnswerfileResult.missing` instead of being errors.
     public var allowMissing: Bool
+    /// True once the backend has looked for installations and backups on the disks
+    /// (`machine.installations`, `machine.backups`): then `<existing-installation>` must name a
+    /// disk holding an installation and `<backup-disk>` one holding a backup.
+    public var installationsDetected: Bool
 
     public init(machine: Machine? = nil, keymaps: KeymapCatalogue? = nil, timezones: TimezoneCatalogue = .system,
-                allowMissing: Bool = false) {
+                allowMissing: Bool = false, installationsDetected: Bool = false) {
         self.machine = machine; self.keymaps = keymaps; self.timezones = timezones; self.allowMissing = allowMissing
+        self.installationsDetected = installationsDetected
     }
 }
 
@@ -218,9 +223,23 @@ struct AnswerfileChecker {
             }
         }
         if let e = byName["existing-installation"]?.first,
-           let d = disk(e, role: "disk of the existing installation", minimum: nil, hasDriverSource: hasDriverSource) { plan.primaryDisk = d }
+           let d = disk(e, role: "disk of the existing installation", minimum: nil, hasDriverSource: hasDriverSource) {
+            if options.installationsDetected, let m = machine, !m.installations.contains(where: { $0.disk == d }) {
+                let found = m.installations.map(\.label)
+                error(e, "no installation was found on disk \(Self.quoted(d)) (" + (found.isEmpty ? "none was found on any disk" : "found: " + found.joined(separator: ", ")) + ")")
+            } else {
+                plan.primaryDisk = d
+            }
+        }
         if let e = byName["backup-disk"]?.first,
-           let d = disk(e, role: "backup disk", minimum: nil, hasDriverSource: hasDriverSource) { plan.primaryDisk = d }
+           let d = disk(e, role: "backup disk", minimum: nil, hasDriverSource: hasDriverSource) {
+            if options.installationsDetected, let m = machine, !m.backups.contains(where: { $0.disk == d }) {
+                let found = m.backups.map(\.label)
+                error(e, "no backup was found on disk \(Self.quoted(d)) (" + (found.isEmpty ? "none was found on any disk" : "found: " + found.joined(separator: ", ")) + ")")
+            } else {
+                plan.primaryDisk = d
+            }
+        }
 
         if let e = byName["keymap"]?.first, let k = nonEmptyText(e) {
             if let keymaps, !keymaps.contains(k) {

@@ -1,5 +1,4 @@
-// No Foundation in this file: libxml2's headers pull in the system ICU, which clashes with
-// Foundation's own copy when both are imported into one Swift file.
+// libxml2 only through CLibXML2 (its shim keeps the system ICU headers out, see shim.h).
 import CLibXML2
 
 extension StringProtocol {
