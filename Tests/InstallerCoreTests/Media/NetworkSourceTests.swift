@@ -139,7 +139,7 @@ import Testing
         #expect(try inURL.readAll("packages.main/XS-REPOSITORY").count > 50)
 
         var texts = [good.displayName, inURL.displayName]
-        let bad = try HTTPAccessor("http://127.0.0.1:\(server.port)/auth/", credentials: Credentials(user: "alice", password: "wrong"))
+        let bad = try HTTPAccessor("http://127.0.0.1:\(server.port)/auth/", credentials: Credentials(user: "alice", password: "not-the-pw-42"))
         do { _ = try RepositoryScanner.scan(bad); Issue.record("wrong password accepted") } catch {
             #expect(error.message == "the server refused the user name or password (HTTP 401)")
             texts.append(error.description)
