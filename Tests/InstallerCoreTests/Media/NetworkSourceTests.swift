@@ -149,6 +149,22 @@ import Testing
         expectNoPassword(texts)
     }
 
+    @Test func checksHTTPSCertificates() throws {
+        let tls = ScratchDirectory("tls")
+        try runTool(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.path + "/key.pem", "-out", tls.path + "/cert.pem"])
+        let server = try TestServer(script: "testhttpd.py", root: media.path, extra: [tls.path + "/cert.pem", tls.path + "/key.pem"])
+        defer { server.stop() }
+        let acc = try HTTPAccessor("https://127.0.0.1:\(server.port)/pool/")
+        do { _ = try RepositoryScanner.scan(acc); Issue.record("an untrusted certificate was accepted") } catch {
+            #expect(error.message.hasPrefix("secure connection failed: SSL certificate problem: self"), "\(error)")
+            #expect(error.hint == "the server's certificate is not trusted; check the URL, or use http")
+        }
+        acc.caFile = tls.path + "/cert.pem"
+        let repos = try RepositoryScanner.scanInstallSource(acc)
+        #expect(Verifier.verify(repos, accessor: acc).ok)
+    }
+
     // MARK: FTP
 
     func ftp() throws -> TestServer { try TestServer(script: "testftpd.py", root: media.path) }
