@@ -27,6 +27,9 @@ public final class HTTPAccessor: SourceAccessor {
     let credentials: Credentials?
     let timeouts: Timeouts
     public var maxResumes = 3
+    /// A PEM file of certificate authorities to trust for HTTPS besides the system ones
+    /// (a private mirror); nil uses the system store only.
+    public var caFile: String?
     public let isFTP: Bool
 
     public var displayName: String {
@@ -181,6 +184,7 @@ final class CurlTransfer: ByteStream {
         cc_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
         cc_setopt_str(easy, CURLOPT_USERAGENT, "host-installer")
         if listOnly { cc_setopt_long(easy, CURLOPT_DIRLISTONLY, 1) }
+        if let ca = accessor.caFile { cc_setopt_str(easy, CURLOPT_CAINFO, ca) }
         if let c = accessor.credentials {
             cc_setopt_str(easy, CURLOPT_USERNAME, c.user)
             cc_setopt_str(easy, CURLOPT_PASSWORD, c.password)
@@ -350,7 +354,10 @@ final class CurlTransfer: ByteStream {
         case CURLE_RANGE_ERROR:
             return .failed("the download was cut short after \(delivered) bytes, and the server cannot resume it (no byte ranges)",
                            at: url)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return .failed("secure connection failed: \(text)", at: url,
+                           hint: "the server's certificate is not trusted; check the URL, or use http")
+        case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
             return .failed("secure connection failed: \(text)", at: url)
         case CURLE_UNSUPPORTED_PROTOCOL:
             return .failed("unsupported protocol: \(text)", at: url)

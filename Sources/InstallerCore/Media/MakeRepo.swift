@@ -75,11 +75,15 @@ public enum MakeRepo {
         public var repository: Repository
         /// True when XS-REPOSITORY was (re)written, false when the existing one was kept.
         public var wroteRepositoryFile: Bool
+        /// Files the old XS-PACKAGES listed that are no longer in the directory (left out).
+        public var dropped: [String] = []
     }
 
     /// Hashes every regular file in `directory` (not its subdirectories, not hidden files, not
     /// the metadata) and writes XS-PACKAGES; writes XS-REPOSITORY unless it exists and no
-    /// identity option is given. Both files are replaced atomically.
+    /// identity option is given. Both files are replaced atomically. When XS-PACKAGES exists
+    /// (even a draft without sizes and digests), its order and each file's label, type, root
+    /// and kernel are kept; new files are added after it, typed by their names.
     public static func run(directory: String, identity: Identity = Identity()) throws(InstallerError) -> Result {
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -91,13 +95,50 @@ public enum MakeRepo {
         do { names = try fm.contentsOfDirectory(atPath: directory).sorted() } catch {
             throw .failed("cannot list the directory: \(error.localizedDescription)", at: directory)
         }
-        var packages: [Package] = []
+        // What an existing XS-PACKAGES says about each file (label, type, root, kernel) is kept;
+        // sizes and digests are always recomputed, so a draft list without them is fine.
+        let pkgPath = SourcePath.join(directory, RepositoryMetadata.packagesFile)
+        var listed: [(file: String, label: String?, kind: Package.Kind?, root: String?, kernel: String?)] = []
+        if let existing = fm.contents(atPath: pkgPath) {
+            let doc = try MetadataXML(Array(existing), name: pkgPath)
+            guard doc.root.name == "packages" else {
+                throw .invalid("\(pkgPath):\(doc.root.line)", "the top element is <\(doc.root.name)>, expected <packages>")
+            }
+            for node in doc.root.children where node.name == "package" {
+                var kind: Package.Kind?
+                if let t = node["type"] {
+                    guard let k = Package.Kind(rawValue: t) else {
+                        throw .invalid("\(pkgPath):\(node.line)", "unknown type \"\(t)\" (expected tbz2, driver or firmware)")
+                    }
+                    kind = k
+                }
+                listed.append((node.text.trimmingWhitespace, node["label"], kind, node["root"], node["kernel"]))
+            }
+        }
+        var files: [String: UInt64] = [:]
         for name in names where !name.hasPrefix(".") && !metadata.contains(name) && !name.hasSuffix(".tmp-make-repo") {
-            let path = SourcePath.join(directory, name)
             var st = stat()
-            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
-            let sums = try Digest.hexes(path: path, sha256: true)
-            packages.append(package(forFile: name, size: UInt64(st.st_size), md5: sums.md5, sha256: sums.sha256))
+            guard stat(SourcePath.join(directory, name), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            files[name] = UInt64(st.st_size)
+        }
+        var packages: [Package] = []
+        var dropped: [String] = []
+        let order = listed.map(\.file) + names.filter { n in files[n] != nil && !listed.contains { $0.file == n } }
+        for name in order {
+            guard let size = files[name] else { dropped.append(name); continue }
+            let sums = try Digest.hexes(path: SourcePath.join(directory, name), sha256: true)
+            var p = package(forFile: name, size: size, md5: sums.md5, sha256: sums.sha256)
+            if let l = listed.first(where: { $0.file == name }) {
+                if let k = l.kind, k != p.kind {
+                    p.kind = k
+                    p.root = k == .tbz2 ? "/" : (k == .driver ? "/lib/modules/${KERNEL_VERSION}/extra" : nil)
+                    p.kernel = k == .driver ? "any" : nil
+                }
+                if let v = l.label, !v.isEmpty { p.label = v }
+                if let v = l.root { p.root = v }
+                if let v = l.kernel { p.kernel = v }
+            }
+            packages.append(p)
         }
         var labels = Set<String>()
         for i in packages.indices {
@@ -129,9 +170,8 @@ public enum MakeRepo {
         repo.packages = packages
 
         if write { try writeAtomically(RepositoryMetadata.renderRepository(repo), to: repoPath) }
-        try writeAtomically(RepositoryMetadata.renderPackages(packages),
-                            to: SourcePath.join(directory, RepositoryMetadata.packagesFile))
-        return Result(repository: repo, wroteRepositoryFile: write)
+        try writeAtomically(RepositoryMetadata.renderPackages(packages), to: pkgPath)
+        return Result(repository: repo, wroteRepositoryFile: write, dropped: dropped)
     }
 
     static func writeAtomically(_ text: String, to path: String) throws(InstallerError) {

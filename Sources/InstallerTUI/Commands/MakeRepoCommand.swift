@@ -16,6 +16,9 @@ enum MakeRepoCommand {
                                          build: o.values["--build"], description: o.values["--description"])
         let result = try MakeRepo.run(directory: dir, identity: identity)
         let r = result.repository
+        for f in result.dropped {
+            FileHandle.standardError.write(Data("host-installer: note: \(f) was listed in XS-PACKAGES but is not in \(dir); left out\n".utf8))
+        }
         print("\(dir): \(r.id) \(r.version)\(r.build.map { " build \($0)" } ?? ""), \(r.packages.count) package(s)"
               + (result.wroteRepositoryFile ? "; wrote XS-REPOSITORY and XS-PACKAGES" : "; kept XS-REPOSITORY, wrote XS-PACKAGES"))
         return 0

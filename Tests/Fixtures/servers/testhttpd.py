@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """HTTP server for the source tests (stdlib only). Binds 127.0.0.1 on a free port and prints
-"PORT n" on stdout.  usage: testhttpd.py ROOT
+"PORT n" on stdout.  usage: testhttpd.py ROOT [CERT KEY]
    /pool/PATH       static file, honours Range (206/416)
    /truncate/PATH   full Content-Length, half the body, then closes; ignores Range
    /dropfirst/PATH  the first plain GET of each file is cut at half; Range requests are served
@@ -10,6 +10,7 @@
 Exits by itself when its parent dies or after 300 s, so a crashed test leaves nothing behind."""
 import signal, base64, http.server, os, re, socketserver, sys, threading, time
 ROOT = os.path.abspath(sys.argv[1])
+TLS = sys.argv[2:4] if len(sys.argv) >= 4 else None   # CERT KEY: serve HTTPS
 AUTH = "Basic " + base64.b64encode(b"alice:s3cret-pw").decode()
 dropped = set()
 
@@ -69,5 +70,9 @@ def watchdog(parent):
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 threading.Thread(target=watchdog, args=(os.getppid(),), daemon=True).start()
 srv = S(("127.0.0.1", 0), H)
+if TLS:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(TLS[0], TLS[1])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 print("PORT", srv.server_address[1], flush=True)
 srv.serve_forever()

@@ -47,6 +47,37 @@ import Testing
         #expect(again.version == "2.1" && again.build == "7" && again.id.originator == "acme" && again.requires.count == 1)
     }
 
+    @Test func keepsWhatADraftPackageListSays() throws {
+        // build-sample-product writes the identity and a draft list (no size or digests) first.
+        let s = ScratchDirectory()
+        s.write("XS-REPOSITORY", "<repository originator=\"xs\" name=\"driver-megaraid_sas\" product=\"XCP\" version=\"0.1.0\"/>")
+        s.write("XS-PACKAGES", """
+        <packages>
+          <package label="raid" type="driver" kernel="2.6.32" root="/lib/modules/${KERNEL_VERSION}/kernel">megaraid_sas.ko</package>
+          <package label="blob" type="firmware">a.tar.gz</package>
+          <package label="gone" type="firmware">gone.bin</package>
+        </packages>
+        """)
+        s.write("megaraid_sas.ko", "ko")
+        s.write("a.tar.gz", "not really a tarball")
+        s.write("extra.bin", "new")
+        let r = try MakeRepo.run(directory: s.path)
+        #expect(r.dropped == ["gone.bin"])
+        let p = r.repository.packages
+        #expect(p.map(\.file) == ["megaraid_sas.ko", "a.tar.gz", "extra.bin"])
+        #expect(p.map(\.label) == ["raid", "blob", "extra.bin"])
+        #expect(p.map(\.kind) == [.driver, .firmware, .firmware])
+        #expect(p[0].kernel == "2.6.32" && p[0].root == "/lib/modules/${KERNEL_VERSION}/kernel")
+        #expect(p[1].root == nil && p[1].md5 == Digest.md5Hex("not really a tarball"))
+        #expect(try RepositoryScanner.scan(DirectoryAccessor(s.path)).first?.packages == p)
+        #expect(try RepositoryScanner.scan(DirectoryAccessor(s.path)).first?.id.name == "driver-megaraid_sas")
+
+        s.write("XS-PACKAGES", "<packages>\n<package type=\"rpm\">a.tar.gz</package></packages>")
+        #expect(throws: InstallerError.invalid("\(s.path)/XS-PACKAGES:2", "unknown type \"rpm\" (expected tbz2, driver or firmware)")) {
+            try MakeRepo.run(directory: s.path)
+        }
+    }
+
     @Test func classifiesFilesByName() {
         func k(_ f: String) -> (Package.Kind, String) { let p = MakeRepo.package(forFile: f, size: 0, md5: "", sha256: nil); return (p.kind, p.label) }
         #expect(k("dom0.tar.bz2") == (.tbz2, "dom0"))

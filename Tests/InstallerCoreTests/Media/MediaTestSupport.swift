@@ -74,9 +74,9 @@ final class TestServer {
             .deletingLastPathComponent().appendingPathComponent("Fixtures/servers").path
     }
 
-    init(script: String, root: String) throws {
+    init(script: String, root: String, extra: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [TestServer.scriptDirectory + "/" + script, root]
+        process.arguments = [TestServer.scriptDirectory + "/" + script, root] + extra
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

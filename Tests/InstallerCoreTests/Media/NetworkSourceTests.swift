@@ -139,7 +139,7 @@ import Testing
         #expect(try inURL.readAll("packages.main/XS-REPOSITORY").count > 50)
 
         var texts = [good.displayName, inURL.displayName]
-        let bad = try HTTPAccessor("http://127.0.0.1:\(server.port)/auth/", credentials: Credentials(user: "alice", password: "wrong"))
+        let bad = try HTTPAccessor("http://127.0.0.1:\(server.port)/auth/", credentials: Credentials(user: "alice", password: "not-the-pw-42"))
         do { _ = try RepositoryScanner.scan(bad); Issue.record("wrong password accepted") } catch {
             #expect(error.message == "the server refused the user name or password (HTTP 401)")
             texts.append(error.description)
@@ -147,6 +147,22 @@ import Testing
         let none = try HTTPAccessor("http://127.0.0.1:\(server.port)/auth/")
         #expect(throws: InstallerError.self) { try RepositoryScanner.scan(none) }
         expectNoPassword(texts)
+    }
+
+    @Test func checksHTTPSCertificates() throws {
+        let tls = ScratchDirectory("tls")
+        try runTool(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.path + "/key.pem", "-out", tls.path + "/cert.pem"])
+        let server = try TestServer(script: "testhttpd.py", root: media.path, extra: [tls.path + "/cert.pem", tls.path + "/key.pem"])
+        defer { server.stop() }
+        let acc = try HTTPAccessor("https://127.0.0.1:\(server.port)/pool/")
+        do { _ = try RepositoryScanner.scan(acc); Issue.record("an untrusted certificate was accepted") } catch {
+            #expect(error.message.hasPrefix("secure connection failed: SSL certificate problem: self"), "\(error)")
+            #expect(error.hint == "the server's certificate is not trusted; check the URL, or use http")
+        }
+        acc.caFile = tls.path + "/cert.pem"
+        let repos = try RepositoryScanner.scanInstallSource(acc)
+        #expect(Verifier.verify(repos, accessor: acc).ok)
     }
 
     // MARK: FTP
