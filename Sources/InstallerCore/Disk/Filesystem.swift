@@ -48,7 +48,7 @@ public final class MountedFilesystem: @unchecked Sendable {
             throw .failed("cannot mount \(device): \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: device)
         }
         let m = MountedFilesystem(device: device, mountPoint: dir, log: log, removeMountPoint: true)
-        m.token = registry.register("unmount \(dir)") { [m] in try? m.unmount() }
+        m.token = registry.register("unmount \(dir)") { [m] urgent in try? m.unmount(urgent: urgent) }
         return m
     }
 
@@ -60,13 +60,14 @@ public final class MountedFilesystem: @unchecked Sendable {
 
     public var isMounted: Bool { lock.withLock { token != nil } }
 
-    /// Unmounts (retrying, then lazily as a last resort) and removes the mount point.
-    public func unmount(registry: CleanupRegistry = .shared) throws(InstallerError) {
+    /// Unmounts (retrying, then lazily as a last resort; at once lazily when `urgent`, the
+    /// signal path) and removes the mount point.
+    public func unmount(urgent: Bool = false, registry: CleanupRegistry = .shared) throws(InstallerError) {
         lock.lock()
         defer { lock.unlock() }
         guard let t = token else { return }
         var ok = false
-        for attempt in 0..<5 {
+        for attempt in 0..<(urgent ? 0 : 5) {
             if CommandRunner.run(["umount", mountPoint], log: log).ok { ok = true; break }
             usleep(UInt32(200_000 * (attempt + 1)))
         }

@@ -25,7 +25,7 @@ public final class LoopDevice: @unchecked Sendable {
                           hint: "the installer needs root and a free loop device")
         }
         let loop = LoopDevice(device: dev, image: image, offset: offset, log: log)
-        loop.token = registry.register("detach \(dev)") { [loop] in loop.detach() }
+        loop.token = registry.register("detach \(dev)") { [loop] urgent in loop.detach(urgent: urgent) }
         return loop
     }
 
@@ -36,7 +36,9 @@ public final class LoopDevice: @unchecked Sendable {
     deinit { detach() }
 
     /// Detaches this loop device, once. Leaves it alone if it no longer backs our image.
-    public func detach(registry: CleanupRegistry = .shared) {
+    /// `urgent` (signal path): one attempt; a busy device is then detached by the kernel
+    /// (autoclear) when its last user closes it.
+    public func detach(urgent: Bool = false, registry: CleanupRegistry = .shared) {
         lock.lock()
         defer { lock.unlock() }
         guard let t = token else { return }
@@ -52,7 +54,7 @@ public final class LoopDevice: @unchecked Sendable {
             log.log("not detaching \(device): it is no longer attached to \(image)")
             return
         }
-        for attempt in 0..<5 {
+        for attempt in 0..<(urgent ? 1 : 5) {
             if CommandRunner.run(["losetup", "-d", device], log: log).ok { return }
             usleep(UInt32(100_000 * (attempt + 1)))
         }

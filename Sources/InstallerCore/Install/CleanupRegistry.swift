@@ -10,13 +10,16 @@ public final class CleanupRegistry: Sendable {
     public static let shared = CleanupRegistry()
 
     public struct Token: Hashable, Sendable { let id: Int }
-    struct Entry { let id: Int; let what: String; let action: @Sendable () -> Void }
+    /// `urgent` is true on the signal path: the process dies right after, so release at once
+    /// (lazy unmount, no retries) rather than wait for busy resources.
+    struct Entry { let id: Int; let what: String; let action: @Sendable (_ urgent: Bool) -> Void }
+    private let dying = Atomic<Bool>(false)
     private let state = Mutex<(next: Int, entries: [Entry])>((0, []))
 
     public init() {}
 
     @discardableResult
-    public func register(_ what: String, _ action: @escaping @Sendable () -> Void) -> Token {
+    public func register(_ what: String, _ action: @escaping @Sendable (_ urgent: Bool) -> Void) -> Token {
         state.withLock { s in
             s.next += 1
             s.entries.append(Entry(id: s.next, what: what, action: action))
@@ -33,9 +36,13 @@ public final class CleanupRegistry: Sendable {
     public var pending: [String] { state.withLock { $0.entries.map(\.what) } }
 
     /// Runs and forgets every action, newest first.
-    public func runAll() {
-        while let e = state.withLock({ s -> Entry? in s.entries.popLast() }) { e.action() }
+    public func runAll(urgent: Bool = false) {
+        if urgent { dying.store(true, ordering: .sequentiallyConsistent) }
+        while let e = state.withLock({ s -> Entry? in s.entries.popLast() }) { e.action(urgent) }
     }
+
+    /// True once the signal path started releasing everything: the install stops at the next step.
+    public var isDying: Bool { dying.load(ordering: .sequentiallyConsistent) }
 
     /// On SIGINT or SIGTERM: log, release everything registered, then die of that signal.
     /// Idempotent. Front ends with their own signal handling call `runAll()` themselves instead.
@@ -56,7 +63,7 @@ private enum SignalCleanup {
             let src = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "host-installer.signal.\(sig)"))
             src.setEventHandler {
                 log.log("signal \(sig): releasing mounts and loop devices")
-                registry.runAll()
+                registry.runAll(urgent: true)
                 signal(sig, SIG_DFL)
                 kill(getpid(), sig)
             }
