@@ -351,7 +351,7 @@ enum AnswerfileFixtures {
 }
 
 @Suite struct AnswerfileDetectionTests {
-    func options(installations: [ExistingInstallation], backups: [ExistingInstallation] = []) -> AnswerfileOptions {
+    func options(installations: [ExistingInstallation], backups: [BackupFound] = []) -> AnswerfileOptions {
         var m = AnswerfileFixtures.machine
         m.installations = installations
         m.backups = backups
@@ -363,14 +363,14 @@ enum AnswerfileFixtures {
 
     @Test func reinstallNeedsAnInstallationOnTheNamedDisk() throws {
         let file = AnswerfileFixtures.good + "/appendix-b-reinstall.xml"
-        #expect(try Answerfile.parse(file: file, options: options(installations: [ExistingInstallation(disk: "sda", product: "XCP", version: "0.1.0")])).isValid)
-        let r = try Answerfile.parse(file: file, options: options(installations: [ExistingInstallation(disk: "sdb", product: "XCP", version: "0.1.0")]))
+        #expect(try Answerfile.parse(file: file, options: options(installations: [ExistingInstallation(disk: "sda", partition: 1, product: "XCP", version: "0.1.0", build: "", date: "", inventory: [:])])).isValid)
+        let r = try Answerfile.parse(file: file, options: options(installations: [ExistingInstallation(disk: "sdb", partition: 1, product: "XCP", version: "0.1.0", build: "", date: "", inventory: [:])]))
         #expect(r.report(file: "f") == ["f:3:5: no installation was found on disk \"sda\" (found: XCP 0.1.0 on sdb)"])
     }
 
     @Test func restoreNeedsABackupOnTheNamedDisk() throws {
         let file = AnswerfileFixtures.good + "/restore.xml"
-        #expect(try Answerfile.parse(file: file, options: options(installations: [], backups: [ExistingInstallation(disk: "sda", product: "XCP", version: "0.1.0")])).isValid)
+        #expect(try Answerfile.parse(file: file, options: options(installations: [], backups: [BackupFound(disk: "sda", partition: 2, product: "XCP", version: "0.1.0", build: "", date: "")])).isValid)
         let r = try Answerfile.parse(file: file, options: options(installations: []))
         #expect(r.report(file: "f") == ["f:3:3: no backup was found on disk \"sda\" (none was found on any disk)"])
     }
