@@ -42,9 +42,12 @@ public struct ReplayRunner {
         let scriptURL = URL(fileURLWithPath: path)
         let dir = scriptURL.deletingLastPathComponent().path
         let goldenDir = dir + "/" + scriptURL.deletingPathExtension().lastPathComponent
-        let state = NSTemporaryDirectory() + "replay-\(getpid())-\(UUID().uuidString.prefix(8))"
+        // Each run gets its own state directory (disk images, log, plan), removed afterwards,
+        // unless HOST_INSTALLER_REPLAY_STATE names one to keep (to inspect or boot the disks).
+        let kept = ProcessInfo.processInfo.environment["HOST_INSTALLER_REPLAY_STATE"]
+        let state = kept ?? NSTemporaryDirectory() + "replay-\(getpid())-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: state) }
+        defer { if kept == nil { try? FileManager.default.removeItem(atPath: state) } }
 
         var rows = 25, cols = 80
         var args: [String] = []

@@ -4,7 +4,7 @@ import InstallerCore
 /// `host-installer [--machine P | --real-hardware] [--dry-run]`: the interactive installer.
 enum InstallCommand {
     static func run(_ args: [String]) throws(InstallerError) -> Int32 {
-        let o = try Options(args, flags: ["--real-hardware", "--dry-run"], values: ["--machine"])
+        let o = try Options(args, flags: ["--real-hardware", "--dry-run"], values: ["--machine", "--record-answerfile"])
         if let extra = o.positionals.first { throw .invalid(extra, "unknown command", hint: "see host-installer --help") }
         let machine = try loadMachine(o)
         let log = EventLog.shared
@@ -16,27 +16,47 @@ enum InstallCommand {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw .invalid("stdin", "the interactive installer needs a terminal", hint: "run it in a terminal, or give --answerfile for an unattended install")
         }
-        let result = MainActor.assumeIsolated { () -> FlowRunner.Result in
+        let dryRun = o.flags.contains("--dry-run")
+        let logPath = stateDir + "/install-log"
+        let outcome = MainActor.assumeIsolated { () -> (FlowRunner.Result, InstallRunner.Outcome?) in
             let term = Terminal()
             term.start()
             defer { term.stop() }
             let ui = UI(term: term)
             let consoles = Consoles(term: term)
             ui.onConsole = { consoles.show($0) }
-            let runner = FlowRunner(ui: ui, state: FlowState(machine: machine, options: FlowOptions(dryRun: o.flags.contains("--dry-run"))))
-            return runner.run()
+            let runner = FlowRunner(ui: ui, state: FlowState(machine: machine, options: FlowOptions(dryRun: dryRun)))
+            let flow = runner.run()
+            guard case let .finished(plan) = flow, !dryRun else { return (flow, nil) }
+            let installed = InstallRunner(ui: ui, machine: machine, consoles: consoles).run(plan)
+            switch installed {
+            case .complete: EndScreens.complete(ui, machine: machine)
+            case let .failed(e): EndScreens.failed(ui, consoles: consoles, error: e, logPath: logPath)
+            }
+            return (flow, installed)
         }
-        switch result {
+        switch outcome.0 {
         case let .exit(code):
             log.log("installer left with status \(code)")
             return code
         case let .finished(plan):
-            // The install backend is not wired in yet: the plan is printed (dry-run behaviour).
+            if let path = o.values["--record-answerfile"] {
+                try AnswerfileWriter.write(plan, to: path)
+                log.log("answerfile recorded in \(path)")
+            }
             let json = plan.json.rendered() + "\n"
-            print(json, terminator: "")
             try? json.write(toFile: stateDir + "/plan.json", atomically: true, encoding: .utf8)
-            log.log("plan printed (dry run); nothing was written to any disk")
-            return 0
+            switch outcome.1 {
+            case nil:
+                print(json, terminator: "")
+                log.log("plan printed (dry run); nothing was written to any disk")
+                return 0
+            case .complete?:
+                print("Installation complete on \(plan.primaryDisk).")
+                return 0
+            case let .failed(e)?:
+                throw InstallerError.failed(e.description, hint: "the event log is in \(logPath)")
+            }
         }
     }
 

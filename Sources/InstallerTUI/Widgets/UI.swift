@@ -59,12 +59,12 @@ final class UI {
     }
 
     /// Shows a message without buttons while `work` runs on this thread (short checks).
-    func working<T>(_ title: String, _ text: String, work: () -> T) -> T {
+    func working<T, E: Error>(_ title: String, _ text: String, work: () throws(E) -> T) throws(E) -> T {
         let f = Form(title: title, width: 56, body: [TextBlock(text)], buttons: [], help: "")
         stack.append(f)
         term.show(render(stack))
         defer { stack.removeLast() }
-        return work()
+        return try work()
     }
 
     func showHelp(for form: Form) {

@@ -1,0 +1,50 @@
+/// Opens the plan's sources and picks the repositories to install: the base product, the
+/// Linux Pack when chosen, and driver disks. Used by the screens and by unattended runs;
+/// nothing is written to any disk here.
+public enum InstallSources {
+    public struct Opened {
+        public var repositories: [(Repository, Accessor)]
+        public var accessors: [Accessor]
+        public func close() { accessors.forEach { $0.close() } }
+    }
+
+    public static func open(_ plan: InstallPlan, machine: Machine) throws(InstallerError) -> Opened {
+        var opened = Opened(repositories: [], accessors: [])
+        do throws(InstallerError) {
+            for (i, source) in plan.sources.enumerated() {
+                let accessor = try Accessors.make(for: source, machine: machine)
+                opened.accessors.append(accessor)
+                let repos = i == 0 ? try RepositoryScanner.scanInstallSource(accessor) : try RepositoryScanner.scan(accessor)
+                for r in repos where wanted(r, plan: plan) && !opened.repositories.contains(where: { $0.0.id == r.id }) {
+                    opened.repositories.append((r, accessor))
+                }
+            }
+            for source in plan.driverSources {
+                let accessor = try Accessors.make(for: source, machine: machine)
+                opened.accessors.append(accessor)
+                for r in try RepositoryScanner.scanDriverDisk(accessor) { opened.repositories.append((r, accessor)) }
+            }
+            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }),
+               case .local(nil)? = plan.sources.first, let discs = machine.cdrom?.discs, discs.count > 1 {
+                // The Linux Pack on the next disc in the drive.
+                let accessor = try Accessors.local(discs[1])
+                opened.accessors.append(accessor)
+                for r in try RepositoryScanner.scan(accessor) where r.id == .linux { opened.repositories.append((r, accessor)) }
+            }
+            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
+                throw InstallerError.failed("the Linux Pack was chosen but no Linux Pack repository (xs:linux) was found on the media",
+                                            hint: "insert the Linux Pack disc, or choose not to install it")
+            }
+        } catch {
+            opened.close()
+            throw error
+        }
+        return opened
+    }
+
+    static func wanted(_ r: Repository, plan: InstallPlan) -> Bool {
+        if r.id == .main { return true }
+        if r.id == .linux { return plan.installLinuxPack }
+        return false
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import InstallerCore
+import Synchronization
+
+/// Runs the install behind the progress screen: progress with the step and time left, the
+/// manual time dialog near 90 %, then "Installation Complete" or the failure screen.
+@MainActor
+struct InstallRunner {
+    let ui: UI
+    let machine: Machine
+    let consoles: Consoles?
+
+    enum Outcome { case complete, failed(InstallerError) }
+
+    func run(_ plan: InstallPlan) -> Outcome {
+        let log = EventLog.shared
+        let opened: InstallSources.Opened
+        do throws(InstallerError) {
+            opened = try ui.working("Please wait", "Reading package information...") { () throws(InstallerError) -> InstallSources.Opened in
+                let o = try InstallSources.open(plan, machine: machine)
+                try CleanInstall.validate(plan, machine, repositories: o.repositories.map(\.0))
+                return o
+            }
+        } catch {
+            return .failed(error)
+        }
+        defer { opened.close() }
+
+        struct Progress { var fraction = 0.0; var step = "Preparing for installation..."; var left: Double?; var result: Result<InstallSummary, InstallerError>? }
+        let shared = Mutex(Progress())
+        var options = CleanInstall.Options()
+        options.handleSignals = false
+        let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: log, options: options)
+        install.start { event in
+            shared.withLock { p in
+                switch event {
+                case let .progress(f, step, left): p.fraction = f; p.step = step; p.left = left
+                case let .finished(r): p.result = r
+                case .log, .question: break
+                }
+            }
+        }
+        let bar = ProgressBar()
+        let step = TextBlock("Preparing for installation...")
+        let form = Form(title: "Installing Xen Cloud Platform", width: 66, body: [step, Spacer(), bar], buttons: [],
+                        help: "The installation is running. Alt-F2 opens a shell and Alt-F3 the event log meanwhile; Alt-F1 comes back here.")
+        var askedTime = false
+        _ = ui.run(form, tickMs: 200) {
+            let p = shared.withLock { $0 }
+            bar.fraction = p.fraction
+            bar.secondsLeft = p.left
+            step.text = p.step
+            if case .manual = plan.time, !askedTime, p.fraction >= 0.9, p.result == nil {
+                askedTime = true
+                askTime(plan)
+            }
+            return p.result != nil ? "done" : nil
+        }
+        let result = shared.withLock { $0.result }!
+        switch result {
+        case .success:
+            if case .manual = plan.time, !askedTime { askTime(plan) }
+            return .complete
+        case let .failure(e): return .failed(e)
+        }
+    }
+
+    /// "Set local time": validated; the clock is set only on real hardware.
+    func askTime(_ plan: InstallPlan) {
+        let now = Date()
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: plan.timezone) ?? .gmt
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: now)
+        func two(_ v: Int?) -> String { let s = String(v ?? 0); return s.count < 2 ? "0" + s : s }
+        let year = Entry("Year (YYYY):", value: String(c.year ?? 2026), labelWidth: 14, fieldWidth: 5)
+        let month = Entry("Month (MM):", value: two(c.month), labelWidth: 14, fieldWidth: 3)
+        let day = Entry("Day (DD):", value: two(c.day), labelWidth: 14, fieldWidth: 3)
+        let hour = Entry("Hour (HH):", value: two(c.hour), labelWidth: 14, fieldWidth: 3)
+        let minute = Entry("Min (MM):", value: two(c.minute), labelWidth: 14, fieldWidth: 3)
+        let form = Form(title: "Set local time", width: 50, body: [
+            TextBlock("Please set the current (local) date and time in \(plan.timezone)."), Spacer(),
+            year, month, day, Spacer(), TextBlock("Time (24-hour clock):"), hour, minute,
+        ], buttons: [.ok], help: "The installer sets the computer's clock from these values (kept in UTC).")
+        while true {
+            _ = ui.run(form)
+            var dc = DateComponents()
+            dc.year = Int(year.value); dc.month = Int(month.value); dc.day = Int(day.value)
+            dc.hour = Int(hour.value); dc.minute = Int(minute.value)
+            if let y = dc.year, let mo = dc.month, let d = dc.day, let h = dc.hour, let mi = dc.minute,
+               (1970...2200).contains(y), (1...12).contains(mo), (0...23).contains(h), (0...59).contains(mi),
+               let date = cal.date(from: dc), cal.component(.day, from: date) == d {
+                if machine.isReal {
+                    CommandRunner.run(["date", "-u", "-s", "@\(Int(date.timeIntervalSince1970))"])
+                    CommandRunner.run(["hwclock", "--systohc", "--utc"])
+                } else {
+                    EventLog.shared.log("manual time entered: \(date) (the clock of a profile machine is left alone)")
+                }
+                return
+            }
+            ui.message("Date error", "The date/time you entered was not valid. Please try again.")
+        }
+    }
+}
