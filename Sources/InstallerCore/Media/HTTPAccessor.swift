@@ -290,6 +290,9 @@ final class CurlTransfer: ByteStream {
                     }
                     return 0
                 }
+                if isDrop(result), let total = expectedTotal, delivered == total {
+                    return 0   // everything arrived; only the connection's end was untidy
+                }
                 if isDrop(result), try resume() { continue }
                 finalError = error(for: result)
                 throw finalError!

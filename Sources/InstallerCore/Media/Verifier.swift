@@ -26,7 +26,7 @@ public enum Verifier {
 
     /// Checks every package of `repositories` on `accessor` with `threads` readers at once.
     /// `progress(fraction, label)` is called from the reading threads (one call at a time),
-    /// `label` naming the package being read. `cancelled` is polled between chunks.
+    /// `label` naming the package being read. `cancelled` is asked before each package.
     public static func verify(_ repositories: [Repository], accessor: Accessor, threads: Int = 2,
                               progress: @escaping @Sendable (Double, String) -> Void = { _, _ in },
                               cancelled: @escaping @Sendable () -> Bool = { false }) -> Report {

@@ -3,6 +3,7 @@
 free port and prints "PORT n".  usage: testftpd.py ROOT
    anonymous read-only, and user alice / s3cret-pw
    NAME.trunc is served as the first half of NAME (SIZE reports the full size)
+   NAME.dropfirst: the first RETR gets half of NAME, later ones (a resume with REST) all of it
 Exits by itself when its parent dies or after 300 s."""
 import signal, io, logging, os, sys, threading, time
 from pyftpdlib.authorizers import DummyAuthorizer
@@ -11,9 +12,19 @@ from pyftpdlib.handlers import FTPHandler
 from pyftpdlib.servers import FTPServer
 root = os.path.abspath(sys.argv[1])
 
+served = set()
 class FS(AbstractedFS):
-    def _real(self, p): return p[:-6] if p.endswith(".trunc") else p
+    def _real(self, p):
+        if p.endswith(".trunc"): return p[:-6]
+        if p.endswith(".dropfirst"): return p[:-10]
+        return p
     def open(self, filename, mode):
+        if filename.endswith(".dropfirst"):
+            if filename in served: return super().open(self._real(filename), mode)
+            served.add(filename)
+            data = open(self._real(filename), "rb").read()
+            b = io.BytesIO(data[: len(data) // 2]); b.name = filename
+            return io.BufferedReader(b)
         if filename.endswith(".trunc"):
             data = open(self._real(filename), "rb").read()
             b = io.BytesIO(data[: len(data) // 2]); b.name = filename

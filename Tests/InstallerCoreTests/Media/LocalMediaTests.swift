@@ -149,6 +149,23 @@ import Testing
         #expect(Verifier.verify(found, accessor: r).ok)
     }
 
+    /// A block device holding an ISO (a loop device, as /dev/sr0 would), read with the same code.
+    /// Skipped where loop devices cannot be set up (not root, no loop support).
+    @Test func readsABlockDevice() throws {
+        let s = ScratchDirectory()
+        let tree = ScratchDirectory("tree")
+        _ = try makeSampleMedia(in: tree)
+        let iso = try makeISO(s, tree: tree.path, name: "dev.iso", mode: ["-as", "mkisofs", "-R", "-J", "-o", "ISO", "TREE"])
+        guard getuid() == 0, let out = try? runToolQuiet(["losetup", "-f", "--show", "-r", iso]) else { return }
+        let dev = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? runToolQuiet(["losetup", "-d", dev]) }
+        let acc = try ISOAccessor(dev)
+        let repos = try RepositoryScanner.scanInstallSource(acc)
+        #expect(repos.count == 3)
+        #expect(Verifier.verify(repos, accessor: acc).ok)
+        acc.close()
+    }
+
     @Test func explainsWhatIsNotADisc() throws {
         let s = ScratchDirectory()
         let p = s.write("notaniso.iso", ScratchDirectory.bytes(100_000, seed: 1))

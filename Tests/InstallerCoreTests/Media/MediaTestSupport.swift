@@ -63,6 +63,21 @@ func runTool(_ argv: [String], in cwd: String? = nil) throws -> String {
     return out
 }
 
+/// Runs a command; nil when it fails (for optional set-up such as loop devices).
+func runToolQuiet(_ argv: [String]) throws -> String? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = argv
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+}
+
 /// A Python test server (Tests/Fixtures/servers) on 127.0.0.1, on a port it picks and prints.
 /// Stopped by its PID when the value is dropped; the script also exits when its parent dies.
 final class TestServer {

@@ -129,3 +129,35 @@ struct NFSSourceTests {
         #expect(Date().timeIntervalSince(start) < 15)
     }
 }
+
+/// NFSv3 through the portmapper, with the guide's `server:/path` form. Runs only inside the
+/// network namespace that tests/integration/31-nfs-v3.sh sets up (rpcbind + ganesha), which
+/// sets HI_NFS3_SERVER and serves packages.main and packages.linux under /export.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["HI_NFS3_SERVER"] != nil))
+struct NFSv3Tests {
+    let server = ProcessInfo.processInfo.environment["HI_NFS3_SERVER"] ?? ""
+
+    @Test func readsARepositoryWithServerColonPath() throws {
+        let acc = try NFSAccessor("\(server):/export")
+        defer { acc.close() }
+        #expect(acc.displayName == "nfs \(server):/export")
+        let repos = try RepositoryScanner.scanInstallSource(acc)
+        #expect(repos.map(\.id.name) == ["main", "linux"])
+        let report = Verifier.verify(repos, accessor: acc)
+        #expect(report.ok, "\(report.summary)")
+        #expect(try acc.openIfPresent("packages.main/nope") == nil)
+        // A repository directory below the export.
+        let sub = try NFSAccessor("\(server):/export/packages.main")
+        #expect(try RepositoryScanner.scan(sub).map(\.id) == [.main])
+        sub.close()
+    }
+
+    @Test func reportsAMissingExport() throws {
+        do {
+            _ = try NFSAccessor("\(server):/elsewhere", timeoutSeconds: 5)
+            Issue.record("mounted a missing export")
+        } catch {
+            #expect(error.message.contains("no export /") || error.message.contains("not on the server"), "\(error)")
+        }
+    }
+}

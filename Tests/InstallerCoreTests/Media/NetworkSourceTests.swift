@@ -189,6 +189,17 @@ import Testing
         }
     }
 
+    @Test func resumesADroppedFTPTransferWithREST() throws {
+        let server = try ftp()
+        defer { server.stop() }
+        let before = EventLog.shared.count
+        let acc = try HTTPAccessor("ftp://127.0.0.1:\(server.port)/")
+        let s = HashingStream(try acc.open("packages.main/dom0-root.tar.bz2.dropfirst"), sha256: true)
+        #expect(try readAll(s).count == 3_000_000)
+        #expect(s.md5Hex == made[0].packages[0].md5 && s.sha256Hex == made[0].packages[0].sha256)
+        #expect(EventLog.shared.lines(from: before).contains { $0.contains("dropped after 1500000 bytes; resuming") })
+    }
+
     @Test func refusesWrongFTPCredentialsWithoutShowingThePassword() throws {
         let server = try ftp()
         defer { server.stop() }
