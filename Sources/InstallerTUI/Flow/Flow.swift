@@ -40,7 +40,7 @@ enum Flow {
         let disks = s.machine.eligibleDisks
         if s.answers.plan.primaryDisk.isEmpty || !disks.contains(where: { $0.name == s.answers.plan.primaryDisk }) {
             s.answers.plan.primaryDisk = disks.first?.name ?? ""
-            s.answers.plan.guestDisks = disks.first.map { [$0.name] } ?? []
+            s.answers.plan.guestDisks = []
             s.answers.plan.storageOnPrimary = true
         }
         let firstWithLink = s.machine.nics.first { $0.link } ?? s.machine.nics.first
