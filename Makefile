@@ -15,7 +15,9 @@ build: deps
 	@set -o pipefail; $(SWIFT_BUILD) 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Building for|^Compiling|^Write|^Planning/' 
 
 demo: build
-	@$(BIN)
+	@STATE=$${HOST_INSTALLER_STATE:-.demo}; mkdir -p "$$STATE/media"; \
+	  HOST_INSTALLER=$(BIN) scripts/build-sample-product --allow-synthetic "$$STATE/media" >/dev/null || exit 1; \
+	  HOST_INSTALLER_STATE="$$STATE" $(BIN)
 
 unit: build
 	swift test 2>&1 | tail -n 40
@@ -28,8 +30,9 @@ test: build
 	@$(BIN) replay Tests/Replays/*.replay
 	@scripts/run-integration
 
-bench: build
-	@scripts/bench
+bench: deps
+	@swift build -c release 2>&1 | tail -n 1
+	@BIN=.build/release/host-installer scripts/bench
 
 clean:
 	rm -rf .build .demo

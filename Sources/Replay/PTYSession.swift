@@ -10,6 +10,8 @@ public final class PTYSession {
     private let screen: OpaquePointer
     public let pid: pid_t
     private let master: Int32
+    /// The terminal's master side (to poll for output).
+    public var masterFD: Int32 { master }
     public private(set) var exitStatus: Int32?
     /// When output last arrived (monotonic seconds).
     private var lastOutput: Double = 0
@@ -129,6 +131,33 @@ public final class PTYSession {
     public func type(_ text: String) {
         for u in text.unicodeScalars { vterm_keyboard_unichar(vt, u.value, VTERM_MOD_NONE) }
         flushKeyboard()
+    }
+
+    /// Where the emulated terminal's cursor is.
+    public var cursor: (row: Int, col: Int) {
+        var pos = VTermPos()
+        vterm_state_get_cursorpos(vterm_obtain_state(vt), &pos)
+        return (Int(pos.row), Int(pos.col))
+    }
+
+    /// True while the program is running.
+    public var isRunning: Bool {
+        if exitStatus != nil { return false }
+        var st: Int32 = 0
+        if waitpid(pid, &st, WNOHANG) == pid {
+            exitStatus = cs_wifexited(st) != 0 ? cs_wexitstatus(st) : 128 + cs_wtermsig(st)
+            return false
+        }
+        return true
+    }
+
+    /// Reads all output already waiting, without blocking.
+    public func drain() {
+        while isRunning {
+            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 0) > 0 else { return }
+            if !pump(timeout: 0) { return }
+        }
     }
 
     public func resize(rows: Int, cols: Int) {

@@ -21,6 +21,14 @@ public struct ReplayRunner {
         public var passed: Bool { failures.isEmpty }
     }
 
+    static func which(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
     public func run(scriptAt path: String) -> Outcome {
         var outcome = Outcome()
         let script: ReplayScript
@@ -40,6 +48,7 @@ public struct ReplayRunner {
 
         var rows = 25, cols = 80
         var args: [String] = []
+        var program = executable
         var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "HOST_INSTALLER_DATA"].contains($0.key) }
         env["TERM"] = "xterm-256color"
         env["HOST_INSTALLER_STATE"] = state
@@ -49,7 +58,7 @@ public struct ReplayRunner {
 
         func start() throws -> PTYSession {
             if let s = session { return s }
-            let s = try PTYSession(executable: executable, arguments: args, environment: env, rows: rows, cols: cols)
+            let s = try PTYSession(executable: program, arguments: args, environment: env, rows: rows, cols: cols)
             session = s
             return s
         }
@@ -61,6 +70,9 @@ public struct ReplayRunner {
                 case let .size(r, c): rows = r; cols = c
                 case let .machine(m): args += ["--machine", m.hasPrefix("/") ? m : dir + "/" + m]
                 case let .args(a): args += a
+                case let .exec(argv):
+                    program = argv[0].hasPrefix("/") ? argv[0] : Self.which(argv[0]) ?? argv[0]
+                    args = Array(argv.dropFirst())
                 case let .env(k, v): env[k] = v
                 case let .wait(text, timeout):
                     let s = try start()

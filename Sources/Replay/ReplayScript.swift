@@ -4,6 +4,8 @@ public struct ReplayScript {
         case size(rows: Int, cols: Int)
         case machine(String)
         case args([String])
+        /// Runs another program instead of the installer (benchmarks against a baseline).
+        case exec([String])
         case env(String, String)
         case wait(String, timeout: Double)
         case key([String])
@@ -46,6 +48,9 @@ public struct ReplayScript {
             case "resize": let (r, c) = try dims(one()); cmd = .resize(rows: r, cols: c)
             case "machine": cmd = .machine(try one())
             case "args": cmd = .args(rest)
+            case "exec":
+                guard !rest.isEmpty else { throw fail("exec needs a program") }
+                cmd = .exec(rest)
             case "env":
                 let kv = try one()
                 guard let eq = kv.firstIndex(of: "=") else { throw fail("env takes NAME=VALUE") }

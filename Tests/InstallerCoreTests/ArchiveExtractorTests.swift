@@ -105,7 +105,7 @@ import Testing
     }
 }
 
-@Suite struct DigestTests {
+@Suite struct BackendDigestTests {
     @Test func knownDigests() {
         #expect(Digest.md5Hex("") == "d41d8cd98f00b204e9800998ecf8427e")
         #expect(Digest.md5Hex("abc") == "900150983cd24fb0d6963f7d28e17f72")

@@ -166,7 +166,7 @@ struct CleanInstallIntegrationTests {
         // Root password: a SHA-512 crypt hash that verifies; the plaintext is nowhere.
         let shadow = file("/etc/shadow")
         let hash = String(shadow.split(separator: "\n")[0].split(separator: ":", omittingEmptySubsequences: false)[1])
-        #expect(hash.hasPrefix("$6$") && PasswordHash.verify(Self.password, against: hash))
+        #expect(hash.hasPrefix("$6$") && PasswordHash.verify(Self.password, hash: hash))
         #expect(shadow.contains("\nbin:*:19000:"))
         var st = stat()
         #expect(stat(r + "/etc/shadow", &st) == 0 && st.st_mode & 0o777 == 0o640 && st.st_gid == 42)
@@ -191,11 +191,25 @@ struct CleanInstallIntegrationTests {
         try mnt.unmount()
         loop.detach()
 
-        // Detection finds it, read-only.
-        let found = InstallationDetector.detect(machine, log: log)
+        // Detection finds it, read-only (the image is not modified).
+        let before = Digest.md5Hex([UInt8](FileManager.default.contents(atPath: dir + "/sdb.img")!.prefix(1 << 20)))
+        let found = InstallationDetector.detected(machine, log: log)
         #expect(found.installations.map(\.disk) == ["sda"])
         #expect(found.installations.first?.version == "0.1.0" && found.installations.first?.build == "1234")
+        #expect(found.installations.first?.installedOn == inv["INSTALLATION_DATE"])
         #expect(found.backups == [])
+        #expect(Digest.md5Hex([UInt8](FileManager.default.contents(atPath: dir + "/sdb.img")!.prefix(1 << 20))) == before)
+        // A backup partition (as an upgrade makes it) is found too.
+        let p2 = try LoopDevice.attach(image: dir + "/sda.img", offset: t.entries[1].start * 512, size: t.entries[1].length * 512, log: log)
+        try Filesystem.makeExt3(p2.device, label: "backup-test", log: log)
+        let bm = try MountedFilesystem.mount(p2.device, log: log)
+        try TargetPath.write(root: bm.mountPoint, "/.xen-backup-partition", "")
+        try TargetPath.write(root: bm.mountPoint, "/etc/xensource-inventory", "PRODUCT_BRAND='XCP'\nPRODUCT_VERSION='0.0.9'\nINSTALLATION_UUID='x'\n")
+        try bm.unmount()
+        p2.detach()
+        let again = InstallationDetector.detect(machine, log: log)
+        #expect(again.installations.count == 1)
+        #expect(again.backups == [ExistingInstallation(disk: "sda", product: "XCP", version: "0.0.9")])
         Self.noLeftovers(machine)
     }
 

@@ -106,6 +106,10 @@ public final class CleanInstall: @unchecked Sendable {
         work.release()
         if case .success = result { log.log("installation complete") }
         emit(.finished(result))
+        if options.handleSignals && CleanupRegistry.shared.isDying {
+            // The signal handler is about to end the process with the signal: let it.
+            for _ in 0..<1000 { usleep(10_000) }
+        }
         return result
     }
 }

@@ -1,30 +1,5 @@
 import Foundation
 
-/// An installation found on a disk: partition 1 holding /etc/xensource-inventory.
-public struct ExistingInstallation: Equatable, Sendable {
-    public var disk: String
-    public var partition: Int
-    public var product: String
-    public var version: String
-    public var build: String
-    public var date: String
-    public var inventory: [String: String]
-    /// `XCP 0.1.0 (build 1234) on sda, installed 2026-11-27 00:10:00`
-    public var label: String {
-        "\(product) \(version)" + (build.isEmpty ? "" : " (build \(build))") + " on \(disk)" + (date.isEmpty ? "" : ", installed \(date)")
-    }
-}
-
-/// A backup partition: partition 2 holding `.xen-backup-partition` (and the old inventory).
-public struct BackupFound: Equatable, Sendable {
-    public var disk: String
-    public var partition: Int
-    public var product: String
-    public var version: String
-    public var build: String
-    public var date: String
-}
-
 /// Finds installations and backups without writing anything: the partition table is read
 /// with libparted (no commit) and files are read with `debugfs -R 'cat …'` on
 /// `DISK?offset=BYTES` (libext2fs opens it read-only; nothing is mounted).
@@ -32,8 +7,17 @@ public enum InstallationDetector {
     public static let inventoryPath = "/etc/xensource-inventory"
     public static let backupMarker = "/.xen-backup-partition"
 
-    public static func detect(_ machine: Machine, log: EventLog = .shared) -> (installations: [ExistingInstallation], backups: [BackupFound]) {
-        var inst: [ExistingInstallation] = [], backups: [BackupFound] = []
+    /// The machine with `installations` (partition 1 holding an inventory) and `backups`
+    /// (partition 2 holding the marker; product and version from the inventory copied there)
+    /// filled in.
+    public static func detected(_ machine: Machine, log: EventLog = .shared) -> Machine {
+        var m = machine
+        (m.installations, m.backups) = detect(machine, log: log)
+        return m
+    }
+
+    public static func detect(_ machine: Machine, log: EventLog = .shared) -> (installations: [ExistingInstallation], backups: [ExistingInstallation]) {
+        var inst: [ExistingInstallation] = [], backups: [ExistingInstallation] = []
         for disk in machine.visibleDisks {
             guard FileManager.default.fileExists(atPath: disk.path) else { continue }
             let table: PartitionTable?
@@ -43,16 +27,14 @@ public enum InstallationDetector {
             }
             guard let table else { continue }
             if let p1 = table.entry(1), isExt(p1), let inv = inventory(disk.path, p1, table.sectorSize, log: log) {
-                inst.append(ExistingInstallation(disk: disk.name, partition: 1, product: inv["PRODUCT_BRAND"] ?? "",
-                                                 version: inv["PRODUCT_VERSION"] ?? "", build: inv["BUILD_NUMBER"] ?? "",
-                                                 date: inv["INSTALLATION_DATE"] ?? "", inventory: inv))
+                inst.append(ExistingInstallation(disk: disk.name, product: inv["PRODUCT_BRAND"] ?? "", version: inv["PRODUCT_VERSION"] ?? "",
+                                                 build: inv["BUILD_NUMBER"] ?? "", installedOn: inv["INSTALLATION_DATE"] ?? ""))
             }
             if let p2 = table.entry(2), isExt(p2),
                debugfs(disk.path, p2, table.sectorSize, "stat \(backupMarker)", log: log).contains("Inode:") {
                 let inv = inventory(disk.path, p2, table.sectorSize, log: log) ?? [:]
-                backups.append(BackupFound(disk: disk.name, partition: 2, product: inv["PRODUCT_BRAND"] ?? "",
-                                           version: inv["PRODUCT_VERSION"] ?? "", build: inv["BUILD_NUMBER"] ?? "",
-                                           date: inv["INSTALLATION_DATE"] ?? ""))
+                backups.append(ExistingInstallation(disk: disk.name, product: inv["PRODUCT_BRAND"] ?? "", version: inv["PRODUCT_VERSION"] ?? "",
+                                                    build: inv["BUILD_NUMBER"] ?? "", installedOn: inv["INSTALLATION_DATE"] ?? ""))
             }
         }
         return (inst, backups)

@@ -46,7 +46,7 @@ public struct PackageInstaller {
     }
 
     private func verify(_ s: HashingStream, _ p: Package, _ where_: String) throws(InstallerError) {
-        let md5 = s.md5Hex, sha = s.sha256Hex
+        let md5 = s.md5Hex ?? "", sha = s.sha256Hex ?? ""
         if md5 != p.md5.lowercased() {
             throw .failed("MD5 mismatch: expected \(p.md5), read \(md5) (\(s.bytesRead) bytes); nothing of this package was installed",
                           at: where_, hint: "the media is damaged; verify it or use another copy")

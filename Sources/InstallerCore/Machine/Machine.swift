@@ -77,6 +77,9 @@ public struct Machine: Equatable, Sendable {
     public var loadedDrivers: Set<String>
     /// True when this is the computer's real hardware (`--real-hardware`).
     public var isReal: Bool
+    /// Installations and backups found on the disks (filled in by detection).
+    public var installations: [ExistingInstallation] = []
+    public var backups: [ExistingInstallation] = []
 
     public init(cpu: CPU, memoryMiB: Int, disks: [Disk], nics: [NIC], cdrom: CDROM?,
                 loadedDrivers: Set<String> = [], isReal: Bool = false) {

@@ -1,91 +1,153 @@
 import CCrypto
+import Glibc
 
-/// MD5 and SHA-256 through OpenSSL's EVP interface (libcrypto), as lowercase hex.
-/// The one file that calls EVP; `Digest.Context` owns the C context and frees it.
+/// MD5 and SHA-256 through OpenSSL's libcrypto (EVP), as fast as `md5sum`.
 public enum Digest {
-    public enum Algorithm: Sendable { case md5, sha256 }
+    /// The MD5 of a file, as 32 lower-case hex digits.
+    public static func md5Hex(path: String) throws(InstallerError) -> String {
+        try hexes(path: path, sha256: false).md5
+    }
 
-    /// An incremental digest. Not thread-safe; one owner at a time.
-    public final class Context {
-        private let ctx: OpaquePointer
-        public let algorithm: Algorithm
-        private var finished: String?
+    /// The SHA-256 of a file, as 64 lower-case hex digits.
+    public static func sha256Hex(path: String) throws(InstallerError) -> String {
+        try hexes(path: path, sha256: true).sha256 ?? ""
+    }
 
-        public init(_ algorithm: Algorithm) {
-            self.algorithm = algorithm
-            guard let c = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
-            ctx = c
-            let md = algorithm == .md5 ? EVP_md5() : EVP_sha256()
-            if EVP_DigestInit_ex(ctx, md, nil) != 1 { fatalError("EVP_DigestInit_ex failed for \(algorithm)") }
+    /// MD5 (and SHA-256 when asked) of a file in one pass.
+    public static func hexes(path: String, sha256: Bool) throws(InstallerError) -> (md5: String, sha256: String?) {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .failed("cannot open: \(String(cString: strerror(errno)))", at: path) }
+        defer { Glibc.close(fd) }
+        let hasher = Hasher(md5: true, sha256: sha256)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .failed("cannot read: \(String(cString: strerror(errno)))", at: path)
+            }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
-        deinit { EVP_MD_CTX_free(ctx) }
+        return hasher.finish()
+    }
 
-        public func update(_ bytes: UnsafeRawBufferPointer) {
-            precondition(finished == nil, "Digest.Context updated after finalHex")
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-            _ = EVP_DigestUpdate(ctx, base, bytes.count)
+    /// MD5 (and SHA-256 when asked) of everything a stream gives until its end; closes it.
+    public static func hexes(of stream: ByteStream, sha256: Bool,
+                             onBytes: (Int) -> Void = { _ in }) throws(InstallerError) -> (md5: String, sha256: String?) {
+        defer { stream.close() }
+        let hasher = Hasher(md5: true, sha256: sha256)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try stream.read(into: buffer)
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            onBytes(n)
         }
+        return hasher.finish()
+    }
 
-        /// The digest as lowercase hex. Later calls return the same value.
-        public func finalHex() -> String {
-            if let finished { return finished }
-            var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-            var len: UInt32 = 0
-            _ = EVP_DigestFinal_ex(ctx, &out, &len)
-            let hex = Digest.hex(out.prefix(Int(len)))
-            finished = hex
-            return hex
-        }
+    // In-memory helpers (also what the install backend's first Digest.swift offered).
+    public static func md5Hex(_ bytes: [UInt8]) -> String { of(bytes, sha256: false).md5 }
+    public static func md5Hex(_ text: String) -> String { md5Hex(Array(text.utf8)) }
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { of(bytes, sha256: true).sha256 ?? "" }
+
+    /// Reads `stream` to its end (and closes it) and returns its MD5.
+    public static func md5Hex(of stream: ByteStream) throws(InstallerError) -> String {
+        try hexes(of: stream, sha256: false).md5
+    }
+
+    private static func of(_ bytes: [UInt8], sha256: Bool) -> (md5: String, sha256: String?) {
+        let h = Hasher(md5: true, sha256: sha256)
+        bytes.withUnsafeBytes { h.update($0) }
+        return h.finish()
     }
 
     public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
-        var s = [UInt8]()
-        for b in bytes { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 15)]) }
-        return String(decoding: s, as: UTF8.self)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    public static func md5Hex(_ bytes: [UInt8]) -> String { digest(.md5, bytes) }
-    public static func md5Hex(_ text: String) -> String { digest(.md5, Array(text.utf8)) }
-    public static func sha256Hex(_ bytes: [UInt8]) -> String { digest(.sha256, bytes) }
-
-    /// Reads `stream` to its end and returns its MD5 (and SHA-256) without keeping the bytes.
-    public static func md5Hex(of stream: ByteStream) throws(InstallerError) -> String {
-        let h = HashingStream(base: stream)
-        try h.drain()
-        return h.md5Hex
-    }
-
-    private static func digest(_ a: Algorithm, _ bytes: [UInt8]) -> String {
-        let c = Context(a)
-        bytes.withUnsafeBytes { c.update($0) }
-        return c.finalHex()
+    /// True for `count` hex digits (either case).
+    static func isHex(_ s: String, count: Int) -> Bool {
+        s.utf8.count == count && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
     }
 }
 
-/// A `ByteStream` that passes bytes through unchanged and computes MD5 and SHA-256 of
-/// everything read. Read `md5Hex` / `sha256Hex` after the end (a read that returned 0),
-/// or call `drain()` first to read what is left.
-public final class HashingStream: ByteStream {
-    public let base: ByteStream
-    private let md5 = Digest.Context(.md5)
-    private let sha = Digest.Context(.sha256)
-    public private(set) var bytesRead: UInt64 = 0
-    public private(set) var reachedEnd = false
+/// Streaming MD5 and/or SHA-256: feed bytes with `update`, read the hex digests with `finish`.
+/// Not thread-safe; one per stream.
+public final class Hasher {
+    private var md5Ctx: OpaquePointer?
+    private var shaCtx: OpaquePointer?
+    private var result: (md5: String, sha256: String?)?
 
-    public init(base: ByteStream) { self.base = base }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InstallerError) -> Int {
-        let n = try base.read(into: buffer)
-        if n == 0 { reachedEnd = true; return 0 }
-        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-        md5.update(chunk)
-        sha.update(chunk)
-        bytesRead += UInt64(n)
-        return n
+    public init(md5: Bool = true, sha256: Bool = false) {
+        if md5 {
+            md5Ctx = EVP_MD_CTX_new()
+            EVP_DigestInit_ex(md5Ctx, EVP_md5(), nil)
+        }
+        if sha256 {
+            shaCtx = EVP_MD_CTX_new()
+            EVP_DigestInit_ex(shaCtx, EVP_sha256(), nil)
+        }
     }
 
-    /// Reads and hashes whatever the consumer left unread (e.g. tar padding after the last entry).
+    deinit {
+        if let md5Ctx { EVP_MD_CTX_free(md5Ctx) }
+        if let shaCtx { EVP_MD_CTX_free(shaCtx) }
+    }
+
+    public func update(_ p: UnsafeRawBufferPointer) {
+        guard result == nil, let base = p.baseAddress, p.count > 0 else { return }
+        if let md5Ctx { EVP_DigestUpdate(md5Ctx, base, p.count) }
+        if let shaCtx { EVP_DigestUpdate(shaCtx, base, p.count) }
+    }
+
+    /// The digests (md5 is "" when it was not asked for). Later calls return the same values.
+    public func finish() -> (md5: String, sha256: String?) {
+        if let result { return result }
+        func final(_ ctx: OpaquePointer?) -> String? {
+            guard let ctx else { return nil }
+            var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var len: UInt32 = 0
+            EVP_DigestFinal_ex(ctx, &out, &len)
+            return out.withUnsafeBytes { Digest.hex(UnsafeRawBufferPointer(rebasing: $0[0..<Int(len)])) }
+        }
+        let r = (md5: final(md5Ctx) ?? "", sha256: final(shaCtx))
+        result = r
+        return r
+    }
+}
+
+/// A stream that hashes what passes through it; `md5Hex` and `sha256Hex` are set once the
+/// base stream has reported its end.
+public final class HashingStream: ByteStream {
+    private let base: ByteStream
+    private let hasher: Hasher
+    public private(set) var md5Hex: String?
+    public private(set) var sha256Hex: String?
+    /// Bytes read so far.
+    public private(set) var bytesRead: UInt64 = 0
+    /// True once the base stream reported its end.
+    public var reachedEnd: Bool { md5Hex != nil }
+
+    public init(_ base: ByteStream, sha256: Bool) {
+        self.base = base
+        self.hasher = Hasher(md5: true, sha256: sha256)
+    }
+
+    /// MD5 and SHA-256 (the install backend's spelling).
+    public convenience init(base: ByteStream) { self.init(base, sha256: true) }
+
+    /// Reads and hashes whatever the consumer left unread, so that the digests are set.
     public func drain() throws(InstallerError) {
         guard !reachedEnd else { return }
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
@@ -93,9 +155,18 @@ public final class HashingStream: ByteStream {
         while try read(into: buf) > 0 {}
     }
 
-    public func close() { base.close() }
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InstallerError) -> Int {
+        let n = try base.read(into: buffer)
+        if n > 0 {
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            bytesRead += UInt64(n)
+        } else if md5Hex == nil {
+            let r = hasher.finish()
+            md5Hex = r.md5
+            sha256Hex = r.sha256
+        }
+        return n
+    }
 
-    /// Lowercase hex; valid once the end was reached.
-    public var md5Hex: String { md5.finalHex() }
-    public var sha256Hex: String { sha.finalHex() }
+    public func close() { base.close() }
 }

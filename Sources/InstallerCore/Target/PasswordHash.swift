@@ -1,41 +1,52 @@
 import CCrypto
 import Foundation
 
-/// SHA-512 crypt (`$6$…`) through libxcrypt, and the root line of /etc/shadow.
-/// The plaintext is only ever passed to `crypt_r`; it is never written or logged.
+/// Root password hashing: SHA-512 crypt (`$6$`) through libcrypt, as /etc/shadow holds it.
 public enum PasswordHash {
-    /// A `$6$` hash of `password` with a random 16-character salt (crypt_gensalt_rn with
-    /// the OS random source).
-    public static func sha512(_ password: String) throws(InstallerError) -> String {
-        var salt = [CChar](repeating: 0, count: 128)
-        guard crypt_gensalt_rn("$6$", 0, nil, 0, &salt, Int32(salt.count)) != nil else {
-            throw .failed("cannot make a password salt: \(String(cString: strerror(errno)))")
+    /// A `$6$` hash of the password with a fresh random salt.
+    public static func sha512(_ password: String) -> String {
+        var setting = [CChar](repeating: 0, count: Int(CRYPT_GENSALT_OUTPUT_SIZE))
+        let ok = setting.withUnsafeMutableBufferPointer { buf in
+            crypt_gensalt_rn("$6$", 0, nil, 0, buf.baseAddress, Int32(buf.count)) != nil
         }
-        let setting = salt.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        return try hash(password, setting: String(decoding: setting, as: UTF8.self))
+        precondition(ok, "libcrypt cannot make a SHA-512 salt")
+        let hash = crypt(password, setting: String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        precondition(hash?.hasPrefix("$6$") == true, "libcrypt cannot hash with SHA-512")
+        return hash!
     }
 
-    /// crypt_r(password, setting): with a full hash as the setting, the result equals that
-    /// hash exactly when the password matches.
-    public static func hash(_ password: String, setting: String) throws(InstallerError) -> String {
-        let data = UnsafeMutablePointer<crypt_data>.allocate(capacity: 1)
+    /// True when `password` hashes to `hash` (any method libcrypt knows).
+    public static func verify(_ password: String, hash: String) -> Bool {
+        guard looksLikeCryptHash(hash), let h = crypt(password, setting: hash) else { return false }
+        return h == hash
+    }
+
+    /// `$id$[rounds=N$]salt$hash` in crypt(3)'s alphabet.
+    public static func looksLikeCryptHash(_ s: String) -> Bool {
+        guard s.hasPrefix("$"), s.count >= 8, s.count <= 512 else { return false }
+        let parts = s.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0].isEmpty, !parts[1].isEmpty, !parts.last!.isEmpty else { return false }
+        return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "./$=,-".contains($0)) }
+    }
+
+    /// crypt_r with a zeroed work area; nil when libcrypt refuses (it answers `*0`/`*1`).
+    static func crypt(_ password: String, setting: String) -> String? {
+        let data = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<crypt_data>.size, alignment: MemoryLayout<crypt_data>.alignment)
         defer {
             memset(data, 0, MemoryLayout<crypt_data>.size)
             data.deallocate()
         }
         memset(data, 0, MemoryLayout<crypt_data>.size)
-        guard let r = crypt_r(password, setting, data) else { throw .failed("crypt failed: \(String(cString: strerror(errno)))") }
+        let cd = data.bindMemory(to: crypt_data.self, capacity: 1)
+        guard let r = crypt_r(password, setting, cd) else { return nil }
         let out = String(cString: r)
-        guard !out.hasPrefix("*") else { throw .failed("crypt refused the setting") }
-        return out
+        return out.hasPrefix("*") ? nil : out
     }
+}
 
-    public static func verify(_ password: String, against hash: String) -> Bool {
-        (try? self.hash(password, setting: hash)) == hash
-    }
-
-    /// /etc/shadow with root's hash replaced (or a root line added). `days` is the
-    /// last-change date in days since 1970.
+extension PasswordHash {
+    /// /etc/shadow with root's hash replaced (or a root line added first). `days` is the
+    /// last-change date in days since 1970. The other lines are kept as they are.
     public static func shadow(existing: String?, rootHash: String, days: Int) -> String {
         var lines = (existing ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }

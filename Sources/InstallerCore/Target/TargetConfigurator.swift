@@ -49,7 +49,7 @@ public struct TargetConfigurator {
         switch plan.rootPassword {
         case let .plaintext(pw)?:
             log.addSecret(pw)
-            hash = try PasswordHash.sha512(pw)
+            hash = PasswordHash.sha512(pw)
         case let .hash(h)?:
             hash = h
         case nil:
@@ -74,6 +74,7 @@ public struct TargetConfigurator {
         let chunk = [UInt8](repeating: 0, count: Int(Size.MiB))
         var written: UInt64 = 0
         while written < SystemFiles.swapSize {
+            if CleanupRegistry.shared.isDying { close(fd); try CleanupRegistry.shared.checkNotDying() }
             let n = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             guard n > 0 else {
                 let e = String(cString: strerror(errno))

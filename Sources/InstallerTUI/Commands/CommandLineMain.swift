@@ -6,7 +6,9 @@ enum CommandLineMain {
     static let usage = """
     usage: host-installer [--machine PROFILE.json | --real-hardware] [--dry-run]
            host-installer probe [--machine PROFILE.json]
+           host-installer validate-answerfile FILE [--machine PROFILE.json | --no-machine] [--print-plan]
            host-installer replay SCRIPT... [--update]
+           host-installer make-repo DIR [--originator O --name N --product P --version V --build B --description TEXT]
 
     With no arguments, installs interactively on the demo machine (state in .demo/ or
     $HOST_INSTALLER_STATE). Exit status: 0 success, 1 installation failed, 2 invalid input,
@@ -18,6 +20,8 @@ enum CommandLineMain {
             switch args.first {
             case "probe": return try ProbeCommand.run(Array(args.dropFirst()))
             case "replay": return try ReplayCommand.run(Array(args.dropFirst()))
+            case "make-repo": return try MakeRepoCommand.run(Array(args.dropFirst()))
+            case "validate-answerfile": return try ValidateAnswerfileCommand.run(Array(args.dropFirst()))
             case "-h", "--help", "help":
                 print(usage)
                 return 0

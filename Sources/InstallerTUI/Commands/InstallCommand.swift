@@ -20,7 +20,10 @@ enum InstallCommand {
             let term = Terminal()
             term.start()
             defer { term.stop() }
-            let runner = FlowRunner(ui: UI(term: term), state: FlowState(machine: machine, options: FlowOptions(dryRun: o.flags.contains("--dry-run"))))
+            let ui = UI(term: term)
+            let consoles = Consoles(term: term)
+            ui.onConsole = { consoles.show($0) }
+            let runner = FlowRunner(ui: ui, state: FlowState(machine: machine, options: FlowOptions(dryRun: o.flags.contains("--dry-run"))))
             return runner.run()
         }
         switch result {

@@ -5,7 +5,7 @@ import Replay
 /// `host-installer replay SCRIPT... [--update]`: runs screen-replay scripts against this binary.
 enum ReplayCommand {
     static func run(_ args: [String]) throws(InstallerError) -> Int32 {
-        let o = try Options(args, flags: ["--update"], values: [])
+        let o = try Options(args, flags: ["--update", "--times"], values: [])
         guard !o.positionals.isEmpty else { throw .invalid("replay", "needs at least one script", hint: "host-installer replay Tests/Replays/*.replay") }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let runner = ReplayRunner(executable: exe, update: o.flags.contains("--update"))
@@ -18,6 +18,11 @@ enum ReplayCommand {
                 passed += 1
                 print("ok   \(script) (\(outcome.checks) checks, \(secs) s)")
                 for u in outcome.updated { print("     recorded \(u)") }
+                if o.flags.contains("--times") {
+                    for (text, t) in outcome.waitTimes.sorted(by: { $0.value < $1.value }) {
+                        print("     time to \"\(text)\": \(String(format: "%.4f", t)) s")
+                    }
+                }
             } else {
                 failed += 1
                 print("FAIL \(script) (\(secs) s)")

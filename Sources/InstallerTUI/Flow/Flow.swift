@@ -6,27 +6,50 @@ enum Flow {
         switch action {
         case .start:
             s.history = []
+            applyDefaults(&s)
             s.current = nextScreen(after: nil, in: s, table: table)
             return []
         case .back:
             guard let prev = s.history.popLast() else { return [] }
             s.current = prev
             return []
+        case let .sourceChecked(error):
+            if let error { return [.showError(title: "Problem With Location", message: error)] }
+            return advance(&s, table: table, effects: [])
         case let .submit(answer):
             guard let current = s.current else { return [] }
-            let outcome = ScreenRules.apply(answer, on: current, to: &s)
-            switch outcome {
-            case let .invalid(title, message):
-                return [.showError(title: title, message: message)]
-            case let .leave(effects):
-                return effects
-            case let .next(effects):
-                s.history.append(current)
-                s.current = nextScreen(after: current, in: s, table: table)
-                if s.current == nil { return effects + [.finish(s.answers.plan)] }
-                return effects
+            switch ScreenRules.apply(answer, on: current, to: &s) {
+            case let .invalid(title, message): return [.showError(title: title, message: message)]
+            case let .leave(effects): return effects
+            case let .pending(effects): return effects
+            case let .next(effects): return advance(&s, table: table, effects: effects)
             }
         }
+    }
+
+    private static func advance(_ s: inout FlowState, table: [FlowStep], effects: [Effect]) -> [Effect] {
+        guard let current = s.current else { return effects }
+        s.history.append(current)
+        s.current = nextScreen(after: current, in: s, table: table)
+        if s.current == nil { return effects + [.finish(s.answers.plan)] }
+        return effects
+    }
+
+    /// Values the screens would set when they are skipped (a single disk, a single NIC).
+    static func applyDefaults(_ s: inout FlowState) {
+        let disks = s.machine.eligibleDisks
+        if s.answers.plan.primaryDisk.isEmpty || !disks.contains(where: { $0.name == s.answers.plan.primaryDisk }) {
+            s.answers.plan.primaryDisk = disks.first?.name ?? ""
+            s.answers.plan.guestDisks = disks.first.map { [$0.name] } ?? []
+            s.answers.plan.storageOnPrimary = true
+        }
+        let firstWithLink = s.machine.nics.first { $0.link } ?? s.machine.nics.first
+        if s.answers.adminNIC == nil { s.answers.adminNIC = firstWithLink?.name }
+        if s.answers.sourceNIC == nil { s.answers.sourceNIC = firstWithLink?.name }
+        if s.answers.plan.adminInterface == nil, let nic = firstWithLink {
+            s.answers.plan.adminInterface = AdminInterface(nic: nic.name, mac: nic.mac, config: .dhcp)
+        }
+        if s.answers.plan.sources.isEmpty { s.answers.plan.sources = [.local(path: nil)] }
     }
 
     static func nextScreen(after screen: ScreenID?, in s: FlowState, table: [FlowStep]) -> ScreenID? {
@@ -45,6 +68,8 @@ enum Outcome: Equatable {
     case next([Effect])
     /// Stay on the screen; show this error.
     case invalid(title: String, message: String)
-    /// Stay (or leave the installer) with these effects, e.g. exit.
+    /// Stay, and run these effects (exit, reboot).
     case leave([Effect])
+    /// Stay until the effects report back (`sourceChecked`), then go on.
+    case pending([Effect])
 }

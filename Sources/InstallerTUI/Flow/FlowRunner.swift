@@ -18,6 +18,8 @@ final class FlowRunner {
         while let id = state.current {
             log.log("Displaying screen \(id.rawValue)")
             let screen = Screens.make(id, state: state)
+            ui.backdrop = screen.form
+            defer { ui.backdrop = nil }
             var resolved = false
             while !resolved {
                 let button = ui.run(screen.form)
@@ -32,6 +34,21 @@ final class FlowRunner {
                         ui.message(title, message)
                         resolved = false          // same form, with what was typed
                     case let .applyKeymap(k): applyKeymap(k)
+                    case let .checkSource(source):
+                        let error = checkSource(source)
+                        if let error { log.log("source \(source.displayName): \(error)") }
+                        if case let .showError(title, message)? = Flow.reduce(&state, .sourceChecked(error: error)).first {
+                            ui.message(title, message)
+                            resolved = false
+                        }
+                    case let .verifySource(source):
+                        let error = verify(source)
+                        if let error {
+                            ui.message("Problems Found", error)
+                            resolved = false
+                        } else {
+                            _ = Flow.reduce(&state, .sourceChecked(error: nil))
+                        }
                     case let .finish(plan): return .finished(plan)
                     case let .exit(code): return .exit(code)
                     }

@@ -1,16 +1,35 @@
 import InstallerCore
 
-/// Every screen of the interactive installer.
+/// Every screen of the interactive installer, in the order of the guide.
 enum ScreenID: String, CaseIterable, Sendable {
-    case keymap
-    case welcome
-    case planSummary
+    case keymap, welcome, setupWarning, hardwareWarning, installType, backupNotice
+    case primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
+    case rootPassword, adminNIC, adminNetwork, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
+    case confirm
 }
+
+enum SourceKind: String, Equatable, Sendable { case local, url, nfs }
 
 /// What the administrator has answered so far. Screens read their defaults from here,
 /// which is how going Back shows the earlier answers.
 struct Answers: Equatable, Sendable {
     var plan = InstallPlan()
+    var sourceKind: SourceKind = .local
+    var url = ""
+    var urlUser = ""
+    var urlPassword = ""
+    var nfsPath = ""
+    /// Networking used to reach a remote source.
+    var sourceNIC: String?
+    var sourceConfig: IPConfig = .dhcp
+    var sourceNameserver = ""
+    var verifyChosen = false
+    var verified = false
+    var adminNIC: String?
+    var timezoneArea: String?
+    var manualTime = false
+    /// The existing installation (upgrade) or backup (restore) chosen.
+    var existing: ExistingInstallation?
 }
 
 struct FlowOptions: Equatable, Sendable {
@@ -30,13 +49,35 @@ struct FlowState: Equatable, Sendable {
     init(machine: Machine, options: FlowOptions = FlowOptions()) {
         self.machine = machine; self.options = options
     }
+
+    var isUpgrade: Bool { answers.plan.mode == .reinstall }
+    var isRestore: Bool { answers.plan.mode == .restore }
+    var isFresh: Bool { answers.plan.mode == .fresh }
+    var remoteSource: Bool { answers.sourceKind != .local }
 }
 
 /// What a screen answered when it was left with Ok (or F12, or Enter in a list).
 enum ScreenAnswer: Equatable, Sendable {
     case keymap(String)
     case welcome(WelcomeChoice)
-    case planSummary
+    case acknowledge
+    case installType(InstallPlan.Mode, ExistingInstallation?)
+    case primaryDisk(String)
+    case guestDisks([String], confirmedNone: Bool)
+    case source(SourceKind)
+    case nic(String)
+    case network(IPConfig, nameserver: String?)
+    case url(String, user: String, password: String)
+    case nfs(String)
+    case linuxPack(Bool)
+    case verify(Bool)
+    case rootPassword(String, confirm: String)
+    case hostnameDNS(hostname: String?, nameservers: [String]?)
+    case timezoneArea(String)
+    case timezoneCity(String)
+    case timeMethod(manual: Bool)
+    case ntp(fromDHCP: Bool, servers: [String])
+    case confirm
 }
 
 enum WelcomeChoice: Equatable, Sendable { case install, driverDisks, reboot }
@@ -45,6 +86,8 @@ enum FlowAction: Equatable, Sendable {
     case start
     case submit(ScreenAnswer)
     case back
+    /// The result of checking a source (reachable, has a base repository).
+    case sourceChecked(error: String?)
 }
 
 /// Work the runner does for the flow; its results come back as actions.
@@ -53,6 +96,10 @@ enum Effect: Equatable, Sendable {
     case applyKeymap(String)
     /// A dialog naming what was wrong; the screen stays.
     case showError(title: String, message: String)
+    /// Check that the source can be reached and holds a base repository.
+    case checkSource(Source)
+    /// Verify the packages of the source (MD5/SHA-256), with progress.
+    case verifySource(Source)
     /// The flow is done: print or install this plan.
     case finish(InstallPlan)
     /// Leave the installer with this status (3: cancelled).

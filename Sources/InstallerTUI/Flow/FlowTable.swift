@@ -13,9 +13,31 @@ struct FlowStep: Sendable {
 }
 
 enum FlowTable {
+    /// The guide's chapter 3, steps 2–16. Upgrades skip what they keep; restore asks only
+    /// which backup and for confirmation.
     static let main: [FlowStep] = [
         FlowStep(.keymap),
         FlowStep(.welcome),
-        FlowStep(.planSummary),
+        FlowStep(.setupWarning),
+        FlowStep(.hardwareWarning, when: { $0.machine.lacksHVM || $0.machine.lowMemory }),
+        FlowStep(.installType, when: { !$0.machine.installations.isEmpty || !$0.machine.backups.isEmpty }),
+        FlowStep(.backupNotice, when: { $0.isUpgrade }),
+        FlowStep(.primaryDisk, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
+        FlowStep(.guestDisks, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
+        FlowStep(.source, when: { !$0.isRestore }),
+        FlowStep(.sourceNIC, when: { !$0.isRestore && $0.remoteSource && $0.machine.nics.count > 1 }),
+        FlowStep(.sourceNetwork, when: { !$0.isRestore && $0.remoteSource }),
+        FlowStep(.sourceLocation, when: { !$0.isRestore && $0.remoteSource }),
+        FlowStep(.linuxPack, when: { !$0.isRestore && !$0.remoteSource }),
+        FlowStep(.verify, when: { !$0.isRestore }),
+        FlowStep(.rootPassword, when: { $0.isFresh }),
+        FlowStep(.adminNIC, when: { $0.isFresh && $0.machine.nics.count > 1 }),
+        FlowStep(.adminNetwork, when: { $0.isFresh }),
+        FlowStep(.hostnameDNS, when: { $0.isFresh }),
+        FlowStep(.timezoneArea, when: { $0.isFresh }),
+        FlowStep(.timezoneCity, when: { $0.isFresh }),
+        FlowStep(.timeMethod, when: { $0.isFresh }),
+        FlowStep(.ntpServers, when: { $0.isFresh && !$0.answers.manualTime }),
+        FlowStep(.confirm),
     ]
 }

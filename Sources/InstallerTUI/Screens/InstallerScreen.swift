@@ -1,33 +1,88 @@
 import InstallerCore
 
 /// One screen of the installer: how it looks (built from the state, so earlier answers
-/// are shown again) and what its answer does to the state (pure, in `apply`).
+/// are shown again) and what its answer does to the state (pure, in its `apply`).
 @MainActor
 protocol InstallerScreen {
-    init(state: FlowState)
     var form: Form { get }
     /// The answer for the button pressed; nil means Back.
     func answer(button: String) -> ScreenAnswer?
 }
 
-/// The screens by id: the views, and the pure rules that apply their answers.
+/// The screens by id.
 enum Screens {
     @MainActor
     static func make(_ id: ScreenID, state: FlowState) -> InstallerScreen {
         switch id {
         case .keymap: return KeymapScreen(state: state)
         case .welcome: return WelcomeScreen(state: state)
-        case .planSummary: return PlanSummaryScreen(state: state)
+        case .setupWarning: return SetupWarningScreen(state: state)
+        case .hardwareWarning: return HardwareWarningScreen(state: state)
+        case .installType: return InstallTypeScreen(state: state)
+        case .backupNotice: return BackupNoticeScreen(state: state)
+        case .primaryDisk: return PrimaryDiskScreen(state: state)
+        case .guestDisks: return GuestDisksScreen(state: state)
+        case .source: return SourceScreen(state: state)
+        case .sourceNIC: return NICScreen(state: state, forSource: true)
+        case .sourceNetwork: return NetworkScreen(state: state, forSource: true)
+        case .sourceLocation: return SourceLocationScreen(state: state)
+        case .linuxPack: return LinuxPackScreen(state: state)
+        case .verify: return VerifyScreen(state: state)
+        case .rootPassword: return RootPasswordScreen(state: state)
+        case .adminNIC: return NICScreen(state: state, forSource: false)
+        case .adminNetwork: return NetworkScreen(state: state, forSource: false)
+        case .hostnameDNS: return HostnameDNSScreen(state: state)
+        case .timezoneArea: return TimezoneAreaScreen(state: state)
+        case .timezoneCity: return TimezoneCityScreen(state: state)
+        case .timeMethod: return TimeMethodScreen(state: state)
+        case .ntpServers: return NTPScreen(state: state)
+        case .confirm: return ConfirmScreen(state: state)
         }
     }
 }
 
+/// The pure rules: what each answer does to the state.
 enum ScreenRules {
     static func apply(_ answer: ScreenAnswer, on screen: ScreenID, to s: inout FlowState) -> Outcome {
         switch answer {
         case let .keymap(k): return KeymapScreen.apply(keymap: k, to: &s)
         case let .welcome(c): return WelcomeScreen.apply(c, to: &s)
-        case .planSummary: return .next([])
+        case .acknowledge: return .next([])
+        case let .installType(mode, existing): return InstallTypeScreen.apply(mode, existing, to: &s)
+        case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, to: &s)
+        case let .guestDisks(d, none): return GuestDisksScreen.apply(d, confirmedNone: none, to: &s)
+        case let .source(k): return SourceScreen.apply(k, to: &s)
+        case let .nic(n): return NICScreen.apply(n, forSource: screen == .sourceNIC, to: &s)
+        case let .network(c, ns): return NetworkScreen.apply(c, nameserver: ns, forSource: screen == .sourceNetwork, to: &s)
+        case let .url(u, user, pw): return SourceLocationScreen.apply(url: u, user: user, password: pw, to: &s)
+        case let .nfs(p): return SourceLocationScreen.apply(nfs: p, to: &s)
+        case let .linuxPack(yes): s.answers.plan.installLinuxPack = yes; return .next([])
+        case let .verify(v): return VerifyScreen.apply(v, to: &s)
+        case let .rootPassword(p, c): return RootPasswordScreen.apply(p, confirm: c, to: &s)
+        case let .hostnameDNS(h, ns): return HostnameDNSScreen.apply(hostname: h, nameservers: ns, to: &s)
+        case let .timezoneArea(a): s.answers.timezoneArea = a; return .next([])
+        case let .timezoneCity(c): return TimezoneCityScreen.apply(c, to: &s)
+        case let .timeMethod(manual): return TimeMethodScreen.apply(manual: manual, to: &s)
+        case let .ntp(dhcp, servers): return NTPScreen.apply(fromDHCP: dhcp, servers: servers, to: &s)
+        case .confirm: return .next([])
         }
+    }
+}
+
+/// Builders for the common screen shapes.
+@MainActor
+enum FormKit {
+    /// Text above a list, Ok and Back.
+    static func list(title: String, text: String, items: [String], selected: Int, rows: Int = 8, width: Int = 60,
+                     help: String, buttons: [FormButton] = [.ok, .back]) -> (Form, ListBox) {
+        let list = ListBox(items, selected: selected, rows: rows)
+        let form = Form(title: title, width: width, body: [TextBlock(text), Spacer(), list], buttons: buttons, help: help)
+        return (form, list)
+    }
+
+    /// A message with Ok and Back.
+    static func message(title: String, text: String, width: Int = 60, help: String,
+                        buttons: [FormButton] = [.ok, .back], focus: String? = nil) -> Form {
+        Form(title: title, width: width, body: [TextBlock(text, maxRows: 14)], buttons: buttons, help: help, focusButton: focus)
     }
 }

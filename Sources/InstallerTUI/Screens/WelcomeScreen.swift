@@ -42,7 +42,7 @@ struct WelcomeScreen: InstallerScreen {
         case .install: return .next([])
         case .reboot: return .leave([.exit(3)])
         case .driverDisks:
-            return .invalid(title: "Driver Disks", message: "Loading driver disks is not available in this build yet.")
+            return .invalid(title: "Driver Disks", message: "Loading drivers from a driver disk is not supported by this build yet. Choose \"Install or upgrade\" to go on with the drivers built in.")
         }
     }
 }

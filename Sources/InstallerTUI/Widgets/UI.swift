@@ -5,6 +5,8 @@ final class UI {
     let term: Terminal
     /// Forms under the one being run (a dialog is drawn over its screen).
     private var stack: [Form] = []
+    /// The screen under a dialog that is shown after the screen's form has returned.
+    var backdrop: Form?
     /// Called when Alt-F1..F3 (or the fallback chord) is pressed; the form is redrawn afterwards.
     var onConsole: ((Int) -> Void)?
 
@@ -18,7 +20,12 @@ final class UI {
             return c
         }
         ScreenFrame.draw(into: &c)
-        for f in forms { c.cursor = nil; f.draw(into: &c) }
+        var all = forms
+        if let b = backdrop, !forms.contains(where: { $0 === b }) { all.insert(b, at: 0) }
+        for f in all {
+            c.cursor = nil
+            f.draw(into: &c)
+        }
         return c
     }
 
@@ -49,6 +56,15 @@ final class UI {
         let f = Form(title: title, width: width, body: [TextBlock(text, maxRows: 14)], buttons: buttons,
                      help: "Read the message, then choose a button with <Tab> and press <Enter>.", focusButton: focus)
         return run(f)
+    }
+
+    /// Shows a message without buttons while `work` runs on this thread (short checks).
+    func working<T>(_ title: String, _ text: String, work: () -> T) -> T {
+        let f = Form(title: title, width: 56, body: [TextBlock(text)], buttons: [], help: "")
+        stack.append(f)
+        term.show(render(stack))
+        defer { stack.removeLast() }
+        return work()
     }
 
     func showHelp(for form: Form) {

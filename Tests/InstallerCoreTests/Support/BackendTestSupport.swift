@@ -1,32 +1,6 @@
 import Foundation
 @testable import InstallerCore
 
-/// Test-only: an `Accessor` over a local directory (the real accessors live elsewhere).
-final class DirectoryAccessor: Accessor {
-    let base: String
-    init(_ base: String) { self.base = base }
-    var displayName: String { "directory \(base)" }
-    func open(_ path: String) throws(InstallerError) -> ByteStream {
-        let fd = Glibc.open(base + "/" + path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .failed("cannot open: \(String(cString: strerror(errno)))", at: base + "/" + path) }
-        return FileStream(fd: fd)
-    }
-    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: base + "/" + path) }
-    func close() {}
-}
-
-final class FileStream: ByteStream {
-    var fd: Int32
-    init(fd: Int32) { self.fd = fd }
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InstallerError) -> Int {
-        let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-        guard n >= 0 else { throw .failed("read error: \(String(cString: strerror(errno)))") }
-        return n
-    }
-    func close() { if fd >= 0 { Glibc.close(fd); fd = -1 } }
-    deinit { close() }
-}
-
 /// A ByteStream over bytes in memory.
 final class BytesStream: ByteStream {
     let bytes: [UInt8]

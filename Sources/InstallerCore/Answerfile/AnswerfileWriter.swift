@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes an answerfile that reproduces a plan (`--record-answerfile`). The root password is
+/// always stored as a SHA-512 crypt hash, and the file is created with mode 0600.
+///
+/// What the answerfile format cannot say is left out: `installLinuxPack`, manual time entry
+/// (`TimeConfig.manual`), and DHCP nameservers together with a static admin interface.
+public enum AnswerfileWriter {
+    public static func render(_ plan: InstallPlan) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<!-- Written by host-installer. It holds the root password hash: keep it private. -->\n"
+        out += "<installation mode=\"\(plan.mode.rawValue)\">\n"
+        func element(_ name: String, _ attrs: [(String, String)] = [], _ text: String? = nil) {
+            var line = "  <\(name)"
+            for (k, v) in attrs { line += " \(k)=\"\(escape(v))\"" }
+            if let text, !text.isEmpty { line += ">\(escape(text))</\(name)>" } else { line += "/>" }
+            out += line + "\n"
+        }
+        func source(_ name: String, _ s: Source) {
+            switch s {
+            case let .local(p): element(name, [("type", "local")], p)
+            case let .nfs(p): element(name, [("type", "nfs")], p)
+            case let .url(u, c): element(name, [("type", "url")], withCredentials(u, c))
+            }
+        }
+
+        switch plan.mode {
+        case .fresh:
+            if !plan.primaryDisk.isEmpty {
+                element("primary-disk", [("gueststorage", plan.storageOnPrimary ? "yes" : "no")], plan.primaryDisk)
+            }
+            for g in plan.guestDisks { element("guest-disk", [], g) }
+        case .reinstall:
+            if !plan.primaryDisk.isEmpty { element("existing-installation", [], plan.primaryDisk) }
+        case .restore:
+            if !plan.primaryDisk.isEmpty { element("backup-disk", [], plan.primaryDisk) }
+            for d in plan.driverSources { source("driver-source", d) }
+            out += "</installation>\n"
+            return out
+        }
+        element("keymap", [], plan.keymap)
+        switch plan.rootPassword {
+        case .none: break
+        case let .hash(h): element("root-password", [("type", "hash")], h)
+        case let .plaintext(p): element("root-password", [("type", "hash")], PasswordHash.sha512(p))
+        }
+        for s in plan.sources { source("source", s) }
+        for d in plan.driverSources { source("driver-source", d) }
+        if let p = plan.postInstallScript { source("post-install-script", p) }
+        var isStatic = false
+        if let a = plan.adminInterface {
+            var attrs: [(String, String)] = []
+            if !a.nic.isEmpty { attrs.append(("name", a.nic)) }
+            if !a.mac.isEmpty { attrs.append(("hwaddr", a.mac)) }
+            switch a.config {
+            case .dhcp:
+                attrs.append(("proto", "dhcp"))
+                element("admin-interface", attrs)
+            case let .static(ip, mask, gw):
+                isStatic = true
+                attrs.append(("proto", "static"))
+                out += "  <admin-interface" + attrs.map { " \($0.0)=\"\(escape($0.1))\"" }.joined() + ">\n"
+                out += "    <ip>\(escape(ip))</ip>\n"
+                out += "    <subnet-mask>\(escape(mask))</subnet-mask>\n"
+                if let gw { out += "    <gateway>\(escape(gw))</gateway>\n" }
+                out += "  </admin-interface>\n"
+            }
+        }
+        if case let .manual(ns) = plan.nameservers { for n in ns { element("nameserver", [], n) } }
+        if case let .manual(h) = plan.hostname { element("hostname", [], h) }
+        if !plan.timezone.isEmpty { element("timezone", [], plan.timezone) }
+        switch plan.time {
+        case let .ntp(servers, fromDHCP):
+            // The parser's default without <ntp-server>: from DHCP unless the interface is static.
+            if fromDHCP && !isStatic && !servers.isEmpty { element("ntp-server", [("dhcp", "true")]) }
+            if !fromDHCP && !isStatic && servers.isEmpty { element("ntp-server", [("dhcp", "false")]) }
+            for s in servers { element("ntp-server", [], s) }
+        case .manual:
+            out += "  <!-- the time was set by hand: not expressible in an answerfile -->\n"
+        }
+        element("bootloader", [("location", plan.bootloader.location.rawValue)], plan.bootloader.kind.rawValue)
+        out += "</installation>\n"
+        return out
+    }
+
+    /// Writes the answerfile with mode 0600 (atomically: a private temporary file renamed).
+    public static func write(_ plan: InstallPlan, to path: String) throws(InstallerError) {
+        let data = Array(render(plan).utf8)
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw .failed("cannot write the answerfile: \(String(cString: strerror(errno)))", at: path) }
+        var ok = fchmod(fd, 0o600) == 0
+        var written = 0
+        while ok && written < data.count {
+            let n = data[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { ok = false } else { written += n }
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let msg = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .failed("cannot write the answerfile: \(msg)", at: path)
+        }
+    }
+
+    static func escape(_ s: String) -> String {
+        var o = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            default: o.unicodeScalars.append(c)
+            }
+        }
+        return o
+    }
+
+    /// Puts the credentials back into the URL, percent-encoded.
+    static func withCredentials(_ url: String, _ c: Credentials?) -> String {
+        guard let c, let r = url.range(of: "://") else { return url }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let user = c.user.addingPercentEncoding(withAllowedCharacters: allowed) ?? c.user
+        let pw = c.password.addingPercentEncoding(withAllowedCharacters: allowed) ?? c.password
+        return String(url[..<r.upperBound]) + user + (c.password.isEmpty ? "" : ":" + pw) + "@" + String(url[r.upperBound...])
+    }
+}

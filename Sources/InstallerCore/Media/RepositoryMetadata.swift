@@ -1,0 +1,290 @@
+import CLibXML2
+
+/// Reads and writes XS-REPOSITORY and XS-PACKAGES (the September 2009 XML format, SPEC section 3).
+///
+/// Parsing goes through libxml2 with the network off and no DTD loading or entity
+/// substitution; a document with a DOCTYPE is refused. Every problem is an
+/// `InstallerError.invalid("FILE:LINE", "what is wrong")`.
+public enum RepositoryMetadata {
+    public static let repositoryFile = "XS-REPOSITORY"
+    public static let packagesFile = "XS-PACKAGES"
+    public static let listFile = "XS-REPOSITORY-LIST"
+
+    /// Both files of one repository. `repositoryName`/`packagesName` name the files in errors.
+    public static func parse(repository: [UInt8], packages: [UInt8], directory: String,
+                             repositoryName: String = repositoryFile,
+                             packagesName: String = packagesFile) throws(InstallerError) -> Repository {
+        var repo = try parseRepository(repository, name: repositoryName, directory: directory)
+        repo.packages = try parsePackages(packages, name: packagesName)
+        return repo
+    }
+
+    /// XS-REPOSITORY alone (the returned repository has no packages).
+    public static func parseRepository(_ bytes: [UInt8], name: String, directory: String = "") throws(InstallerError) -> Repository {
+        let doc = try MetadataXML(bytes, name: name)
+        let root = doc.root
+        guard root.name == "repository" else {
+            throw .invalid("\(name):\(root.line)", "the top element is <\(root.name)>, expected <repository>")
+        }
+        try root.checkAttributes(["originator", "name", "product", "version", "build"], file: name)
+        let originator = try root.required("originator", file: name)
+        let repoName = try root.required("name", file: name)
+        let version = try root.required("version", file: name)
+        try checkVersion(version, at: "\(name):\(root.line)", what: "version of <repository>")
+        var description: String?
+        var requires: [Requirement] = []
+        for child in root.children {
+            switch child.name {
+            case "description":
+                if description != nil { throw .invalid("\(name):\(child.line)", "a second <description>") }
+                description = child.text
+            case "requires":
+                try child.checkAttributes(["originator", "name", "test", "version", "build"], file: name)
+                let id = RepositoryID(originator: try child.required("originator", file: name),
+                                      name: try child.required("name", file: name))
+                var test: Requirement.Test?
+                if let t = child["test"] {
+                    guard let parsed = Requirement.Test(rawValue: t) else {
+                        throw .invalid("\(name):\(child.line)", "unknown test \"\(t)\" in <requires> (expected eq, ne, lt, le, gt or ge)")
+                    }
+                    test = parsed
+                }
+                let v = child["version"]
+                if test != nil && v == nil {
+                    throw .invalid("\(name):\(child.line)", "<requires> has a test but no version attribute")
+                }
+                if let v { try checkVersion(v, at: "\(name):\(child.line)", what: "version of <requires>") }
+                requires.append(Requirement(id: id, test: v == nil ? nil : (test ?? .ge), version: v))
+            default:
+                throw .invalid("\(name):\(child.line)", "unknown element <\(child.name)> in <repository> (expected <description> or <requires>)")
+            }
+        }
+        let id = RepositoryID(originator: originator, name: repoName)
+        return Repository(id: id, product: root["product"] ?? "", version: version, build: root["build"],
+                          description: description ?? id.description, requires: requires, packages: [],
+                          directory: directory)
+    }
+
+    /// XS-PACKAGES alone.
+    public static func parsePackages(_ bytes: [UInt8], name: String) throws(InstallerError) -> [Package] {
+        let doc = try MetadataXML(bytes, name: name)
+        let root = doc.root
+        guard root.name == "packages" else {
+            throw .invalid("\(name):\(root.line)", "the top element is <\(root.name)>, expected <packages>")
+        }
+        var packages: [Package] = []
+        var seenFiles: [String: Int] = [:]
+        for node in root.children {
+            let at = "\(name):\(node.line)"
+            guard node.name == "package" else {
+                throw .invalid(at, "unknown element <\(node.name)> in <packages> (expected <package>)")
+            }
+            try node.checkAttributes(["label", "type", "size", "md5", "sha256", "root", "kernel"], file: name)
+            let label = try node.required("label", file: name)
+            let what = "package \"\(label)\""
+            guard let typeText = node["type"] else { throw .invalid(at, "\(what) has no type attribute (tbz2, driver or firmware)") }
+            guard let kind = Package.Kind(rawValue: typeText) else {
+                throw .invalid(at, "\(what) has an unknown type \"\(typeText)\" (expected tbz2, driver or firmware)")
+            }
+            guard let sizeText = node["size"] else { throw .invalid(at, "\(what) has no size attribute") }
+            guard !sizeText.isEmpty, sizeText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let size = UInt64(sizeText) else {
+                throw .invalid(at, "\(what) has a bad size \"\(sizeText)\" (a whole number of bytes)")
+            }
+            guard let md5 = node["md5"] else { throw .invalid(at, "\(what) has no md5 attribute (it is required)") }
+            guard Digest.isHex(md5, count: 32) else {
+                throw .invalid(at, "\(what) has a bad md5 \"\(md5)\" (32 hex digits)")
+            }
+            let sha = node["sha256"]
+            if let sha, !Digest.isHex(sha, count: 64) {
+                throw .invalid(at, "\(what) has a bad sha256 \"\(sha)\" (64 hex digits)")
+            }
+            let file = node.text.trimmingWhitespace
+            guard !file.isEmpty else { throw .invalid(at, "\(what) names no file (the file name is the element's text)") }
+            let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+            guard !file.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
+                throw .invalid(at, "\(what) has the file name \"\(file)\", which is not a plain path inside the repository")
+            }
+            if let first = seenFiles[file] {
+                throw .invalid(at, "\(what) names \"\(file)\" again (first at line \(first))")
+            }
+            seenFiles[file] = node.line
+            var root = node["root"]
+            if root == nil {
+                switch kind {
+                case .tbz2: root = "/"
+                case .driver: root = "/lib/modules/${KERNEL_VERSION}/extra"
+                case .firmware: root = nil
+                }
+            }
+            if let r = root, !r.hasPrefix("/") {
+                throw .invalid(at, "\(what) has root \"\(r)\", which is not an absolute path")
+            }
+            packages.append(Package(label: label, kind: kind, size: size, md5: md5.lowercased(), sha256: sha?.lowercased(),
+                                    root: root, kernel: node["kernel"], file: file))
+        }
+        return packages
+    }
+
+    static func checkVersion(_ v: String, at: String, what: String) throws(InstallerError) {
+        guard !v.isEmpty, v.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 }),
+              !v.hasPrefix("."), !v.hasSuffix("."), !v.contains("..") else {
+            throw .invalid(at, "\(what) is \"\(v)\", expected dotted numbers such as 0.1.0")
+        }
+    }
+
+    // MARK: writing
+
+    /// XS-REPOSITORY text for a repository (its packages are not part of it).
+    public static func renderRepository(_ r: Repository) -> String {
+        var attrs = [("originator", r.id.originator), ("name", r.id.name)]
+        if !r.product.isEmpty { attrs.append(("product", r.product)) }
+        attrs.append(("version", r.version))
+        if let b = r.build { attrs.append(("build", b)) }
+        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<repository"
+        for (k, v) in attrs { s += " \(k)=\"\(escape(v))\"" }
+        s += ">\n  <description>\(escape(r.description))</description>\n"
+        for q in r.requires {
+            s += "  <requires originator=\"\(escape(q.id.originator))\" name=\"\(escape(q.id.name))\""
+            if let t = q.test, let v = q.version { s += " test=\"\(t.rawValue)\" version=\"\(escape(v))\"" }
+            s += "/>\n"
+        }
+        return s + "</repository>\n"
+    }
+
+    /// XS-PACKAGES text.
+    public static func renderPackages(_ packages: [Package]) -> String {
+        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<packages>\n"
+        for p in packages {
+            s += "  <package label=\"\(escape(p.label))\" type=\"\(p.kind.rawValue)\" size=\"\(p.size)\" md5=\"\(p.md5)\""
+            if let sha = p.sha256 { s += " sha256=\"\(sha)\"" }
+            if let k = p.kernel { s += " kernel=\"\(escape(k))\"" }
+            if let r = p.root { s += " root=\"\(escape(r))\"" }
+            s += ">\(escape(p.file))</package>\n"
+        }
+        return s + "</packages>\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
+
+// MARK: - libxml2
+
+/// One parsed metadata document; the tree is read into Swift values and libxml2's memory freed at once.
+struct MetadataXML {
+    struct Element {
+        var name: String
+        var line: Int
+        var attributes: [(String, String)]
+        var children: [Element]
+        var text: String
+        subscript(_ key: String) -> String? { attributes.first { $0.0 == key }?.1 }
+
+        func required(_ key: String, file: String) throws(InstallerError) -> String {
+            guard let v = self[key], !v.isEmpty else {
+                throw .invalid("\(file):\(line)", "<\(name)> has no \(key) attribute (it is required)")
+            }
+            return v
+        }
+        func checkAttributes(_ allowed: Set<String>, file: String) throws(InstallerError) {
+            for (k, _) in attributes where !allowed.contains(k) {
+                throw .invalid("\(file):\(line)", "unknown attribute \(k) on <\(name)> (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+
+    final class ErrorSink {
+        var first: (line: Int, column: Int, message: String)?
+    }
+
+    let root: Element
+
+    init(_ bytes: [UInt8], name: String) throws(InstallerError) {
+        guard !bytes.isEmpty else { throw .invalid("\(name):1", "the file is empty") }
+        guard bytes.count < Int32.max else { throw .invalid(name, "the file is too large") }
+        let sink = ErrorSink()
+        guard let ctxt = xmlNewParserCtxt() else { throw .failed("libxml2 could not allocate a parser", at: name) }
+        defer { xmlFreeParserCtxt(ctxt) }
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(sink).toOpaque()) { user, err in
+            guard let user, let e = err?.pointee, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let s = Unmanaged<ErrorSink>.fromOpaque(user).takeUnretainedValue()
+            if s.first == nil {
+                let msg = e.message.map { String(cString: $0) } ?? "syntax error"
+                s.first = (Int(e.line), Int(e.int2), msg.trimmingWhitespace)
+            }
+        }
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_BIG_LINES.rawValue
+                            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let doc = bytes.withUnsafeBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                xmlCtxtReadMemory(ctxt, $0, Int32(b.count), name, nil, options)
+            }
+        }
+        defer { if let doc { xmlFreeDoc(doc) } }
+        if let e = sink.first {
+            throw .invalid("\(name):\(e.line)", "malformed XML (column \(e.column)): \(e.message)")
+        }
+        guard let doc else { throw .invalid("\(name):1", "malformed XML") }
+        if let dtd = doc.pointee.intSubset {
+            throw .invalid("\(name):\(Int(xmlGetLineNo(UnsafeMutableRawPointer(dtd).assumingMemoryBound(to: xmlNode.self))).clampedLine)",
+                           "a DOCTYPE is not allowed in repository metadata")
+        }
+        guard let rootNode = xmlDocGetRootElement(doc) else { throw .invalid("\(name):1", "the document has no top element") }
+        root = Self.read(rootNode)
+    }
+
+    private static func read(_ node: xmlNodePtr) -> Element {
+        var attrs: [(String, String)] = []
+        var a = node.pointee.properties
+        while let attr = a {
+            let key = String(cString: attr.pointee.name)
+            var value = ""
+            if let v = xmlNodeListGetString(node.pointee.doc, attr.pointee.children, 1) {
+                value = String(cString: v)
+                cx_free(v)
+            }
+            attrs.append((key, value))
+            a = attr.pointee.next
+        }
+        var children: [Element] = []
+        var text = ""
+        var c = node.pointee.children
+        while let child = c {
+            switch child.pointee.type {
+            case XML_ELEMENT_NODE: children.append(read(child))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_ENTITY_REF_NODE:
+                if let v = xmlNodeGetContent(child) { text += String(cString: v); cx_free(v) }
+            default: break
+            }
+            c = child.pointee.next
+        }
+        return Element(name: String(cString: node.pointee.name), line: Int(xmlGetLineNo(node)).clampedLine,
+                       attributes: attrs, children: children, text: text)
+    }
+}
+
+private extension Int {
+    var clampedLine: Int { self > 0 ? self : 1 }
+}

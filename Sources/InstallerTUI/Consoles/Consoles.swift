@@ -1,0 +1,175 @@
+import Foundation
+import InstallerCore
+import Replay
+import CVTerm
+
+/// The guide's three virtual terminals inside the installer: Alt-F1 the installer itself,
+/// Alt-F2 a root shell, Alt-F3 the event log. The fallback chord is Esc then 1, 2 or 3.
+/// The flow is paused while a console is shown; work in the background goes on.
+@MainActor
+final class Consoles {
+    let term: Terminal
+    private var shell: PTYSession?
+    private let logView = LogView()
+    static let helpLine = " <Alt-F1> installer | <Alt-F2> shell | <Alt-F3> event log  (or <Esc> then 1, 2, 3)"
+
+    init(term: Terminal) { self.term = term }
+
+    /// Shows console `n` until the administrator switches back to the installer (1).
+    func show(_ n: Int) {
+        var current = n
+        while current != 1 {
+            switch current {
+            case 2: current = runShell()
+            case 3: current = runLog()
+            default: return
+            }
+        }
+    }
+
+    // MARK: shell
+
+    private func startShell(rows: Int, cols: Int) -> PTYSession? {
+        let shellPath = FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh"
+        var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "USER"].contains($0.key) }
+        env["TERM"] = "xterm-256color"
+        env["PS1"] = "[installer shell] \\w# "
+        if env["PATH"] == nil { env["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin" }
+        EventLog.shared.log("console: starting a shell (\(shellPath))")
+        return try? PTYSession(executable: shellPath, arguments: ["--norc", "-i"].filter { _ in shellPath.hasSuffix("bash") },
+                               environment: env, rows: rows, cols: cols)
+    }
+
+    private func runShell() -> Int {
+        while true {
+            let (rows, cols) = term.size
+            if shell == nil || !(shell!.isRunning) { shell = startShell(rows: rows - 1, cols: cols) }
+            guard let sh = shell else { return 1 }
+            if sh.rows != rows - 1 || sh.cols != cols { sh.resize(rows: rows - 1, cols: cols) }
+            sh.drain()
+            var c = Canvas(rows: rows, cols: cols, fill: .console)
+            let shot = sh.snapshot()
+            for (r, line) in shot.text.enumerated() where r < rows - 1 {
+                c.text(line, row: r, col: 0, style: .console)
+            }
+            c.text(Self.helpLine, row: rows - 1, col: 0, style: .helpLine, maxWidth: cols)
+            let cur = sh.cursor
+            c.cursor = (min(cur.row, rows - 2), min(cur.col, cols - 1))
+            term.show(c)
+            term.waitForInput(orPipe: sh.masterFD, timeoutMs: 200)
+            guard let key = term.readKey(timeoutMs: 0) else { continue }
+            switch key {
+            case let .altF(n) where n != 2: return n
+            case .altF, .resize: continue
+            default: if let k = Self.vtermKey(key) { sh.send(k) }
+            }
+        }
+    }
+
+    static func vtermKey(_ key: Key) -> ReplayKey? {
+        switch key {
+        case let .char(ch): return ch.unicodeScalars.first.map { .char($0.value, VTERM_MOD_NONE) }
+        case .space: return .char(32, VTERM_MOD_NONE)
+        case let .ctrl(ch): return ch.unicodeScalars.first.map { .char($0.value, VTERM_MOD_CTRL) }
+        case .enter: return ReplayKey.named("Enter")
+        case .tab: return ReplayKey.named("Tab")
+        case .backTab: return ReplayKey.named("BTab")
+        case .escape: return ReplayKey.named("Esc")
+        case .backspace: return ReplayKey.named("Backspace")
+        case .delete: return ReplayKey.named("Delete")
+        case .up: return ReplayKey.named("Up")
+        case .down: return ReplayKey.named("Down")
+        case .left: return ReplayKey.named("Left")
+        case .right: return ReplayKey.named("Right")
+        case .home: return ReplayKey.named("Home")
+        case .end: return ReplayKey.named("End")
+        case .pageUp: return ReplayKey.named("PgUp")
+        case .pageDown: return ReplayKey.named("PgDn")
+        case let .f(n): return ReplayKey.named("F\(n)")
+        case .altF, .resize: return nil
+        }
+    }
+
+    // MARK: event log
+
+    private func runLog() -> Int {
+        while true {
+            let (rows, cols) = term.size
+            shell?.drain()
+            term.show(logView.render(rows: rows, cols: cols))
+            guard let key = term.readKey(timeoutMs: 300) else { continue }
+            if case let .altF(n) = key, n != 3 { return n }
+            logView.handle(key)
+        }
+    }
+}
+
+/// The event log as a live view: follows the end, scrolls with arrows/PgUp/PgDn/Home/End,
+/// and searches with `/` (then `n` for the next match).
+@MainActor
+final class LogView {
+    private var top: Int?          // nil: follow the end
+    private var searching: String?
+    private var lastSearch = ""
+    private var message = ""
+
+    func render(rows: Int, cols: Int) -> Canvas {
+        let lines = EventLog.shared.lines
+        let height = rows - 2
+        var c = Canvas(rows: rows, cols: cols, fill: .console)
+        let first = top.map { min($0, max(0, lines.count - height)) } ?? max(0, lines.count - height)
+        c.text(" Event log: \(lines.count) lines" + (top == nil ? " (following)" : " (line \(first + 1))") + (message.isEmpty ? "" : " - " + message),
+               row: 0, col: 0, style: .consoleBold, maxWidth: cols)
+        for (i, l) in lines.dropFirst(first).prefix(height).enumerated() {
+            c.text(l, row: 1 + i, col: 0, style: .console, maxWidth: cols)
+        }
+        if let s = searching {
+            c.text("/" + s, row: rows - 1, col: 0, style: .helpLine, maxWidth: cols)
+            c.cursor = (rows - 1, min(cols - 1, s.count + 1))
+        } else {
+            c.text(Consoles.helpLine + "  </> search", row: rows - 1, col: 0, style: .helpLine, maxWidth: cols)
+        }
+        return c
+    }
+
+    func handle(_ key: Key) {
+        let lines = EventLog.shared.lines
+        if var s = searching {
+            switch key {
+            case .enter: searching = nil; lastSearch = s; find(s, from: (top ?? max(0, lines.count - 1)))
+            case .escape: searching = nil
+            case .backspace: if !s.isEmpty { s.removeLast() }; searching = s
+            case let .char(ch): s.append(ch); searching = s
+            case .space: s.append(" "); searching = s
+            default: break
+            }
+            return
+        }
+        let page = 10
+        let cur = top ?? max(0, lines.count - 20)
+        message = ""
+        switch key {
+        case .up: top = max(0, cur - 1)
+        case .down: top = cur + 1
+        case .pageUp: top = max(0, cur - page)
+        case .pageDown: top = cur + page
+        case .home: top = 0
+        case .end: top = nil
+        case .char("/"): searching = ""
+        case .char("n"): if !lastSearch.isEmpty { find(lastSearch, from: cur + 1) }
+        default: break
+        }
+        if let t = top, t >= lines.count - 1 { top = nil }
+    }
+
+    private func find(_ text: String, from start: Int) {
+        let lines = EventLog.shared.lines
+        guard !text.isEmpty else { return }
+        let n = lines.count
+        for step in 0..<n {
+            let i = (start + step) % max(n, 1)
+            if lines[i].localizedCaseInsensitiveContains(text) { top = i; message = "found \"\(text)\""; return }
+        }
+        message = "\"\(text)\" not found"
+    }
+}

@@ -1,0 +1,73 @@
+import InstallerCore
+
+/// "Automatic configuration (DHCP)" or "Static configuration" for an interface: for the
+/// remote source (with a nameserver field) and for the management interface.
+@MainActor
+struct NetworkScreen: InstallerScreen {
+    let form: Form
+    private let radio: RadioGroup
+    private let ip: Entry, mask: Entry, gateway: Entry
+    private let nameserver: Entry?
+
+    init(state: FlowState, forSource: Bool) {
+        let nicName = (forSource ? state.answers.sourceNIC : state.answers.adminNIC) ?? "the interface"
+        let config = forSource ? state.answers.sourceConfig : (state.answers.plan.adminInterface?.config ?? .dhcp)
+        var ipv = "", maskv = "", gwv = ""
+        if case let .static(i, m, g) = config { ipv = i; maskv = m; gwv = g ?? "" }
+        radio = RadioGroup(["Automatic configuration (DHCP)", "Static configuration:"], selected: config == .dhcp ? 0 : 1)
+        ip = Entry("IP Address:", value: ipv, labelWidth: 16, fieldWidth: 16)
+        mask = Entry("Subnet mask:", value: maskv, labelWidth: 16, fieldWidth: 16)
+        gateway = Entry("Gateway:", value: gwv, labelWidth: 16, fieldWidth: 16)
+        nameserver = forSource ? Entry("Nameserver:", value: state.answers.sourceNameserver, labelWidth: 16, fieldWidth: 16) : nil
+        var body: [Widget] = [
+            TextBlock(forSource ? "How should networking be configured on \(nicName) to reach the installation repository?"
+                                : "How should networking be configured for the management interface \(nicName)?"),
+            Spacer(), radio, ip, mask, gateway,
+        ]
+        if let nameserver { body.append(nameserver) }
+        let fields = [ip, mask, gateway] + (nameserver.map { [$0] } ?? [])
+        let setEnabled = { (i: Int) in for f in fields { f.enabled = i == 1 } }
+        setEnabled(radio.selected)
+        radio.onChange = setEnabled
+        form = Form(title: "Networking", width: 58, body: body, buttons: [.ok, .back],
+                    help: "DHCP asks the network for an address. For a static address, choose \"Static configuration\" with <Space>, then fill in the IP address and subnet mask (the gateway is optional). Hosts in a resource pool need static addresses (or a fixed DHCP reservation).")
+    }
+
+    func answer(button: String) -> ScreenAnswer? {
+        guard button == "ok" else { return nil }
+        let ns = nameserver.map { $0.value.trimmingCharacters(in: .whitespaces) }
+        if radio.selected == 0 { return .network(.dhcp, nameserver: ns) }
+        let gw = gateway.value.trimmingCharacters(in: .whitespaces)
+        return .network(.static(ip: ip.value.trimmingCharacters(in: .whitespaces), netmask: mask.value.trimmingCharacters(in: .whitespaces),
+                                gateway: gw.isEmpty ? nil : gw), nameserver: ns)
+    }
+
+    nonisolated static func apply(_ config: IPConfig, nameserver: String?, forSource: Bool, to s: inout FlowState) -> Outcome {
+        if case let .static(ip, mask, gw) = config {
+            if !Net.isIPv4(ip) { return .invalid(title: "Networking", message: "Invalid IP Address, please check the field and try again.") }
+            if !Net.isNetmask(mask) { return .invalid(title: "Networking", message: "Invalid Subnet mask, please check the field and try again.") }
+            if let gw, !Net.isIPv4(gw) { return .invalid(title: "Networking", message: "Invalid Gateway, please check the field and try again.") }
+        }
+        if let ns = nameserver, !ns.isEmpty, !Net.isIPv4(ns) {
+            return .invalid(title: "Networking", message: "Invalid Nameserver, please check the field and try again.")
+        }
+        if forSource {
+            if config == .dhcp, let nic = s.machine.nic(named: s.answers.sourceNIC ?? ""), nic.dhcp == nil, !s.machine.isReal {
+                return .invalid(title: "Networking", message: "\(nic.name) got no address from DHCP: the network still seems to be down. Check the cable and the DHCP server, or use a static configuration.")
+            }
+            s.answers.sourceConfig = config
+            s.answers.sourceNameserver = nameserver ?? ""
+        } else {
+            let nic = s.answers.adminNIC.flatMap { s.machine.nic(named: $0) } ?? s.machine.nics.first
+            guard let nic else { return .invalid(title: "Networking", message: "This computer has no network interface.") }
+            s.answers.plan.adminInterface = AdminInterface(nic: nic.name, mac: nic.mac, config: config)
+            if case .static = config {
+                // A static management interface has no DHCP to give the hostname, DNS or NTP.
+                if s.answers.plan.hostname == .dhcp { s.answers.plan.hostname = .manual("") }
+                if s.answers.plan.nameservers == .dhcp { s.answers.plan.nameservers = .manual([]) }
+                if case let .ntp(servers, true) = s.answers.plan.time { s.answers.plan.time = .ntp(servers: servers, fromDHCP: false) }
+            }
+        }
+        return .next([])
+    }
+}

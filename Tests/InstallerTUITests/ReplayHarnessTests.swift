@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Replay
+
+/// The replay harness against the real binary (built by `swift build` before `swift test`).
+@Suite struct ReplayHarnessTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let binary = root + "/.build/debug/host-installer"
+
+    @Test func aGoldenScreenThatNoLongerMatchesFailsWithADiff() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build host-installer first")
+        var runner = ReplayRunner(executable: Self.binary, update: false)
+        runner.report = { _ in }
+        let outcome = runner.run(scriptAt: Self.root + "/Tests/Fixtures/replay-mismatch/mismatch.replay")
+        #expect(!outcome.passed)
+        let report = outcome.failures.joined(separator: "\n")
+        #expect(report.contains("screen 'keymap' differs"))
+        #expect(report.contains("expected:") && report.contains("actual:"))
+        let minus = report.split(separator: "\n").filter { $0.contains(" - ") && $0.contains("Please pick the keymap") }
+        let plus = report.split(separator: "\n").filter { $0.contains(" + ") && $0.contains("Please select the keymap") }
+        #expect(minus.count == 1 && plus.count == 1)
+    }
+
+    @Test func parsesEveryCommandOfTheSpec() throws {
+        let s = try ReplayScript(path: "t.replay", text: """
+        size 80x25
+        machine ../machines/two-disks.json      # relative to the script
+        args --dry-run
+        wait "Select Keymap"
+        key Down Down Space Tab BTab AltTab Enter Esc Up Left Right PgUp PgDn Home End Backspace F1 F12 AltF1 AltF3 Ctrl-C
+        type "s3cret!"
+        screen keymap
+        exit 0
+        """)
+        #expect(s.lines.count == 8)
+        #expect(s.lines[3].command == .wait("Select Keymap", timeout: 10))
+        #expect(s.lines[5].command == .type("s3cret!"))
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "key Sideways") }
+    }
+
+    @Test func goldenColoursAreCompared() {
+        let cell = Snapshot.CellColour(fg: 7, bg: 4, bold: true)
+        let shot = Snapshot(text: ["ab"], colours: [[cell, cell]])
+        #expect(shot.differences(from: Snapshot.Golden(fileText: shot.fileText)).isEmpty)
+        let other = Snapshot(text: ["ab"], colours: [[cell, Snapshot.CellColour(fg: 0, bg: 7, bold: false)]])
+        #expect(!other.differences(from: Snapshot.Golden(fileText: shot.fileText)).isEmpty)
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Boots a raw disk image in qemu (TCG) from its own bootloader and checks the serial console.
+#
+#   tests/boot/boot-disk.sh IMAGE TIMEOUT_SECONDS EXPECTED_LINE...
+#
+# Prints the serial log (carriage returns removed), then one line per expected line that is
+# missing, then "boot-disk: PASS|FAIL ... boot=N.Ns". Exit status 0 only when every
+# EXPECTED_LINE appears as a whole line of the log; 1 otherwise; 2 for bad arguments.
+# The qemu started here is stopped (by its PID) on timeout, on failure and on exit.
+#
+# Environment:
+#   BOOT_DISK_IF=ide|virtio  disk interface (default ide: the guest sees /dev/sda)
+#   BOOT_DISK_LOG=FILE       keep the serial log here (default: a temporary file, removed)
+#   BOOT_DISK_QUIET_AFTER=S  give up when the serial port is still silent after S seconds
+#                            (default 30: a missing MBR or boot flag stops before syslinux)
+#   BOOT_DISK_SNAPSHOT=1     boot with -snapshot (the image is left untouched)
+set -uo pipefail
+
+if [ $# -lt 3 ]; then
+  echo "usage: $0 IMAGE TIMEOUT_SECONDS EXPECTED_LINE..." >&2; exit 2
+fi
+IMAGE=$1; TIMEOUT=$2; shift 2
+[ -f "$IMAGE" ] || { echo "boot-disk: no image $IMAGE" >&2; exit 2; }
+[[ "$TIMEOUT" =~ ^[0-9]+$ ]] && [ "$TIMEOUT" -gt 0 ] || { echo "boot-disk: TIMEOUT_SECONDS must be a positive integer" >&2; exit 2; }
+command -v qemu-system-x86_64 >/dev/null || { echo "boot-disk: qemu-system-x86_64 is missing (scripts/install-deps)" >&2; exit 2; }
+IF=${BOOT_DISK_IF:-ide}
+case "$IF" in ide|virtio) ;; *) echo "boot-disk: BOOT_DISK_IF must be ide or virtio" >&2; exit 2 ;; esac
+QUIET_AFTER=${BOOT_DISK_QUIET_AFTER:-30}
+
+TMP=$(mktemp -d /tmp/boot-disk.XXXXXX)
+LOG=${BOOT_DISK_LOG:-$TMP/serial.log}
+: >"$LOG"
+QPID=
+cleanup() {
+  if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+    kill "$QPID" 2>/dev/null; sleep 0.5; kill -9 "$QPID" 2>/dev/null
+    wait "$QPID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+snapshot=(); [ "${BOOT_DISK_SNAPSHOT:-0}" = 1 ] && snapshot=(-snapshot)
+start=$(date +%s.%N)
+# -display none/-monitor none rather than -nographic: nothing reads stdin here.
+qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 512 -no-user-config -nodefaults \
+  -display none -monitor none -serial "file:$LOG" -no-reboot -nic none "${snapshot[@]}" \
+  -drive "file=$IMAGE,format=raw,if=$IF" \
+  -chardev "file,id=bios,path=$TMP/bios.log" -device isa-debugcon,iobase=0x402,chardev=bios \
+  </dev/null >"$TMP/qemu.out" 2>&1 &
+QPID=$!
+
+now() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+outcome=exited
+while kill -0 "$QPID" 2>/dev/null; do
+  t=$(now)
+  if awk -v t="$t" -v m="$TIMEOUT" 'BEGIN{exit !(t>=m)}'; then outcome="timeout after ${TIMEOUT}s"; break; fi
+  if [ ! -s "$LOG" ] && awk -v t="$t" -v m="$QUIET_AFTER" 'BEGIN{exit !(t>=m)}'; then
+    outcome="no serial output after ${QUIET_AFTER}s"; break
+  fi
+  sleep 0.2
+done
+boot=$(now)
+qrc=
+if [ "$outcome" = exited ]; then wait "$QPID"; qrc=$?; QPID=; else kill "$QPID" 2>/dev/null; fi
+
+tr -d '\r' <"$LOG" >"$TMP/serial.txt"
+echo "----- serial console ($IMAGE, if=$IF) -----"
+cat "$TMP/serial.txt"
+echo "----- end of serial console -----"
+missing=0
+for want in "$@"; do
+  if ! grep -qxF -- "$want" "$TMP/serial.txt"; then
+    echo "boot-disk: MISSING: $want"; missing=$((missing+1))
+  fi
+done
+if [ "$outcome" != exited ] || [ "${qrc:-0}" != 0 ]; then
+  echo "boot-disk: qemu ${outcome}${qrc:+ (status $qrc)}"
+  [ -s "$TMP/qemu.out" ] && sed 's/^/qemu: /' "$TMP/qemu.out"
+  if [ -s "$TMP/bios.log" ]; then echo "boot-disk: last BIOS messages:"; tail -n 5 "$TMP/bios.log" | sed 's/^/bios: /'; fi
+fi
+if [ "$missing" -eq 0 ]; then
+  echo "boot-disk: PASS $(( $# )) lines found, qemu $outcome, boot=${boot}s"; exit 0
+fi
+echo "boot-disk: FAIL $missing of $# lines missing, qemu $outcome, boot=${boot}s"
+exit 1
