@@ -118,6 +118,8 @@ struct CleanInstallIntegrationTests {
         let fractions = evs.compactMap { e -> Double? in if case let .progress(f, _, _) = e { return f }; return nil }
         #expect(fractions == fractions.sorted() && fractions.last == 1)
         #expect(evs.contains { if case .log = $0 { return true }; return false })
+        #expect(evs.contains { if case .progress(_, _, let left?) = $0 { return left >= 0 }; return false })
+        #expect(!evs.contains { if case .question = $0 { return true }; return false })   // NTP, not manual time
         if case .finished(.success)? = evs.last {} else { Issue.record("last event is not finished(success)") }
 
         // Partition tables, read back with libparted.
@@ -259,6 +261,12 @@ struct CleanInstallIntegrationTests {
         guard case let .failure(e2) = r2 else { Issue.record("installed on a mounted disk"); return }
         #expect(e2.message.contains("in use"), "\(e2)")
         #expect(try PartitionTableIO.read(busy.disks[0].path) == nil)
+        // The installation media: the image is the machine's CD.
+        var media = Self.machine(dir + "/media")
+        media.cdrom = Machine.CDROM(name: "sr0", discs: [media.disks[0].path])
+        let r3 = CleanInstall(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        guard case let .failure(e3) = r3 else { Issue.record("installed onto the media"); return }
+        #expect(e3.message.contains("installation media"), "\(e3)")
     }
 }
 

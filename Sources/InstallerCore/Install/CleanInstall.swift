@@ -202,7 +202,8 @@ private final class Work {
             progress(0.3)
             try configurator.makeSwapFile()
             if case .manual = plan.time {
-                log.log("time: manual entry chosen; the front end sets the clock (no ntp.conf written)")
+                log.log("time: manual entry chosen; asking the front end to set the clock (no ntp.conf written)")
+                steps.ask(.setTime)
             }
         }
         try steps.run("bootloader") { _ throws(InstallerError) in

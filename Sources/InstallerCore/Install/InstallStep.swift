@@ -56,6 +56,9 @@ public final class StepRunner {
         }
     }
 
+    /// Sends a question to the front end (e.g. `.setTime` for manual time entry near the end).
+    public func ask(_ q: InstallQuestion) { emit(.question(q)) }
+
     /// Marks a step as skipped (its weight counts as done).
     public func skip(_ name: String) {
         guard let step = steps.first(where: { $0.name == name }) else { return }
