@@ -270,29 +270,38 @@ struct CleanInstallIntegrationTests {
     }
 }
 
-/// Installs a given root tarball (e.g. the bootable sample product) into a 16 GiB sparse
-/// image, for the boot test in tests/integration/20-clean-install.sh. Runs only when
-/// `HOST_INSTALLER_IT_TARBALL` and `HOST_INSTALLER_KEEP_IMAGES` are set. The environment is
-/// passed on, so `HOST_INSTALLER_FAIL_AFTER=<step>` kills this test process (crash tests).
-@Suite(.serialized, .enabled(if: IntegrationEnv.canRun && ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_TARBALL"] != nil
-                                && ProcessInfo.processInfo.environment["HOST_INSTALLER_KEEP_IMAGES"] != nil))
+/// Installs a given root tarball (`HOST_INSTALLER_IT_TARBALL`), or the sample media through
+/// their real metadata (`HOST_INSTALLER_IT_MEDIA`: the main repository, the Linux Pack and the
+/// driver disk), into a 16 GiB sparse image in `HOST_INSTALLER_KEEP_IMAGES`, for the boot test
+/// in tests/integration/20-clean-install.sh. The environment is passed on, so
+/// `HOST_INSTALLER_FAIL_AFTER=<step>` kills this test process (crash tests).
+@Suite(.serialized, .enabled(if: IntegrationEnv.canRun && ProcessInfo.processInfo.environment["HOST_INSTALLER_KEEP_IMAGES"] != nil
+                                && (ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_TARBALL"] != nil
+                                    || ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_MEDIA"] != nil)))
 struct ProductTarballInstallTests {
     @Test func installsTheGivenProduct() throws {
         let env = ProcessInfo.processInfo.environment
-        let tarball = env["HOST_INSTALLER_IT_TARBALL"]!, dir = env["HOST_INSTALLER_KEEP_IMAGES"]!
-        let name = (tarball as NSString).lastPathComponent
-        let (rc, out) = Shell.run("""
-            set -e; mkdir -p \(dir)/repo; rm -f \(dir)/sda.img
-            cp \(tarball) \(dir)/repo/\(name)
-            printf '<repository originator="xs" name="main" product="XCP" version="0.1.0" build="1234"><description>sample</description></repository>\\n' > \(dir)/repo/XS-REPOSITORY
-            printf '<packages><package label="dom0-root" type="tbz2" root="/">\(name)</package></packages>\\n' > \(dir)/repo/XS-PACKAGES
-            """)
-        #expect(rc == 0, "\(out)")
-        let bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/repo/\(name)")!)
-        let pkg = Package(label: "dom0-root", kind: .tbz2, size: UInt64(bytes.count), md5: Digest.md5Hex(bytes),
-                          sha256: Digest.sha256Hex(bytes), root: "/", file: name)
-        let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: "1234", description: "sample",
-                              requires: [], packages: [pkg], directory: "repo")
+        let dir = env["HOST_INSTALLER_KEEP_IMAGES"]!
+        var repos: [(Repository, Accessor)] = []
+        var what = ""
+        if let tarball = env["HOST_INSTALLER_IT_TARBALL"] {
+            let name = (tarball as NSString).lastPathComponent
+            what = name
+            let (rc, out) = Shell.run("""
+                set -e; mkdir -p \(dir)/repo; rm -f \(dir)/sda.img
+                cp \(tarball) \(dir)/repo/\(name)
+                printf '<repository originator="xs" name="main" product="XCP" version="0.1.0" build="1234"><description>sample</description></repository>\\n' > \(dir)/repo/XS-REPOSITORY
+                printf '<packages><package label="dom0-root" type="tbz2" root="/">\(name)</package></packages>\\n' > \(dir)/repo/XS-PACKAGES
+                """)
+            #expect(rc == 0, "\(out)")
+            let bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/repo/\(name)")!)
+            let pkg = Package(label: "dom0-root", kind: .tbz2, size: UInt64(bytes.count), md5: Digest.md5Hex(bytes),
+                              sha256: Digest.sha256Hex(bytes), root: "/", file: name)
+            repos = [(Repository(id: .main, product: "XCP", version: "0.1.0", build: "1234", description: "sample",
+                                 requires: [], packages: [pkg], directory: "repo"), DirectoryAccessor(dir))]
+        } else {
+            Shell.run("rm -f \(dir)/sda.img")
+        }
         let m = Machine(cpu: .init(model: "qemu", cores: 2, hvm: true), memoryMiB: 512,
                         disks: [.init(name: "sda", sizeBytes: 16 * Size.GiB, path: dir + "/sda.img", isImage: true)],
                         nics: [.init(name: "eth0", mac: "52:54:00:12:34:56", link: true)], cdrom: nil)
@@ -312,10 +321,22 @@ struct ProductTarballInstallTests {
         opts.environment = env
         let log = EventLog()
         try? log.attach(file: dir + "/install-log")
+        let install: CleanInstall
+        if repos.isEmpty, let media = env["HOST_INSTALLER_IT_MEDIA"] {
+            what = media
+            p.sources = [.local(path: media)]
+            p.installLinuxPack = true
+            p.driverSources = [.local(path: media)]
+            install = try CleanInstall.fromSources(plan: p, machine: m, log: log, options: opts)
+            #expect(install.repositories.map { $0.0.id.description }.sorted() == ["xs:driver.megaraid_sas", "xs:linux", "xs:main"].sorted()
+                    || install.repositories.count >= 2, "\(install.repositories.map { $0.0.id })")
+        } else {
+            install = CleanInstall(plan: p, machine: m, repositories: repos, log: log, options: opts)
+        }
         let t0 = Date()
-        let r = CleanInstall(plan: p, machine: m, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r = install.run { _ in }
         if case let .failure(e) = r { Issue.record("install failed: \(e)") }
-        print("installed \(name) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
+        print("installed \(what) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
         #expect(LoopDevice.attached(to: dir + "/sda.img") == [])
     }
 }
