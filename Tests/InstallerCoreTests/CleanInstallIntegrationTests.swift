@@ -224,8 +224,17 @@ struct CleanInstallIntegrationTests {
         opts.handleSignals = false
         opts.environment = [:]
         let log = EventLog()
-        let result = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
-        guard case let .failure(e) = result else { Issue.record("the install succeeded"); return }
+        // On a background thread, as the front ends run it; the result comes as the last event.
+        let done = DispatchSemaphore(value: 0)
+        let last = Mutex<InstallEvent?>(nil)
+        let thread = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
+            .start { e in
+                last.withLock { $0 = e }
+                if case .finished = e { done.signal() }
+            }
+        #expect(thread !== Thread.current)
+        #expect(done.wait(timeout: .now() + 120) == .success)
+        guard case let .finished(.failure(e))? = last.withLock({ $0 }) else { Issue.record("the install did not fail"); return }
         #expect(e.message.contains("MD5 mismatch"))
         Self.noLeftovers(machine)
         // Nothing of the package is on the new root filesystem.
