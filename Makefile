@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT_BUILD := swift build
 BIN := .build/debug/host-installer
 
-.PHONY: all deps build demo test unit replays bench clean
+.PHONY: all deps build demo test unit replays bench clean iso
 
 all: build
 
@@ -33,6 +33,12 @@ test: build
 bench: deps
 	@swift build -c release 2>&1 | tail -n 1
 	@BIN=.build/release/host-installer scripts/bench
+
+ISO ?= installer.iso
+
+# The installer CD (scripts/build-iso): kernel, initrd with the installer, the sample product.
+iso: deps
+	@scripts/build-iso $(ISO)
 
 clean:
 	rm -rf .build .demo
