@@ -36,7 +36,7 @@ import Testing
         let effects = Flow.reduce(&s, .submit(.confirm))
         let p = s.answers.plan
         #expect(effects == [.finish(p)])
-        #expect(p.primaryDisk == "sda" && p.guestDisks == ["sda"] && p.storageOnPrimary)
+        #expect(p.primaryDisk == "sda" && p.guestDisks == [] && p.storageOnPrimary)
         #expect(p.keymap == "uk" && p.timezone == "Europe/Paris" && p.hostname == .manual("xcp1"))
         #expect(p.adminInterface == AdminInterface(nic: "eth0", mac: "00:16:3e:00:00:01", config: .dhcp))
         #expect(p.installLinuxPack && p.rootPassword == .plaintext("s3cret!"))
@@ -50,7 +50,7 @@ import Testing
         Self.walk(&s, [(.keymap, .keymap("us")), (.welcome, .welcome(.install)), (.setupWarning, .acknowledge),
                        (.primaryDisk, .primaryDisk("sdb")), (.guestDisks, .guestDisks(["sdb", "sdc"], confirmedNone: false))])
         #expect(s.current == .source)
-        #expect(s.answers.plan.primaryDisk == "sdb" && s.answers.plan.guestDisks == ["sdb", "sdc"])
+        #expect(s.answers.plan.primaryDisk == "sdb" && s.answers.plan.guestDisks == ["sdc"] && s.answers.plan.storageOnPrimary)
         // No storage at all needs a second confirmation.
         _ = Flow.reduce(&s, .back)
         if case .showError = Flow.reduce(&s, .submit(.guestDisks([], confirmedNone: false))).first {} else { Issue.record("no warning") }

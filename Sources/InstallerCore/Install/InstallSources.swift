@@ -5,6 +5,8 @@ public enum InstallSources {
     public struct Opened {
         public var repositories: [(Repository, Accessor)]
         public var accessors: [Accessor]
+        /// Where the post-install script is read from (a server or media), when it is not a local path.
+        public var postInstall: (Accessor, String)?
         public func close() { accessors.forEach { $0.close() } }
     }
 
@@ -30,6 +32,23 @@ public enum InstallSources {
                 let accessor = try Accessors.local(discs[1])
                 opened.accessors.append(accessor)
                 for r in try RepositoryScanner.scan(accessor) where r.id == .linux { opened.repositories.append((r, accessor)) }
+            }
+            if let script = plan.postInstallScript {
+                switch script {
+                case .local(let p?) where p.hasPrefix("/"): break
+                case let .url(u, c):
+                    let (dir, file) = AnswerfileFetch.split(u)
+                    let a = try HTTPAccessor(dir, credentials: c)
+                    opened.accessors.append(a)
+                    opened.postInstall = (a, file)
+                case let .nfs(p):
+                    let (dir, file) = AnswerfileFetch.split(p)
+                    let a = try NFSAccessor(dir)
+                    opened.accessors.append(a)
+                    opened.postInstall = (a, file)
+                case .local:
+                    throw InstallerError.invalid("post-install-script", "a local post-install script must be given by its absolute path")
+                }
             }
             if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
                 throw InstallerError.failed("the Linux Pack was chosen but no Linux Pack repository (xs:linux) was found on the media",

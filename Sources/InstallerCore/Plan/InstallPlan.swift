@@ -8,8 +8,9 @@ public struct InstallPlan: Equatable, Sendable {
     /// Fresh: the disk to install on. Reinstall: the disk of the existing installation.
     /// Restore: the disk whose backup partition is restored.
     public var primaryDisk: String = ""
-    /// Disks for VM storage (the primary disk is one of them when `storageOnPrimary`).
+    /// Other disks given wholly to VM storage (never the primary disk).
     public var guestDisks: [String] = []
+    /// The rest of the primary disk holds VM storage too (partition 3).
     public var storageOnPrimary: Bool = true
     public var sources: [Source] = []
     public var driverSources: [Source] = []

@@ -1,23 +1,55 @@
 import Foundation
 import InstallerCore
 
-/// `host-installer [--machine P | --real-hardware] [--dry-run]`: the interactive installer.
+/// `host-installer [--machine P | --real-hardware] [--dry-run] [--answerfile A [--ask-missing]]
+/// [--cmdline FILE] [--record-answerfile PATH]`: the installer, interactive or unattended.
 enum InstallCommand {
     static func run(_ args: [String]) throws(InstallerError) -> Int32 {
-        let o = try Options(args, flags: ["--real-hardware", "--dry-run"], values: ["--machine", "--record-answerfile"])
+        let o = try Options(args, flags: ["--real-hardware", "--dry-run", "--ask-missing"],
+                            values: ["--machine", "--record-answerfile", "--answerfile", "--cmdline"])
         if let extra = o.positionals.first { throw .invalid(extra, "unknown command", hint: "see host-installer --help") }
-        let machine = try loadMachine(o)
+        var boot = BootParameters()
+        if let path = o.values["--cmdline"] {
+            guard let d = FileManager.default.contents(atPath: path) else { throw .invalid(path, "cannot read the boot parameters") }
+            boot = BootParameters.parse(String(decoding: d, as: UTF8.self))
+        }
+        let answerfile = o.values["--answerfile"] ?? boot.answerfile
+        // --answerfile alone, or answerfile= with install, is unattended; otherwise the
+        // answerfile pre-fills the screens and only those for missing values are shown.
+        let unattended = answerfile != nil && (o.values["--answerfile"] != nil ? !o.flags.contains("--ask-missing") : boot.install)
+
+        var machine = try loadMachine(o)
         let log = EventLog.shared
         let stateDir = DemoMachine.stateDirectory
         try? FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        try? log.attach(file: stateDir + "/install-log")
+        let logDir = machine.isReal && ProcessInfo.processInfo.environment["HOST_INSTALLER_STATE"] == nil ? "/install/tmp" : stateDir
+        try? FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        try? log.attach(file: logDir + "/install-log")
         log.log("host-installer started: \(machine.visibleDisks.count) disks, \(machine.nics.count) NICs")
+        let found = InstallationDetector.detect(machine, log: log)
+        machine.installations = found.installations
+        machine.backups = found.backups
+
+        var prefilled: (plan: InstallPlan, missing: [String])?
+        if let answerfile {
+            let result = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
+            guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
+            if let k = boot.keymap, result.missing.contains("keymap") { plan.keymap = k }
+            if unattended {
+                if o.flags.contains("--dry-run") {
+                    print(plan.json.rendered())
+                    return 0
+                }
+                return UnattendedInstall.run(plan, machine: machine, log: log)
+            }
+            prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
+        }
 
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw .invalid("stdin", "the interactive installer needs a terminal", hint: "run it in a terminal, or give --answerfile for an unattended install")
         }
         let dryRun = o.flags.contains("--dry-run")
-        let logPath = stateDir + "/install-log"
+        let logPath = logDir + "/install-log"
         let outcome = MainActor.assumeIsolated { () -> (FlowRunner.Result, InstallRunner.Outcome?) in
             let term = Terminal()
             term.start()
@@ -25,7 +57,14 @@ enum InstallCommand {
             let ui = UI(term: term)
             let consoles = Consoles(term: term)
             ui.onConsole = { consoles.show($0) }
-            let runner = FlowRunner(ui: ui, state: FlowState(machine: machine, options: FlowOptions(dryRun: dryRun)))
+            var state = FlowState(machine: machine, options: FlowOptions(dryRun: dryRun))
+            if let prefilled {
+                state.answers.plan = prefilled.plan
+                state.options.onlyScreens = FlowTable.screens(forMissing: prefilled.missing)
+            } else if let k = boot.keymap {
+                state.answers.plan.keymap = k
+            }
+            let runner = FlowRunner(ui: ui, state: state)
             let flow = runner.run()
             guard case let .finished(plan) = flow, !dryRun else { return (flow, nil) }
             let installed = InstallRunner(ui: ui, machine: machine, consoles: consoles).run(plan)

@@ -40,7 +40,7 @@ enum Flow {
         let disks = s.machine.eligibleDisks
         if s.answers.plan.primaryDisk.isEmpty || !disks.contains(where: { $0.name == s.answers.plan.primaryDisk }) {
             s.answers.plan.primaryDisk = disks.first?.name ?? ""
-            s.answers.plan.guestDisks = disks.first.map { [$0.name] } ?? []
+            s.answers.plan.guestDisks = []
             s.answers.plan.storageOnPrimary = true
         }
         let firstWithLink = s.machine.nics.first { $0.link } ?? s.machine.nics.first
@@ -55,7 +55,8 @@ enum Flow {
     static func nextScreen(after screen: ScreenID?, in s: FlowState, table: [FlowStep]) -> ScreenID? {
         var i = screen.flatMap { sc in table.firstIndex { $0.screen == sc } }.map { $0 + 1 } ?? 0
         while i < table.count {
-            if table[i].when(s) { return table[i].screen }
+            let shown = s.options.onlyScreens.map { $0.contains(table[i].screen) } ?? true
+            if shown && table[i].when(s) { return table[i].screen }
             i += 1
         }
         return nil

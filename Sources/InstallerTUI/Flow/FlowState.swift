@@ -34,6 +34,8 @@ struct Answers: Equatable, Sendable {
 
 struct FlowOptions: Equatable, Sendable {
     var dryRun = false
+    /// With a partial answerfile: only these screens are shown (the rest are pre-filled).
+    var onlyScreens: Set<ScreenID>?
 }
 
 /// The whole state of the screen flow: pure data, so a flow can be tested without a terminal.

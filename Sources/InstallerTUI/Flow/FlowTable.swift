@@ -40,4 +40,24 @@ enum FlowTable {
         FlowStep(.ntpServers, when: { $0.isFresh && !$0.answers.manualTime }),
         FlowStep(.confirm),
     ]
+
+    /// The screens that ask for the answerfile elements left out (and the confirmation).
+    static func screens(forMissing elements: [String]) -> Set<ScreenID> {
+        var out: Set<ScreenID> = [.confirm]
+        for e in elements {
+            switch e {
+            case "keymap": out.insert(.keymap)
+            case "primary-disk", "guest-disk": out.formUnion([.primaryDisk, .guestDisks])
+            case "existing-installation", "backup-disk": out.insert(.installType)
+            case "root-password": out.insert(.rootPassword)
+            case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .linuxPack, .verify])
+            case "admin-interface": out.formUnion([.adminNIC, .adminNetwork])
+            case "hostname", "nameserver": out.insert(.hostnameDNS)
+            case "timezone": out.formUnion([.timezoneArea, .timezoneCity])
+            case "ntp-server": out.formUnion([.timeMethod, .ntpServers])
+            default: break
+            }
+        }
+        return out
+    }
 }

@@ -18,7 +18,7 @@ struct InstallRunner {
         do throws(InstallerError) {
             opened = try ui.working("Please wait", "Reading package information...") { () throws(InstallerError) -> InstallSources.Opened in
                 let o = try InstallSources.open(plan, machine: machine)
-                try CleanInstall.validate(plan, machine, repositories: o.repositories.map(\.0))
+                try CleanInstall.validate(plan, machine, repositories: o.repositories.map(\.0), postInstallAccessor: o.postInstall != nil)
                 return o
             }
         } catch {
@@ -31,6 +31,7 @@ struct InstallRunner {
         var options = CleanInstall.Options()
         options.handleSignals = false
         let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: log, options: options)
+        install.postInstallScript = opened.postInstall
         install.start { event in
             shared.withLock { p in
                 switch event {

@@ -25,7 +25,7 @@ struct PrimaryDiskScreen: InstallerScreen {
         }
         if s.answers.plan.primaryDisk != disk {
             // A new primary disk starts the storage choice afresh: the primary ticked.
-            s.answers.plan.guestDisks = [disk]
+            s.answers.plan.guestDisks = []
             s.answers.plan.storageOnPrimary = true
         }
         s.answers.plan.primaryDisk = disk
@@ -46,7 +46,8 @@ final class GuestDisksScreen: InstallerScreen {
         let disks = state.machine.eligibleDisks
         let diskNames = disks.map(\.name)
         names = diskNames
-        let chosen = Set(state.answers.plan.guestDisks)
+        let p = state.answers.plan
+        let chosen = Set(p.guestDisks + (p.storageOnPrimary ? [p.primaryDisk] : []))
         list = CheckboxList(disks.map(\.label), checked: Set(diskNames.indices.filter { chosen.contains(diskNames[$0]) }), rows: 4)
         form = Form(title: "Virtual Machine Storage", width: 60, body: [
             TextBlock("Which disks would you like to use for Xen Cloud Platform storage? The disks you tick are formatted and hold the VMs' disks. Use <Space> to tick a disk."),
@@ -65,7 +66,7 @@ final class GuestDisksScreen: InstallerScreen {
         if disks.isEmpty && !confirmedNone {
             return .invalid(title: "Warning", message: "You did not choose any disk for VM storage. You can set storage up after the installation, but until then the host cannot hold VMs. Tick a disk with <Space>, or choose Ok again on the storage screen with none ticked to go on without one.")
         }
-        s.answers.plan.guestDisks = disks
+        s.answers.plan.guestDisks = disks.filter { $0 != s.answers.plan.primaryDisk }
         s.answers.plan.storageOnPrimary = disks.contains(s.answers.plan.primaryDisk)
         return .next([])
     }

@@ -20,14 +20,7 @@ final class ProgressBar: Widget {
             if i >= start && i < start + pct.count { ch = Array(pct)[i - start] }
             c.text(String(ch), row: row, col: col + i, style: style)
         }
-        let left = secondsLeft.map { "Time left: " + ProgressBar.duration($0) } ?? "Time left: estimating..."
+        let left = secondsLeft.map { "Time left: " + ProgressText.duration($0) } ?? "Time left: estimating..."
         c.text(left, row: row + 1, col: col + width - left.count, style: .window)
-    }
-
-    static func duration(_ s: Double) -> String {
-        let t = Int(s.rounded(.up))
-        if t >= 3600 { return "\(t / 3600) h \((t % 3600) / 60) min" }
-        if t >= 60 { return "\(t / 60) min \(t % 60) s" }
-        return "\(t) s"
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import InstallerCore
+import Synchronization
+
+/// An unattended install from an answerfile: no curses, plain progress lines on stdout,
+/// exit 0 on success, 1 on failure (the reason on the last line), 2 for an invalid answerfile.
+enum UnattendedInstall {
+    /// Reads and checks the answerfile against the machine; every problem is printed to stderr.
+    static func plan(from location: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> AnswerfileResult {
+        let (name, bytes) = try AnswerfileFetch.fetch(location)
+        var options = AnswerfileOptions(machine: machine)
+        options.allowMissing = allowMissing
+        options.installationsDetected = true
+        let result = Answerfile.parse(bytes, options: options)
+        let shown = URL(fileURLWithPath: name).lastPathComponent
+        for line in result.report(file: shown) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        if let error = result.error(file: shown) { throw error }
+        return result
+    }
+
+    static func run(_ plan: InstallPlan, machine: Machine, log: EventLog) -> Int32 {
+        @Sendable func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+        say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from \(plan.sources.map(\.displayName).joined(separator: ", "))")
+        let opened: InstallSources.Opened
+        do throws(InstallerError) {
+            opened = try InstallSources.open(plan, machine: machine)
+            try CleanInstall.validate(plan, machine, repositories: opened.repositories.map(\.0), postInstallAccessor: opened.postInstall != nil)
+        } catch {
+            log.log("unattended installation refused: \(error.description)")
+            say("Installation failed: \(error.description)")
+            return error.kind == .invalidInput ? 2 : 1
+        }
+        defer { opened.close() }
+        let last = Mutex((percent: -1, step: ""))
+        let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: log)
+        install.postInstallScript = opened.postInstall
+        let result = install.run { event in
+            guard case let .progress(f, step, left) = event else { return }
+            let pct = Int((f * 100).rounded(.down))
+            let changed = last.withLock { l -> Bool in
+                guard pct != l.percent || step != l.step else { return false }
+                l = (pct, step)
+                return true
+            }
+            if changed {
+                let timeLeft = left.map { "time left " + ProgressText.duration($0) } ?? "time left: estimating"
+                say(String(format: "[%3d%%] %@ (%@)", pct, step, timeLeft))
+            }
+        }
+        switch result {
+        case let .success(summary):
+            say("Installation complete: \(summary.primaryDisk), root \(summary.rootLabel), \(summary.productVersion)")
+            return 0
+        case let .failure(e):
+            say("Installation failed: \(e.description)")
+            return 1
+        }
+    }
+}
+
+/// Durations as progress lines and the progress bar show them.
+enum ProgressText {
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded(.up))
+        if t >= 3600 { return "\(t / 3600) h \((t % 3600) / 60) min" }
+        if t >= 60 { return "\(t / 60) min \(t % 60) s" }
+        return "\(t) s"
+    }
+}
