@@ -81,8 +81,15 @@ struct CleanInstallIntegrationTests {
 
     static func noLeftovers(_ m: Machine) {
         for d in m.disks { #expect(LoopDevice.attached(to: d.path) == [], "loop devices left on \(d.path)") }
+        // Mounts of loop devices backed by this test's images (other tests may run installs of their own).
         let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
-        #expect(!mounts.contains("/tmp/host-installer-mnt."), "a mount is left: \(mounts)")
+        let images = Set(m.disks.map(\.path))
+        let ours = mounts.split(separator: "\n").filter { line in
+            guard let dev = line.split(separator: " ").first, dev.hasPrefix("/dev/loop") else { return false }
+            let backing = (try? String(contentsOfFile: "/sys/block/\(dev.dropFirst(5))/loop/backing_file", encoding: .utf8)) ?? ""
+            return images.contains(backing.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(ours.isEmpty, "a mount is left: \(ours)")
         #expect(CleanupRegistry.shared.pending == [])
     }
 
