@@ -98,9 +98,16 @@ public struct ReplayRunner {
                         s.send(ReplayKey.named(n)!)
                         s.settle(quiet: 0.03, limit: 0.5)
                     }
-                case let .type(text):
+                case let .type(text, delay):
                     let s = try start()
-                    s.type(text)
+                    if delay == 0 {
+                        s.type(text)
+                    } else {
+                        for ch in text {
+                            s.type(String(ch))
+                            s.settle(quiet: Double(delay) / 1000, limit: Double(delay) / 1000)
+                        }
+                    }
                     s.settle(quiet: 0.03, limit: 0.5)
                 case let .resize(r, c):
                     let s = try start()

@@ -9,7 +9,8 @@ public struct ReplayScript {
         case env(String, String)
         case wait(String, timeout: Double)
         case key([String])
-        case type(String)
+        /// Literal text; with a delay, one character every that many milliseconds (serial consoles).
+        case type(String, delayMs: Int)
         case screen(String)
         case resize(rows: Int, cols: Int)
         case sleep(Double)
@@ -62,7 +63,11 @@ public struct ReplayScript {
                 guard !rest.isEmpty else { throw fail("key needs at least one key name") }
                 for k in rest where ReplayKey.named(k) == nil { throw fail("unknown key name '\(k)'") }
                 cmd = .key(rest)
-            case "type": cmd = .type(try one())
+            case "type":
+                guard rest.count == 1 || rest.count == 2, rest.count == 1 || Int(rest[1]) != nil else {
+                    throw fail("type takes a text and an optional delay in milliseconds between characters")
+                }
+                cmd = .type(rest[0], delayMs: rest.count == 2 ? Int(rest[1])! : 0)
             case "screen": cmd = .screen(try one())
             case "plan": cmd = .plan(try one())
             case "sleep":

@@ -34,7 +34,7 @@ import Testing
         """)
         #expect(s.lines.count == 8)
         #expect(s.lines[3].command == .wait("Select Keymap", timeout: 10))
-        #expect(s.lines[5].command == .type("s3cret!"))
+        #expect(s.lines[5].command == .type("s3cret!", delayMs: 0))
         #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "key Sideways") }
     }
 

@@ -16,10 +16,7 @@ trap 'rm -rf "$work"' EXIT
 truncate -s 20G "$work/disk.img"
 cat >"$work/unattended.replay" <<REPLAY
 size 80x24
-exec $(iso_qemu "$ISO" "$work/disk.img")
-wait "boot:" 30
-type "serial answerfile=file:///cdrom/answerfiles/local.xml install atexit=poweroff"
-key Enter
+exec $(iso_qemu_direct "$ISO" "$work/disk.img" "$work" "answerfile=file:///cdrom/answerfiles/local.xml install atexit=poweroff")
 wait "unattended fresh installation on sda" 120
 wait "Installation complete" 180
 exit 0

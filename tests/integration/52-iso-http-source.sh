@@ -45,10 +45,7 @@ cat >"$work/www/answerfile.xml" <<XML
 XML
 cat >"$work/http.replay" <<REPLAY
 size 80x24
-exec $(iso_qemu "$ISO" "$work/disk.img")
-wait "boot:" 30
-type "serial answerfile=http://10.0.2.2:$PORT/answerfile.xml install atexit=poweroff"
-key Enter
+exec $(iso_qemu_direct "$ISO" "$work/disk.img" "$work" "answerfile=http://10.0.2.2:$PORT/answerfile.xml install atexit=poweroff")
 wait "unattended fresh installation on sda" 120
 wait "Installation complete" 240
 exit 0

@@ -43,3 +43,15 @@ iso_qemu() {
   echo "qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 2048 -nographic -no-reboot -boot d" \
        "-cdrom $1 -drive file=$2,format=raw,if=ide,index=0 -nic user,model=virtio-net-pci"
 }
+
+# iso_qemu_direct ISO DISK WORK "PARAMETERS": like iso_qemu, but boots the CD's own kernel and
+# initrd directly with these boot parameters (the way PXE boots them, guide appendix B), so
+# no text has to be typed at the isolinux prompt over the serial line (which drops
+# characters when the host is busy). The CD stays in the drive for /cdrom and the packages.
+iso_qemu_direct() {
+  local iso=$1 disk=$2 work=$3 params=$4
+  xorriso -osirrox on -indev "$iso" -extract /boot/vmlinuz "$work/vmlinuz" \
+    -extract /boot/initrd.img "$work/initrd.img" >/dev/null 2>&1 || { echo "iso_qemu_direct: cannot extract the kernel" >&2; return 1; }
+  echo "$(iso_qemu "$iso" "$disk") -kernel $work/vmlinuz -initrd $work/initrd.img" \
+       "-append \"quiet console=tty0 console=ttyS0,115200 $params\""
+}
