@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT_BUILD := swift build
 BIN := .build/debug/host-installer
 
-.PHONY: all deps build demo test unit replays bench clean
+.PHONY: all deps build demo test unit replays bench soak clean
 
 all: build
 
@@ -29,6 +29,9 @@ test: build
 	@set -o pipefail; swift test 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Compiling|^Building|^Write|^Planning/' 
 	@$(BIN) replay Tests/Replays/*.replay
 	@scripts/run-integration
+
+soak: build
+	@UPGRADE_KILL_POINTS=all bash tests/integration/60-upgrade-crash.sh
 
 bench: deps
 	@swift build -c release 2>&1 | tail -n 1
