@@ -34,16 +34,17 @@ start=$(date +%s.%N)
 tail -n 1 "$work/upgrade.out" | grep -q '^Installation complete.*0\.1\.1'
 echo "upgrade 0.1.0 -> 0.1.1: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
 grep -o 'backup: [0-9]* entries.*' "$work/state/install-log" | tail -n 1
-upg_manifest "$img" 2 | grep -v '^\./\.xen-backup-partition ' > "$work/backup.manifest"
-diff "$work/orig.manifest" "$work/backup.manifest" && echo "backup partition: identical to the 0.1.0 root"
+upg_manifest "$img" 2 | grep -v '\./\.xen-backup-partition' > "$work/backup.manifest"
+diff "$work/orig.manifest" "$work/backup.manifest" || { echo "FAIL: the backup differs from the 0.1.0 root"; exit 1; }
+echo "backup partition: identical to the 0.1.0 root"
 p1=$(upg_offset "$img" 1)
 cat1() { debugfs -R "cat $1" "$img?offset=$p1" 2>/dev/null; }
-[ "$(cat1 /etc/ssh/ssh_host_test_key)" = "old host key" ] && echo "ssh host key: kept"
-[ "$(cat1 /etc/xensource/pool.conf)" = "master" ] && echo "pool.conf: kept"
-cat1 /var/tmp/.previousInventory | grep -q "PRODUCT_VERSION='0.1.0'" && echo "previous inventory: kept"
+if [ "$(cat1 /etc/ssh/ssh_host_test_key)" = "old host key" ]; then echo "ssh host key: kept"; else echo "FAIL: ""ssh host key: kept"; exit 1; fi
+if [ "$(cat1 /etc/xensource/pool.conf)" = "master" ]; then echo "pool.conf: kept"; else echo "FAIL: ""pool.conf: kept"; exit 1; fi
+if cat1 /var/tmp/.previousInventory | grep -q "PRODUCT_VERSION='0.1.0'"; then echo "previous inventory: kept"; else echo "FAIL: ""previous inventory: kept"; exit 1; fi
 old_uuid=$(debugfs -R "cat /var/tmp/.previousInventory" "$img?offset=$p1" 2>/dev/null | sed -n "s/^INSTALLATION_UUID='\(.*\)'/\1/p")
 new_uuid=$(cat1 /etc/xensource-inventory | sed -n "s/^INSTALLATION_UUID='\(.*\)'/\1/p")
-[ -n "$old_uuid" ] && [ "$old_uuid" = "$new_uuid" ] && echo "INSTALLATION_UUID: kept ($new_uuid)"
+if [ -n "$old_uuid" ] && [ "$old_uuid" = "$new_uuid" ]; then echo "INSTALLATION_UUID: kept ($new_uuid)"; else echo "FAIL: ""INSTALLATION_UUID: kept ($new_uuid)"; exit 1; fi
 cat1 /etc/firstboot.d/data/host.conf | grep -q "UPGRADE='true'"
 losetup -a | grep -q "$work" && { echo "FAIL: loop devices left"; exit 1; }
 
@@ -61,9 +62,10 @@ XML
 p2sum=$(upg_partsum "$img" 2)
 "$BIN" --machine "$work/state/machine.json" --answerfile "$work/restore.xml" | tee "$work/restore.out" | grep -v '^\['
 tail -n 1 "$work/restore.out" | grep -q '^Installation complete.*0\.1\.0'
-[ "$(upg_partsum "$img" 2)" = "$p2sum" ] && echo "backup partition: not written by the restore"
+if [ "$(upg_partsum "$img" 2)" = "$p2sum" ]; then echo "backup partition: not written by the restore"; else echo "FAIL: ""backup partition: not written by the restore"; exit 1; fi
 upg_manifest "$img" 1 > "$work/restored.manifest"
-diff "$work/orig.manifest" "$work/restored.manifest" && echo "restored root: identical to the 0.1.0 root ($(wc -l < "$work/orig.manifest") entries)"
+diff "$work/orig.manifest" "$work/restored.manifest" || { echo "FAIL: the restored root differs"; exit 1; }
+echo "restored root: identical to the 0.1.0 root ($(wc -l < "$work/orig.manifest") entries)"
 BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
   "XCP-SAMPLE version=0.1.0" "XCP-SAMPLE hostname=oldhost.example.com" "XCP-SAMPLE timezone=Asia/Tokyo" | tail -n 1
 echo "upgrade and restore: PASS"

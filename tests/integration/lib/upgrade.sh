@@ -59,13 +59,16 @@ upg_size() {
 
 # upg_manifest IMAGE N: every entry of partition N's filesystem (path, type, mode, owner,
 # size, link target, md5 of regular files), lost+found left out; mounted read-only.
+# ldlinux.sys holds its own block list, so its contents change whenever extlinux installs
+# it (a restore reinstalls the bootloader): its md5 is left out, its size and mode are not.
 upg_manifest() {
   local loop mnt
   loop=$(losetup --find --show --read-only --offset "$(upg_offset "$1" "$2")" --sizelimit "$(upg_size "$1" "$2")" "$1")
   mnt=$(mktemp -d /tmp/upg-mnt.XXXXXX)
   mount -o ro,noload -t ext3 "$loop" "$mnt" || { losetup -d "$loop"; rmdir "$mnt"; return 1; }
   (cd "$mnt" && find . -path ./lost+found -prune -o -printf '%p %y %m %U %G %s %l\n' | LC_ALL=C sort > "$mnt.list"
-   find . -path ./lost+found -prune -o -type f -print0 | xargs -0 md5sum | LC_ALL=C sort -k2 >> "$mnt.list")
+   find . -path ./lost+found -prune -o -type f -print0 | xargs -0 md5sum | LC_ALL=C sort -k2 \
+     | sed 's#^[0-9a-f]*  \./boot/extlinux/ldlinux\.sys$#(rewritten by extlinux --install)  ./boot/extlinux/ldlinux.sys#' >> "$mnt.list")
   umount "$mnt"; losetup -d "$loop"; rmdir "$mnt"
   cat "$mnt.list"; rm -f "$mnt.list"
 }
