@@ -118,6 +118,8 @@ struct CleanInstallIntegrationTests {
         let fractions = evs.compactMap { e -> Double? in if case let .progress(f, _, _) = e { return f }; return nil }
         #expect(fractions == fractions.sorted() && fractions.last == 1)
         #expect(evs.contains { if case .log = $0 { return true }; return false })
+        #expect(evs.contains { if case .progress(_, _, let left?) = $0 { return left >= 0 }; return false })
+        #expect(!evs.contains { if case .question = $0 { return true }; return false })   // NTP, not manual time
         if case .finished(.success)? = evs.last {} else { Issue.record("last event is not finished(success)") }
 
         // Partition tables, read back with libparted.
@@ -166,7 +168,7 @@ struct CleanInstallIntegrationTests {
         // Root password: a SHA-512 crypt hash that verifies; the plaintext is nowhere.
         let shadow = file("/etc/shadow")
         let hash = String(shadow.split(separator: "\n")[0].split(separator: ":", omittingEmptySubsequences: false)[1])
-        #expect(hash.hasPrefix("$6$") && PasswordHash.verify(Self.password, against: hash))
+        #expect(hash.hasPrefix("$6$") && PasswordHash.verify(Self.password, hash: hash))
         #expect(shadow.contains("\nbin:*:19000:"))
         var st = stat()
         #expect(stat(r + "/etc/shadow", &st) == 0 && st.st_mode & 0o777 == 0o640 && st.st_gid == 42)
@@ -191,11 +193,25 @@ struct CleanInstallIntegrationTests {
         try mnt.unmount()
         loop.detach()
 
-        // Detection finds it, read-only.
+        // Detection finds it, read-only (the image is not modified).
+        let before = Digest.md5Hex([UInt8](FileManager.default.contents(atPath: dir + "/sdb.img")!.prefix(1 << 20)))
         let found = InstallationDetector.detect(machine, log: log)
         #expect(found.installations.map(\.disk) == ["sda"])
         #expect(found.installations.first?.version == "0.1.0" && found.installations.first?.build == "1234")
+        #expect(found.installations.first?.date == inv["INSTALLATION_DATE"])
         #expect(found.backups == [])
+        #expect(Digest.md5Hex([UInt8](FileManager.default.contents(atPath: dir + "/sdb.img")!.prefix(1 << 20))) == before)
+        // A backup partition (as an upgrade makes it) is found too.
+        let p2 = try LoopDevice.attach(image: dir + "/sda.img", offset: t.entries[1].start * 512, size: t.entries[1].length * 512, log: log)
+        try Filesystem.makeExt3(p2.device, label: "backup-test", log: log)
+        let bm = try MountedFilesystem.mount(p2.device, log: log)
+        try TargetPath.write(root: bm.mountPoint, "/.xen-backup-partition", "")
+        try TargetPath.write(root: bm.mountPoint, "/etc/xensource-inventory", "PRODUCT_BRAND='XCP'\nPRODUCT_VERSION='0.0.9'\nINSTALLATION_UUID='x'\n")
+        try bm.unmount()
+        p2.detach()
+        let again = InstallationDetector.detect(machine, log: log)
+        #expect(again.installations.count == 1)
+        #expect(again.backups.map { "\($0.disk) \($0.partition) \($0.product) \($0.version)" } == ["sda 2 XCP 0.0.9"])
         Self.noLeftovers(machine)
     }
 
@@ -208,8 +224,17 @@ struct CleanInstallIntegrationTests {
         opts.handleSignals = false
         opts.environment = [:]
         let log = EventLog()
-        let result = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
-        guard case let .failure(e) = result else { Issue.record("the install succeeded"); return }
+        // On a background thread, as the front ends run it; the result comes as the last event.
+        let done = DispatchSemaphore(value: 0)
+        let last = Mutex<InstallEvent?>(nil)
+        let thread = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
+            .start { e in
+                last.withLock { $0 = e }
+                if case .finished = e { done.signal() }
+            }
+        #expect(thread !== Thread.current)
+        #expect(done.wait(timeout: .now() + 120) == .success)
+        guard case let .finished(.failure(e))? = last.withLock({ $0 }) else { Issue.record("the install did not fail"); return }
         #expect(e.message.contains("MD5 mismatch"))
         Self.noLeftovers(machine)
         // Nothing of the package is on the new root filesystem.
@@ -245,32 +270,47 @@ struct CleanInstallIntegrationTests {
         guard case let .failure(e2) = r2 else { Issue.record("installed on a mounted disk"); return }
         #expect(e2.message.contains("in use"), "\(e2)")
         #expect(try PartitionTableIO.read(busy.disks[0].path) == nil)
+        // The installation media: the image is the machine's CD.
+        var media = Self.machine(dir + "/media")
+        media.cdrom = Machine.CDROM(name: "sr0", discs: [media.disks[0].path])
+        let r3 = CleanInstall(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        guard case let .failure(e3) = r3 else { Issue.record("installed onto the media"); return }
+        #expect(e3.message.contains("installation media"), "\(e3)")
     }
 }
 
-/// Installs a given root tarball (e.g. the bootable sample product) into a 16 GiB sparse
-/// image, for the boot test in tests/integration/20-clean-install.sh. Runs only when
-/// `HOST_INSTALLER_IT_TARBALL` and `HOST_INSTALLER_KEEP_IMAGES` are set. The environment is
-/// passed on, so `HOST_INSTALLER_FAIL_AFTER=<step>` kills this test process (crash tests).
-@Suite(.serialized, .enabled(if: IntegrationEnv.canRun && ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_TARBALL"] != nil
-                                && ProcessInfo.processInfo.environment["HOST_INSTALLER_KEEP_IMAGES"] != nil))
+/// Installs a given root tarball (`HOST_INSTALLER_IT_TARBALL`), or the sample media through
+/// their real metadata (`HOST_INSTALLER_IT_MEDIA`: the main repository, the Linux Pack and the
+/// driver disk), into a 16 GiB sparse image in `HOST_INSTALLER_KEEP_IMAGES`, for the boot test
+/// in tests/integration/20-clean-install.sh. The environment is passed on, so
+/// `HOST_INSTALLER_FAIL_AFTER=<step>` kills this test process (crash tests).
+@Suite(.serialized, .enabled(if: IntegrationEnv.canRun && ProcessInfo.processInfo.environment["HOST_INSTALLER_KEEP_IMAGES"] != nil
+                                && (ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_TARBALL"] != nil
+                                    || ProcessInfo.processInfo.environment["HOST_INSTALLER_IT_MEDIA"] != nil)))
 struct ProductTarballInstallTests {
     @Test func installsTheGivenProduct() throws {
         let env = ProcessInfo.processInfo.environment
-        let tarball = env["HOST_INSTALLER_IT_TARBALL"]!, dir = env["HOST_INSTALLER_KEEP_IMAGES"]!
-        let name = (tarball as NSString).lastPathComponent
-        let (rc, out) = Shell.run("""
-            set -e; mkdir -p \(dir)/repo; rm -f \(dir)/sda.img
-            cp \(tarball) \(dir)/repo/\(name)
-            printf '<repository originator="xs" name="main" product="XCP" version="0.1.0" build="1234"><description>sample</description></repository>\\n' > \(dir)/repo/XS-REPOSITORY
-            printf '<packages><package label="dom0-root" type="tbz2" root="/">\(name)</package></packages>\\n' > \(dir)/repo/XS-PACKAGES
-            """)
-        #expect(rc == 0, "\(out)")
-        let bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/repo/\(name)")!)
-        let pkg = Package(label: "dom0-root", kind: .tbz2, size: UInt64(bytes.count), md5: Digest.md5Hex(bytes),
-                          sha256: Digest.sha256Hex(bytes), root: "/", file: name)
-        let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: "1234", description: "sample",
-                              requires: [], packages: [pkg], directory: "repo")
+        let dir = env["HOST_INSTALLER_KEEP_IMAGES"]!
+        var repos: [(Repository, Accessor)] = []
+        var what = ""
+        if let tarball = env["HOST_INSTALLER_IT_TARBALL"] {
+            let name = (tarball as NSString).lastPathComponent
+            what = name
+            let (rc, out) = Shell.run("""
+                set -e; mkdir -p \(dir)/repo; rm -f \(dir)/sda.img
+                cp \(tarball) \(dir)/repo/\(name)
+                printf '<repository originator="xs" name="main" product="XCP" version="0.1.0" build="1234"><description>sample</description></repository>\\n' > \(dir)/repo/XS-REPOSITORY
+                printf '<packages><package label="dom0-root" type="tbz2" root="/">\(name)</package></packages>\\n' > \(dir)/repo/XS-PACKAGES
+                """)
+            #expect(rc == 0, "\(out)")
+            let bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/repo/\(name)")!)
+            let pkg = Package(label: "dom0-root", kind: .tbz2, size: UInt64(bytes.count), md5: Digest.md5Hex(bytes),
+                              sha256: Digest.sha256Hex(bytes), root: "/", file: name)
+            repos = [(Repository(id: .main, product: "XCP", version: "0.1.0", build: "1234", description: "sample",
+                                 requires: [], packages: [pkg], directory: "repo"), DirectoryAccessor(dir))]
+        } else {
+            Shell.run("rm -f \(dir)/sda.img")
+        }
         let m = Machine(cpu: .init(model: "qemu", cores: 2, hvm: true), memoryMiB: 512,
                         disks: [.init(name: "sda", sizeBytes: 16 * Size.GiB, path: dir + "/sda.img", isImage: true)],
                         nics: [.init(name: "eth0", mac: "52:54:00:12:34:56", link: true)], cdrom: nil)
@@ -290,10 +330,22 @@ struct ProductTarballInstallTests {
         opts.environment = env
         let log = EventLog()
         try? log.attach(file: dir + "/install-log")
+        let install: CleanInstall
+        if repos.isEmpty, let media = env["HOST_INSTALLER_IT_MEDIA"] {
+            what = media
+            p.sources = [.local(path: media)]
+            p.installLinuxPack = true
+            p.driverSources = [.local(path: media)]
+            install = try CleanInstall.fromSources(plan: p, machine: m, log: log, options: opts)
+            #expect(install.repositories.map { $0.0.id.description }.sorted() == ["xs:driver.megaraid_sas", "xs:linux", "xs:main"].sorted()
+                    || install.repositories.count >= 2, "\(install.repositories.map { $0.0.id })")
+        } else {
+            install = CleanInstall(plan: p, machine: m, repositories: repos, log: log, options: opts)
+        }
         let t0 = Date()
-        let r = CleanInstall(plan: p, machine: m, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r = install.run { _ in }
         if case let .failure(e) = r { Issue.record("install failed: \(e)") }
-        print("installed \(name) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
+        print("installed \(what) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
         #expect(LoopDevice.attached(to: dir + "/sda.img") == [])
     }
 }

@@ -43,7 +43,8 @@ public final class LoopDevice: @unchecked Sendable {
         defer { lock.unlock() }
         guard let t = token else { return }
         token = nil
-        registry.remove(t)
+        // Unregistered only once released, so that the signal path waits for it.
+        defer { registry.remove(t) }
         let name = (device as NSString).lastPathComponent
         let backing = (try? String(contentsOfFile: "/sys/block/\(name)/loop/backing_file", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -42,6 +42,7 @@ public enum ArchiveExtractor {
         let opened = archive_read_open(a, Unmanaged.passUnretained(ctx).toOpaque(), nil, { _, client, out in
             let ctx = Unmanaged<ReadContext>.fromOpaque(client!).takeUnretainedValue()
             do {
+                try CleanupRegistry.shared.checkNotDying()
                 let n = try ctx.stream.read(into: ctx.buffer)
                 ctx.bytes += UInt64(n)
                 out!.pointee = UnsafeRawPointer(ctx.buffer.baseAddress!)

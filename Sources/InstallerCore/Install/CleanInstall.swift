@@ -5,8 +5,13 @@ import Foundation
 /// post-install script. Every mount and loop device it makes is released on success,
 /// failure, or SIGINT/SIGTERM (see `Options.handleSignals`).
 ///
-///     let install = CleanInstall(plan: plan, machine: machine, repositories: [(repo, accessor)])
-///     let result = install.run { event in ... }         // blocks; or install.start { ... }
+///     let install = try CleanInstall.fromSources(plan: plan, machine: machine)   // or init(plan:machine:repositories:)
+///     install.start { event in ... }      // a background thread; the last event is .finished(result)
+///     let result = install.run { ... }    // or on this thread
+///
+/// Steps (`CleanInstall.steps`): check, partition, filesystems, mount, packages, configure,
+/// bootloader, post-install, finish. `HOST_INSTALLER_FAIL_AFTER=<name>` SIGKILLs the process
+/// right after that step.
 public final class CleanInstall: @unchecked Sendable {
     public struct Options: Sendable {
         /// Install SIGINT/SIGTERM handlers that release mounts and loop devices, then die.
@@ -112,6 +117,10 @@ public final class CleanInstall: @unchecked Sendable {
         work.release()
         if case .success = result { log.log("installation complete") }
         emit(.finished(result))
+        if options.handleSignals && CleanupRegistry.shared.isDying {
+            // The signal handler is about to end the process with the signal: let it.
+            for _ in 0..<1000 { usleep(10_000) }
+        }
         return result
     }
 
@@ -213,7 +222,8 @@ private final class Work {
             try configurator.makeSwapFile()
             try i.options.upgrade?.afterConfigure(root)
             if case .manual = plan.time {
-                log.log("time: manual entry chosen; the front end sets the clock (no ntp.conf written)")
+                log.log("time: manual entry chosen; asking the front end to set the clock (no ntp.conf written)")
+                steps.ask(.setTime)
             }
         }
         try steps.run("bootloader") { _ throws(InstallerError) in

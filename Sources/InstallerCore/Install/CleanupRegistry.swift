@@ -41,8 +41,24 @@ public final class CleanupRegistry: Sendable {
         while let e = state.withLock({ s -> Entry? in s.entries.popLast() }) { e.action(urgent) }
     }
 
-    /// True once the signal path started releasing everything: the install stops at the next step.
+    /// True once a signal asked the process to stop: the install stops at its next check
+    /// (between steps, every archive read, every MiB of the swap file) and releases what it holds.
     public var isDying: Bool { dying.load(ordering: .sequentiallyConsistent) }
+
+    /// The signal path: ask the running install to stop, give it `grace` seconds to release
+    /// its mounts and loop devices the normal way (a lazy unmount could outlive the process
+    /// in another mount namespace), then release what is left at once.
+    public func shutdown(grace: Double = 5) {
+        dying.store(true, ordering: .sequentiallyConsistent)
+        let deadline = Date().addingTimeInterval(grace)
+        while !state.withLock({ $0.entries.isEmpty }) && Date() < deadline { usleep(5_000) }
+        runAll(urgent: true)
+    }
+
+    /// Throws `cancelled` once a signal asked the process to stop.
+    public func checkNotDying() throws(InstallerError) {
+        if isDying { throw InstallerError(.cancelled, "the installation was interrupted by a signal") }
+    }
 
     /// On SIGINT or SIGTERM: log, release everything registered, then die of that signal.
     /// Idempotent. Front ends with their own signal handling call `runAll()` themselves instead.
@@ -63,7 +79,7 @@ private enum SignalCleanup {
             let src = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "host-installer.signal.\(sig)"))
             src.setEventHandler {
                 log.log("signal \(sig): releasing mounts and loop devices")
-                registry.runAll(urgent: true)
+                registry.shutdown()
                 signal(sig, SIG_DFL)
                 kill(getpid(), sig)
             }

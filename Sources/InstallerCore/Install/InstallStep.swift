@@ -41,7 +41,7 @@ public final class StepRunner {
     /// Runs `body` as the step called `name`; `body` may report its own fraction (0...1).
     public func run(_ name: String, _ body: (Progress) throws(InstallerError) -> Void) throws(InstallerError) {
         guard let step = steps.first(where: { $0.name == name }) else { preconditionFailure("unknown step \(name)") }
-        if CleanupRegistry.shared.isDying { throw InstallerError(.cancelled, "the installation was interrupted by a signal") }
+        try CleanupRegistry.shared.checkNotDying()
         if doneWeight == 0 { start = Date() }
         log.log("STEP \(step.name): \(step.text)")
         let t0 = Date()
@@ -55,6 +55,9 @@ public final class StepRunner {
             kill(getpid(), SIGKILL)
         }
     }
+
+    /// Sends a question to the front end (e.g. `.setTime` for manual time entry near the end).
+    public func ask(_ q: InstallQuestion) { emit(.question(q)) }
 
     /// Marks a step as skipped (its weight counts as done).
     public func skip(_ name: String) {

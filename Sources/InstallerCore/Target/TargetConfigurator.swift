@@ -74,6 +74,7 @@ public struct TargetConfigurator {
         let chunk = [UInt8](repeating: 0, count: Int(Size.MiB))
         var written: UInt64 = 0
         while written < SystemFiles.swapSize {
+            if CleanupRegistry.shared.isDying { close(fd); try CleanupRegistry.shared.checkNotDying() }
             let n = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             guard n > 0 else {
                 let e = String(cString: strerror(errno))
