@@ -34,7 +34,7 @@ full=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
 echo "full upgrade: $full s; $(grep -o 'backup: [0-9]* entries.*' "$work/state/install-log" | tail -n 1)"
 
 steps="preserve backup check filesystems mount packages configure bootloader finish"
-bytes="1 1048576 52428800 314572800 629145600"
+bytes="1 1048576 52428800 314572800 524288000"   # the sample root holds about 530 MiB of data
 fractions="0.35 0.5 0.65 0.8 0.95"
 if [ "${UPGRADE_KILL_POINTS:-quick}" != all ]; then
   steps="backup filesystems configure"; bytes="52428800"; fractions="0.6"
