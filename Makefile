@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT_BUILD := swift build
 BIN := .build/debug/host-installer
 
-.PHONY: all deps build demo test unit replays bench soak clean
+.PHONY: all deps build demo test unit replays bench soak clean iso
 
 all: build
 
@@ -28,14 +28,22 @@ replays: build
 test: build
 	@set -o pipefail; swift test 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Compiling|^Building|^Write|^Planning/' 
 	@$(BIN) replay Tests/Replays/*.replay
+	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1   # for the installer CD tests
 	@scripts/run-integration
 
 soak: build
 	@UPGRADE_KILL_POINTS=all bash tests/integration/60-upgrade-crash.sh
 
 bench: deps
-	@swift build -c release 2>&1 | tail -n 1
+	@swift build -c release --static-swift-stdlib 2>&1 | tail -n 1   # static: the same binary goes on the installer CD
 	@BIN=.build/release/host-installer scripts/bench
+
+ISO ?= installer.iso
+
+# The installer CD (scripts/build-iso): kernel, initrd with the installer, the sample product.
+iso: deps
+	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1
+	@scripts/build-iso $(ISO)
 
 clean:
 	rm -rf .build .demo

@@ -79,11 +79,19 @@ struct CleanInstallIntegrationTests {
         return p
     }
 
-    static func noLeftovers(_ m: Machine) {
+    /// No loop device on our images, and none of the mount points this install's log names is
+    /// still mounted or registered (other tests may install at the same time in this process).
+    static func noLeftovers(_ m: Machine, log: EventLog) {
         for d in m.disks { #expect(LoopDevice.attached(to: d.path) == [], "loop devices left on \(d.path)") }
-        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
-        #expect(!mounts.contains("/tmp/host-installer-mnt."), "a mount is left: \(mounts)")
-        #expect(CleanupRegistry.shared.pending == [])
+        let ours = log.lines.compactMap { l -> String? in
+            guard l.contains("] ran: mount "), let r = l.range(of: " /tmp/host-installer-mnt.") else { return nil }
+            return String(l[r.lowerBound...].dropFirst().prefix { $0 != " " })
+        }
+        let mounts = DiskSafety.parseMounts((try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? "").map(\.mountPoint)
+        for p in ours {
+            #expect(!mounts.contains(p), "\(p) is still mounted")
+            #expect(!CleanupRegistry.shared.pending.contains("unmount \(p)"))
+        }
     }
 
     @Test func cleanInstallIntoSparseImages() throws {
@@ -111,7 +119,7 @@ struct CleanInstallIntegrationTests {
         }
         log.log("TEST: install took \(String(format: "%.2f", secs)) s")
         print("clean install into sparse images took \(String(format: "%.2f", secs)) s")
-        Self.noLeftovers(machine)
+        Self.noLeftovers(machine, log: log)
 
         // Events: monotonic progress ending at 1, then finished.
         let evs = events.withLock { $0 }
@@ -168,7 +176,7 @@ struct CleanInstallIntegrationTests {
         // Root password: a SHA-512 crypt hash that verifies; the plaintext is nowhere.
         let shadow = file("/etc/shadow")
         let hash = String(shadow.split(separator: "\n")[0].split(separator: ":", omittingEmptySubsequences: false)[1])
-        #expect(hash.hasPrefix("$6$") && PasswordHash.verify(Self.password, hash: hash))
+        #expect(hash.hasPrefix("$6$") && PasswordHash.verify(Self.password, against: hash))
         #expect(shadow.contains("\nbin:*:19000:"))
         var st = stat()
         #expect(stat(r + "/etc/shadow", &st) == 0 && st.st_mode & 0o777 == 0o640 && st.st_gid == 42)
@@ -212,7 +220,7 @@ struct CleanInstallIntegrationTests {
         let again = InstallationDetector.detect(machine, log: log)
         #expect(again.installations.count == 1)
         #expect(again.backups.map { "\($0.disk) \($0.partition) \($0.product) \($0.version)" } == ["sda 2 XCP 0.0.9"])
-        Self.noLeftovers(machine)
+        Self.noLeftovers(machine, log: log)
     }
 
     @Test func aCorruptPackageStopsTheInstallAndReleasesEverything() throws {
@@ -236,7 +244,7 @@ struct CleanInstallIntegrationTests {
         #expect(done.wait(timeout: .now() + 120) == .success)
         guard case let .finished(.failure(e))? = last.withLock({ $0 }) else { Issue.record("the install did not fail"); return }
         #expect(e.message.contains("MD5 mismatch"))
-        Self.noLeftovers(machine)
+        Self.noLeftovers(machine, log: log)
         // Nothing of the package is on the new root filesystem.
         let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
         defer { loop.detach() }

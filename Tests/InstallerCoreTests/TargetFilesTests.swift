@@ -146,8 +146,8 @@ enum Fixtures {
         #expect(h.hasPrefix("$6$"))
         #expect(!h.contains("s3cret!"))
         #expect(h.split(separator: "$").count == 3)          // $6$salt$hash
-        #expect(PasswordHash.verify("s3cret!", hash: h))
-        #expect(!PasswordHash.verify("s3cret", hash: h))
+        #expect(PasswordHash.verify("s3cret!", against: h))
+        #expect(!PasswordHash.verify("s3cret", against: h))
         #expect(try PasswordHash.sha512("s3cret!") != h)      // random salt
     }
 

@@ -59,6 +59,26 @@ public final class NFSAccessor: SourceAccessor {
         throw lastError ?? .failed("cannot mount", at: displayName)
     }
 
+    /// Writes a new file (the support bundle) under the location; an existing file is refused.
+    public func create(_ path: String, contents: [UInt8]) throws(InstallerError) {
+        lock.lock(); defer { lock.unlock() }
+        guard let ctx = nfs else { throw .failed("not connected", at: displayName) }
+        let full = "/" + (prefix.isEmpty ? path : prefix + "/" + path)
+        var fh: OpaquePointer?
+        guard nfs_create(ctx, full, O_WRONLY | O_CREAT | O_EXCL, 0o600, &fh) == 0, let fh else {
+            throw .failed("cannot create \(path) on the server (\(lastError(ctx)))", at: displayName)
+        }
+        defer { nfs_close(ctx, fh) }
+        var off = 0
+        while off < contents.count {
+            let n = contents.withUnsafeBytes { b in
+                nfs_write(ctx, fh, UInt64(min(contents.count - off, 1 << 20)), UnsafeMutableRawPointer(mutating: b.baseAddress! + off))
+            }
+            guard n > 0 else { throw .failed("cannot write \(path) on the server (\(lastError(ctx)))", at: displayName) }
+            off += Int(n)
+        }
+    }
+
     static let typeMask: UInt64 = 0o170000
     static let directoryType: UInt64 = 0o040000
     static let fileType: UInt64 = 0o100000

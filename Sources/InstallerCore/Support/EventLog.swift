@@ -47,6 +47,8 @@ public final class EventLog: Sendable {
     }
 
     public var lines: [String] { state.withLock { $0.lines } }
+    /// The values masked in the log (for other files written for support).
+    public var secrets: [String] { state.withLock { $0.secrets } }
     public var count: Int { state.withLock { $0.lines.count } }
     public func lines(from index: Int) -> [String] {
         state.withLock { s in index < s.lines.count ? Array(s.lines[index...]) : [] }

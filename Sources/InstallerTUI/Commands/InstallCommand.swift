@@ -31,8 +31,10 @@ enum InstallCommand {
         machine.backups = found.backups
 
         var prefilled: (plan: InstallPlan, missing: [String])?
+        var answerfileText: String?
         if let answerfile {
-            let result = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
+            let (result, text) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
+            answerfileText = text
             guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
             if let k = boot.keymap, result.missing.contains("keymap") { plan.keymap = k }
             if unattended {
@@ -70,7 +72,10 @@ enum InstallCommand {
             let installed = InstallRunner(ui: ui, machine: machine, consoles: consoles).run(plan)
             switch installed {
             case .complete: EndScreens.complete(ui, machine: machine)
-            case let .failed(e): EndScreens.failed(ui, consoles: consoles, error: e, logPath: logPath)
+            case let .failed(e):
+                EndScreens.failed(ui, consoles: consoles, error: e, logPath: logPath,
+                                  bundle: SupportBundle.Contents(log: log.lines, machine: machine, answerfile: answerfileText, plan: plan),
+                                  bundleDirectory: logDir + "/support")
             }
             return (flow, installed)
         }

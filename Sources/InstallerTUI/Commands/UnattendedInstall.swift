@@ -6,7 +6,7 @@ import Synchronization
 /// exit 0 on success, 1 on failure (the reason on the last line), 2 for an invalid answerfile.
 enum UnattendedInstall {
     /// Reads and checks the answerfile against the machine; every problem is printed to stderr.
-    static func plan(from location: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> AnswerfileResult {
+    static func plan(from location: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> (AnswerfileResult, String) {
         let (name, bytes) = try AnswerfileFetch.fetch(location)
         var options = AnswerfileOptions(machine: machine)
         options.allowMissing = allowMissing
@@ -17,7 +17,7 @@ enum UnattendedInstall {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if let error = result.error(file: shown) { throw error }
-        return result
+        return (result, String(decoding: bytes, as: UTF8.self))
     }
 
     static func run(_ plan: InstallPlan, machine: Machine, log: EventLog) -> Int32 {

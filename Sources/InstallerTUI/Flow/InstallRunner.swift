@@ -26,7 +26,11 @@ struct InstallRunner {
         }
         defer { opened.close() }
 
-        struct Progress { var fraction = 0.0; var step = "Preparing for installation..."; var left: Double?; var result: Result<InstallSummary, InstallerError>? }
+        struct Progress {
+            var fraction = 0.0, step = "Preparing for installation...", left: Double?
+            var askTime = false
+            var result: Result<InstallSummary, InstallerError>?
+        }
         let shared = Mutex(Progress())
         var options = CleanInstall.Options()
         options.handleSignals = false
@@ -37,6 +41,7 @@ struct InstallRunner {
                 switch event {
                 case let .progress(f, step, left): p.fraction = f; p.step = step; p.left = left
                 case let .finished(r): p.result = r
+                case .question(.setTime): p.askTime = true
                 case .log, .question: break
                 }
             }
@@ -51,7 +56,8 @@ struct InstallRunner {
             bar.fraction = p.fraction
             bar.secondsLeft = p.left
             step.text = p.step
-            if case .manual = plan.time, !askedTime, p.fraction >= 0.9, p.result == nil {
+            // The backend asks once the system is configured (near 90 %); it goes on meanwhile.
+            if p.askTime, !askedTime {
                 askedTime = true
                 askTime(plan)
             }

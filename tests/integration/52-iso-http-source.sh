@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The installer CD installing from a remote source: an HTTP server on the host's loopback
+# (python3 -m http.server on 127.0.0.1, serving the sample media and an answerfile) is reached
+# by the VM as 10.0.2.2 through qemu's user network. The boot prompt gets
+# "serial answerfile=http://10.0.2.2:PORT/answerfile.xml install atexit=poweroff"; the
+# answerfile's <source type="url"> points at the same server. Then the disk boots.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TOP=$(pwd)
+. tests/iso/iso-lib.sh
+command -v qemu-system-x86_64 >/dev/null || { echo "SKIPPED: no qemu-system-x86_64"; exit 0; }
+ISO=$(iso_build "$TOP")
+BIN=$(iso_replay_bin "$TOP")
+work=$(mktemp -d /tmp/iso-http.XXXXXX)
+SPID=
+cleanup() {
+  local rc=$?
+  if [ -n "$SPID" ]; then kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null || true; fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+truncate -s 20G "$work/disk.img"
+mkdir -p "$work/www/xcp"
+for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
+python3 -u -m http.server --bind 127.0.0.1 --directory "$work/www" 0 >"$work/http.log" 2>&1 &
+SPID=$!
+PORT=
+for _ in $(seq 50); do
+  PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$work/http.log" | head -n 1)
+  [ -n "$PORT" ] && break; sleep 0.1
+done
+[ -n "$PORT" ] || { echo "FAIL: the HTTP server did not start"; cat "$work/http.log"; exit 1; }
+cat >"$work/www/answerfile.xml" <<XML
+<?xml version="1.0"?>
+<installation>
+  <primary-disk>sda</primary-disk>
+  <keymap>fr</keymap>
+  <root-password>http-s3cret</root-password>
+  <source type="url">http://10.0.2.2:$PORT/xcp/</source>
+  <admin-interface name="eth0" proto="dhcp"/>
+  <hostname>xcp-http</hostname>
+  <timezone>America/New_York</timezone>
+</installation>
+XML
+cat >"$work/http.replay" <<REPLAY
+size 80x24
+exec $(iso_qemu "$ISO" "$work/disk.img")
+wait "boot:" 30
+type "serial answerfile=http://10.0.2.2:$PORT/answerfile.xml install atexit=poweroff"
+key Enter
+wait "unattended fresh installation on sda" 120
+wait "Installation complete" 240
+exit 0
+REPLAY
+start=$(date +%s)
+"$BIN" replay "$work/http.replay" --times
+echo "unattended install over HTTP: $(( $(date +%s) - start )) s"
+grep -q 'GET /xcp/packages.main/dom0-root.tar.bz2' "$work/http.log" || { echo "FAIL: the root package was not fetched over HTTP"; cat "$work/http.log"; exit 1; }
+tests/boot/boot-disk.sh "$work/disk.img" 120 \
+  "XCP-SAMPLE hostname=xcp-http" \
+  "XCP-SAMPLE ip=dhcp" \
+  "XCP-SAMPLE timezone=America/New_York" \
+  "XCP-SAMPLE keymap=fr" \
+  "XCP-SAMPLE root-password=sha512"

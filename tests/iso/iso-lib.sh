@@ -1,0 +1,45 @@
+# Sourced by tests/integration/5*-iso-*.sh and bench/iso.sh (bash).
+#
+# iso_build TOP: prints the path of the installer CD built from the current release build
+# (.build/release/host-installer, which `make test` builds with --static-swift-stdlib before
+# the integration tests; built here, under the build lock, only when it is missing). The CD
+# is cached as .cache/iso/installer-KEY.iso, KEY a digest of the binary and the scripts, so
+# one test run builds it once.
+# INSTALLER_ISO=PATH uses that CD instead.
+iso_build() {
+  local top=$1 key iso bin=$1/.build/release/host-installer
+  if [ -n "${INSTALLER_ISO:-}" ]; then echo "$INSTALLER_ISO"; return 0; fi
+  mkdir -p "$top/.cache/iso"
+  if [ ! -x "$bin" ]; then
+    (cd "$top" && PATH=/opt/swift/usr/bin:$PATH flock /tmp/swiftbuild.lock swift build -c release --static-swift-stdlib 2>&1 |
+      grep -E 'error|Build complete' >&2) || true
+    [ -x "$bin" ] || { echo "iso_build: the release build failed" >&2; return 1; }
+  fi
+  key=$(cd "$top" && { sha256sum "$bin"; find keymaps scripts/build-iso scripts/iso scripts/build-sample-product -type f |
+        sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+  iso=$top/.cache/iso/installer-$key.iso
+  (
+    flock 9
+    if [ ! -s "$iso" ]; then
+      rm -f "$top"/.cache/iso/installer-*.iso
+      HOST_INSTALLER_STATIC=$bin "$top/scripts/build-iso" "$iso" || exit 1
+    fi
+  ) 9>"$top/.cache/iso/.lock" || return 1
+  echo "$iso"
+}
+
+# iso_replay_bin TOP: the host-installer that runs replay scripts (debug build, else release).
+iso_replay_bin() {
+  local top=$1
+  if [ -n "${HOST_INSTALLER:-}" ]; then echo "$HOST_INSTALLER"
+  elif [ -x "$top/.build/debug/host-installer" ]; then echo "$top/.build/debug/host-installer"
+  else echo "$top/.build/release/host-installer"; fi
+}
+
+# iso_qemu ISO DISK: the qemu command line (one line, for a replay script's exec) that boots the
+# CD with DISK as the IDE disk sda, a virtio NIC on qemu's user network (the host's loopback is
+# 10.0.2.2), the serial console on the terminal, and no reboot (reboot ends qemu).
+iso_qemu() {
+  echo "qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 2048 -nographic -no-reboot -boot d" \
+       "-cdrom $1 -drive file=$2,format=raw,if=ide,index=0 -nic user,model=virtio-net-pci"
+}
