@@ -53,6 +53,15 @@ BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
   "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE dns=10.0.2.3" \
   "XCP-SAMPLE timezone=Asia/Tokyo" "XCP-SAMPLE keymap=de" "XCP-SAMPLE ntp=ntp.example.com" | tail -n 1
 
+# Older media than the installation: refused before any disk is touched (exit 2), with the reason.
+sed "s#$work/m011#$work/m010#" "$work/upgrade.xml" > "$work/downgrade.xml"
+before=$(upg_partsum "$img" 1)
+rc=0; "$BIN" --machine "$work/state/machine.json" --answerfile "$work/downgrade.xml" > "$work/downgrade.out" 2>&1 || rc=$?
+tail -n 1 "$work/downgrade.out"
+if [ "$rc" -eq 2 ] && grep -q 'newer than this media (0.1.0)' "$work/downgrade.out" && [ "$(upg_partsum "$img" 1)" = "$before" ]; then
+  echo "upgrade from older media: refused, root untouched"
+else echo "FAIL: upgrade from older media not refused (exit $rc)"; exit 1; fi
+
 cat > "$work/restore.xml" <<XML
 <?xml version="1.0"?>
 <installation mode="restore">
