@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT_BUILD := swift build
 BIN := .build/debug/host-installer
 
-.PHONY: all deps build demo test unit replays bench clean iso
+.PHONY: all deps build demo test unit replays bench soak clean iso
 
 all: build
 
@@ -30,6 +30,9 @@ test: build
 	@$(BIN) replay Tests/Replays/*.replay
 	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1   # for the installer CD tests
 	@scripts/run-integration
+
+soak: build
+	@UPGRADE_KILL_POINTS=all bash tests/integration/60-upgrade-crash.sh
 
 bench: deps
 	@swift build -c release --static-swift-stdlib 2>&1 | tail -n 1   # static: the same binary goes on the installer CD

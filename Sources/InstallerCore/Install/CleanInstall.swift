@@ -19,6 +19,9 @@ public final class CleanInstall: @unchecked Sendable {
         public var handleSignals = true
         /// The environment (for `HOST_INSTALLER_FAIL_AFTER`).
         public var environment = ProcessInfo.processInfo.environment
+        /// Set by `Upgrade` (mode reinstall): keep the partition table, the old UUIDs, and put
+        /// back the preserved files after configuring.
+        var upgrade: UpgradeHooks?
         public init() {}
     }
 
@@ -54,8 +57,10 @@ public final class CleanInstall: @unchecked Sendable {
     /// Problems found before any disk is touched (exit status 2 kinds).
     public static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
                                 postInstallAccessor: Bool = false) throws(InstallerError) {
-        guard plan.mode == .fresh else {
-            throw .invalid("mode", "this backend performs clean installs only (\(plan.mode.rawValue) is not supported yet)")
+        if plan.mode != .fresh {
+            // Upgrade (reinstall) and restore: Upgrade.swift.
+            try Upgrade.validate(plan, machine, repositories: repositories, postInstallAccessor: postInstallAccessor)
+            return
         }
         if plan.bootloader.kind == .grub {
             throw .invalid("bootloader", "grub is not supported by this build", hint: "use extlinux (the default)")
@@ -93,6 +98,7 @@ public final class CleanInstall: @unchecked Sendable {
 
     /// Runs the install on this thread and returns its result (also sent as `.finished`).
     public func run(events: @escaping @Sendable (InstallEvent) -> Void) -> Result<InstallSummary, InstallerError> {
+        if plan.mode != .fresh { return Upgrade(install: self).run(events: events) }
         var logIndex = log.count
         let emit: (InstallEvent) -> Void = { [log] e in
             for l in log.lines(from: logIndex) { events(.log(l)) }
@@ -116,6 +122,13 @@ public final class CleanInstall: @unchecked Sendable {
             for _ in 0..<1000 { usleep(10_000) }
         }
         return result
+    }
+
+    /// The clean-install steps under another runner (an upgrade's); releases what they hold.
+    func runSteps(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
+        let work = Work(install: self)
+        defer { work.release() }
+        return try work.run(steps)
     }
 }
 
@@ -154,8 +167,9 @@ private final class Work {
             let geo = try PartitionTableIO.geometry(disk.path)
             layout = try PartitionLayout.primary(totalSectors: geo.sectors, sectorSize: geo.sectorSize, storage: plan.storageOnPrimary)
             log.log("primary disk \(disk.name) (\(disk.path)): \(geo.sectors) sectors of \(geo.sectorSize) bytes; root label \(rootLabel)")
+            if i.options.upgrade != nil { try Upgrade.checkLayout(layout, disk: disk.path) }
         }
-        try steps.run("partition") { progress throws(InstallerError) in
+        if i.options.upgrade != nil { steps.skip("partition") } else { try steps.run("partition") { progress throws(InstallerError) in
             try PartitionTableIO.write(layout, to: disk.path, log: log)
             for p in layout.partitions where p.role != .root {
                 try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
@@ -167,7 +181,7 @@ private final class Work {
                 try PartitionTableIO.write(gl, to: g.path, log: log)
                 try DiskBytes.zero(g.path, at: gl.partitions[0].start * gl.sectorSize, length: PartitionLayout.alignment)
             }
-        }
+        } }
         try steps.run("filesystems") { _ throws(InstallerError) in
             let p1 = layout.partition(.root)!
             if disk.isImage {
@@ -206,6 +220,7 @@ private final class Work {
             try configurator.writeFiles()
             progress(0.3)
             try configurator.makeSwapFile()
+            try i.options.upgrade?.afterConfigure(root)
             if case .manual = plan.time {
                 log.log("time: manual entry chosen; asking the front end to set the clock (no ntp.conf written)")
                 steps.ask(.setTime)
@@ -258,8 +273,9 @@ private final class Work {
         let dev = TargetFacts.deviceName(disk)
         var storage = i.plan.storageOnPrimary ? [PartitionLayout.partitionName(dev, 3)] : []
         storage += guestDisks.map { PartitionLayout.partitionName(TargetFacts.deviceName($0), 1) }
-        let f = TargetFacts(rootLabel: rootLabel, installationUUID: UUID().uuidString.lowercased(),
-                            controlDomainUUID: UUID().uuidString.lowercased(), installationDate: EventLog.timestamp(),
+        let kept = i.options.upgrade?.preserved
+        let f = TargetFacts(rootLabel: rootLabel, installationUUID: kept?.installationUUID ?? UUID().uuidString.lowercased(),
+                            controlDomainUUID: kept?.controlDomainUUID ?? UUID().uuidString.lowercased(), installationDate: EventLog.timestamp(),
                             primaryDisk: dev, backupPartition: PartitionLayout.partitionName(dev, 2), storagePartitions: storage,
                             productBrand: main?.product ?? "", productVersion: main?.version ?? "", buildNumber: main?.build ?? "")
         cachedFacts = f

@@ -34,6 +34,9 @@ public enum PasswordHash {
         (try? self.hash(password, setting: hash)) == hash
     }
 
+    /// The same as `verify(_:against:)` (the backend branch's spelling).
+    public static func verify(_ password: String, hash: String) -> Bool { verify(password, against: hash) }
+
     /// `$id$[rounds=N$]salt$hash` in crypt(3)'s alphabet.
     public static func looksLikeCryptHash(_ s: String) -> Bool {
         guard s.hasPrefix("$"), s.count >= 8, s.count <= 512 else { return false }

@@ -22,7 +22,7 @@ enum UnattendedInstall {
 
     static func run(_ plan: InstallPlan, machine: Machine, log: EventLog) -> Int32 {
         @Sendable func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
-        say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from \(plan.sources.map(\.displayName).joined(separator: ", "))")
+        say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from " + (plan.mode == .restore ? "its backup partition" : plan.sources.map(\.displayName).joined(separator: ", ")))
         let opened: InstallSources.Opened
         do throws(InstallerError) {
             opened = try InstallSources.open(plan, machine: machine)

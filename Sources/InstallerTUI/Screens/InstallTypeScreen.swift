@@ -9,7 +9,9 @@ struct InstallTypeScreen: InstallerScreen {
 
     init(state: FlowState) {
         var c: [(String, InstallPlan.Mode, String?, String?)] = []
+        var refused: [String] = []
         for i in state.machine.installations {
+            if let why = UpgradeCompatibility.refusal(i) { refused.append(why); continue }
             c.append(("Upgrade \(i.product) \(i.version) on \(i.disk) (backed up first)", .reinstall, i.disk, i.label))
         }
         for b in state.machine.backups {
@@ -23,7 +25,7 @@ struct InstallTypeScreen: InstallerScreen {
         the settings and the VMs; a clean installation erases them.
 
         What would you like to do?
-        """, items: c.map(\.0), selected: current, rows: 5, width: 66,
+        """ + (refused.isEmpty ? "" : "\n\nOnly a clean installation is possible over: " + refused.joined(separator: "; ") + "."), items: c.map(\.0), selected: current, rows: 5, width: 66,
             help: "Upgrade keeps the host's settings (password, network, time zone) and asks nothing again; it backs up the old installation first. Restore puts a backup back. A clean installation starts afresh and erases the disks you choose.")
     }
 
