@@ -73,3 +73,14 @@ tests/boot/boot-disk.sh "$work/state/disks/sda.img" 240 \
 offset=$(( $(sfdisk -J "$work/state/disks/sda.img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])') * 512 ))
 debugfs -R "cat /root/post-install-marker" "$work/state/disks/sda.img?offset=$offset" 2>/dev/null | grep -q "post-install ran"
 echo "post-install script: ran"
+
+# The guide's second example: reinstall (upgrade) over the existing installation, from the
+# same server; the settings of the installation are kept and the disk still boots with them.
+sed -n '/<installation/,/<\/installation>/p' Tests/Answerfiles/good/appendix-b-reinstall.xml \
+  | sed "s#http://pxehost.example.com#$base#" > "$work/www/reinstall.xml"
+cat "$work/www/reinstall.xml"
+"$BIN" --machine "$work/state/machine.json" --answerfile "$base/reinstall.xml" | tee "$work/out2"
+tail -n 1 "$work/out2" | grep -q '^Installation complete'
+tests/boot/boot-disk.sh "$work/state/disks/sda.img" 240 \
+  "XCP-SAMPLE ip=dhcp" "XCP-SAMPLE timezone=Europe/London" "XCP-SAMPLE keymap=us" "XCP-SAMPLE root-password=sha512"
+echo "reinstall example: ok"
