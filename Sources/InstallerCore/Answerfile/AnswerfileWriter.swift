@@ -15,8 +15,8 @@ public enum AnswerfileWriter {
         out += "<installation mode=\"\(plan.mode.rawValue)\">\n"
         func element(_ name: String, _ attrs: [(String, String)] = [], _ text: String? = nil) {
             var line = "  <\(name)"
-            for (k, v) in attrs { line += " \(k)=\"\(escape(v))\"" }
-            if let text, !text.isEmpty { line += ">\(escape(text))</\(name)>" } else { line += "/>" }
+            for (k, v) in attrs { line += " \(k)=\"\(XMLEscape.escape(v))\"" }
+            if let text, !text.isEmpty { line += ">\(XMLEscape.escape(text))</\(name)>" } else { line += "/>" }
             out += line + "\n"
         }
         func source(_ name: String, _ s: Source) {
@@ -62,10 +62,10 @@ public enum AnswerfileWriter {
             case let .static(ip, mask, gw):
                 isStatic = true
                 attrs.append(("proto", "static"))
-                out += "  <admin-interface" + attrs.map { " \($0.0)=\"\(escape($0.1))\"" }.joined() + ">\n"
-                out += "    <ip>\(escape(ip))</ip>\n"
-                out += "    <subnet-mask>\(escape(mask))</subnet-mask>\n"
-                if let gw { out += "    <gateway>\(escape(gw))</gateway>\n" }
+                out += "  <admin-interface" + attrs.map { " \($0.0)=\"\(XMLEscape.escape($0.1))\"" }.joined() + ">\n"
+                out += "    <ip>\(XMLEscape.escape(ip))</ip>\n"
+                out += "    <subnet-mask>\(XMLEscape.escape(mask))</subnet-mask>\n"
+                if let gw { out += "    <gateway>\(XMLEscape.escape(gw))</gateway>\n" }
                 out += "  </admin-interface>\n"
             }
         }
@@ -107,19 +107,6 @@ public enum AnswerfileWriter {
         }
     }
 
-    static func escape(_ s: String) -> String {
-        var o = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            default: o.unicodeScalars.append(c)
-            }
-        }
-        return o
-    }
 
     /// Puts the credentials back into the URL, percent-encoded.
     static func withCredentials(_ url: String, _ c: Credentials?) -> String {

@@ -141,11 +141,11 @@ public enum RepositoryMetadata {
         attrs.append(("version", r.version))
         if let b = r.build { attrs.append(("build", b)) }
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<repository"
-        for (k, v) in attrs { s += " \(k)=\"\(escape(v))\"" }
-        s += ">\n  <description>\(escape(r.description))</description>\n"
+        for (k, v) in attrs { s += " \(k)=\"\(XMLEscape.escape(v))\"" }
+        s += ">\n  <description>\(XMLEscape.escape(r.description))</description>\n"
         for q in r.requires {
-            s += "  <requires originator=\"\(escape(q.id.originator))\" name=\"\(escape(q.id.name))\""
-            if let t = q.test, let v = q.version { s += " test=\"\(t.rawValue)\" version=\"\(escape(v))\"" }
+            s += "  <requires originator=\"\(XMLEscape.escape(q.id.originator))\" name=\"\(XMLEscape.escape(q.id.name))\""
+            if let t = q.test, let v = q.version { s += " test=\"\(t.rawValue)\" version=\"\(XMLEscape.escape(v))\"" }
             s += "/>\n"
         }
         return s + "</repository>\n"
@@ -155,29 +155,15 @@ public enum RepositoryMetadata {
     public static func renderPackages(_ packages: [Package]) -> String {
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<packages>\n"
         for p in packages {
-            s += "  <package label=\"\(escape(p.label))\" type=\"\(p.kind.rawValue)\" size=\"\(p.size)\" md5=\"\(p.md5)\""
+            s += "  <package label=\"\(XMLEscape.escape(p.label))\" type=\"\(p.kind.rawValue)\" size=\"\(p.size)\" md5=\"\(p.md5)\""
             if let sha = p.sha256 { s += " sha256=\"\(sha)\"" }
-            if let k = p.kernel { s += " kernel=\"\(escape(k))\"" }
-            if let r = p.root { s += " root=\"\(escape(r))\"" }
-            s += ">\(escape(p.file))</package>\n"
+            if let k = p.kernel { s += " kernel=\"\(XMLEscape.escape(k))\"" }
+            if let r = p.root { s += " root=\"\(XMLEscape.escape(r))\"" }
+            s += ">\(XMLEscape.escape(p.file))</package>\n"
         }
         return s + "</packages>\n"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
 }
 
 extension String {
