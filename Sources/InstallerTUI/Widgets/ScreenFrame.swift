@@ -3,7 +3,7 @@ enum ScreenFrame {
     static let minRows = 24
     static let minCols = 80
     static let title = "Welcome to Xen Cloud Platform - Version 0.1"
-    static let help = " <Tab>/<Alt-Tab> between elements | <Space> selects | <F12> next | <F1> help"
+    static let help = " <Tab>/<Alt-Tab> move | <Space> select | <F12> next | <F1> help | <Esc>1-3 VTs"
 
     static func draw(into c: inout Canvas, helpLine: String = help) {
         c.fill(row: 0, col: 0, height: c.rows, width: c.cols, style: .root)

@@ -24,7 +24,7 @@ final class TextBlock: Widget {
         lastWidth = width
         let all = lines(width)
         let overflow = all.count > maxRows
-        let w = overflow ? width - 1 : width
+        let w = overflow ? width - 2 : width   // a blank column before the scroll bar
         let shown = overflow ? TextWrap.wrap(text, width: w) : all
         top = min(top, max(0, shown.count - maxRows))
         for (i, l) in shown.dropFirst(top).prefix(maxRows).enumerated() {
@@ -37,7 +37,7 @@ final class TextBlock: Widget {
     }
 
     func handle(_ key: Key) -> WidgetEvent {
-        let total = TextWrap.wrap(text, width: max(lastWidth - 1, 1)).count
+        let total = TextWrap.wrap(text, width: max(lastWidth - 2, 1)).count
         let maxTop = max(0, total - maxRows)
         switch key {
         case .down: top = min(top + 1, maxTop)

@@ -73,7 +73,9 @@ final class UI {
         <PgUp>, <PgDn>, <Home> and <End> move in lists, and a letter jumps to the next entry \
         starting with it; <Space> ticks a box or chooses an option; <Enter> presses the \
         highlighted button; <F12> goes to the next screen as Ok does. <Alt-F1>, <Alt-F2> and \
-        <Alt-F3> show the installer, a shell and the event log (or <Esc> then 1, 2 or 3).
+        <Alt-F3> show the installer, a shell and the event log (virtual terminals 1 to 3); \
+        where the terminal keeps <Alt-Fn> for itself, press <Esc> then 1, 2 or 3 instead \
+        (the help line's "<Esc>1-3 VTs").
         """
         let f = Form(title: "Help: \(form.title)", width: 66, body: [TextBlock(form.help + "\n\n" + general, maxRows: 15)],
                      buttons: [.ok], help: "This is the help screen. Press <Enter> to return.")
