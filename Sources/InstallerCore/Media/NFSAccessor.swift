@@ -20,7 +20,7 @@ public final class NFSAccessor: SourceAccessor {
     /// `timeoutSeconds`: how long one NFS request may take before it fails.
     public init(_ location: String, timeoutSeconds: Int = 15) throws(InstallerError) {
         self.location = location
-        var url = location.trimmingWhitespace
+        var url = location.trimmedWhitespace
         if !url.hasPrefix("nfs://") {
             guard let colon = url.firstIndex(of: ":"), url[url.index(after: colon)...].hasPrefix("/") else {
                 throw .invalid(location, "not an NFS location (write it as server:/path)")
@@ -123,7 +123,7 @@ public final class NFSAccessor: SourceAccessor {
 
     private func lastError(_ ctx: OpaquePointer?) -> String {
         guard let ctx, let e = nfs_get_error(ctx) else { return "unknown error" }
-        return String(cString: e).trimmingWhitespace
+        return String(cString: e).trimmedWhitespace
     }
 
     deinit { close() }
