@@ -186,6 +186,17 @@ enum XMLTreeLoader {
                                         line: max(Int(e.line), 1), column: max(Int(e.int2), 1), message: msg, syntax: true))
     }
 
+    /// Any entity declaration stops the parser (no entity is ever expanded or loaded). Only
+    /// answerfiles get this far: the metadata policy refuses the DOCTYPE before its entities.
+    static func refuseEntity(_ ctx: UnsafeMutableRawPointer?, _ name: UnsafePointer<xmlChar>?) {
+        guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
+        let n = name.map { String(cString: $0) } ?? "?"
+        sink.add(.error, at: "<!ENTITY", fallbackLine: Int(ctxt.pointee.input?.pointee.line ?? 1),
+                 "entity declarations are not allowed in an answerfile (<!ENTITY \(n) ...>); remove the DOCTYPE")
+        sink.stopped = true
+        xmlStopParser(ctxt)
+    }
+
     static let options: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// The root element (nil when the XML is not well-formed) and the problems found.
@@ -224,22 +235,8 @@ enum XMLTreeLoader {
             sax.pointee.warning = nil
             sax.pointee.error = nil
             sax.pointee.fatalError = nil
-            sax.pointee.entityDecl = { ctx, name, _, _, _, _ in
-                guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
-                let n = name.map { String(cString: $0) } ?? "?"
-                sink.add(.error, at: "<!ENTITY", fallbackLine: Int(ctxt.pointee.input?.pointee.line ?? 1),
-                         "entity declarations are not allowed in an answerfile (<!ENTITY \(n) ...>); remove the DOCTYPE")
-                sink.stopped = true
-                xmlStopParser(ctxt)
-            }
-            sax.pointee.unparsedEntityDecl = { ctx, name, _, _, _ in
-                guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
-                let n = name.map { String(cString: $0) } ?? "?"
-                sink.add(.error, at: "<!ENTITY", fallbackLine: Int(ctxt.pointee.input?.pointee.line ?? 1),
-                         "entity declarations are not allowed in an answerfile (<!ENTITY \(n) ...>); remove the DOCTYPE")
-                sink.stopped = true
-                xmlStopParser(ctxt)
-            }
+            sax.pointee.entityDecl = { ctx, name, _, _, _, _ in XMLTreeLoader.refuseEntity(ctx, name) }
+            sax.pointee.unparsedEntityDecl = { ctx, name, _, _, _ in XMLTreeLoader.refuseEntity(ctx, name) }
             sax.pointee.internalSubset = { ctx, name, externalID, systemID in
                 guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
                 let line = Int(ctxt.pointee.input?.pointee.line ?? 1)
