@@ -167,7 +167,7 @@ final class LogView {
     }
 
     /// A log line cut into rows of `cols` characters, the continuation rows indented by four.
-    static func wrap(_ line: String, cols: Int) -> [String] {
+    nonisolated static func wrap(_ line: String, cols: Int) -> [String] {
         let width = max(cols, 8)
         guard line.count > width else { return [line] }
         var out = [String(line.prefix(width))]
