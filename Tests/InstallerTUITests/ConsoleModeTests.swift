@@ -7,9 +7,35 @@ import Testing
 /// the machine's own consoles are not ours to take. Only the decision is tested.
 @Suite struct ConsoleModeTests {
     let all: (String) -> Bool = { _ in true }
+    let none: (String) -> Bool = { _ in false }
 
     @Test func realHardwareOnTty1UsesTheKernelsVTs() {
-        #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty1", exists: all) == .kernelVTs(shell: "/dev/tty2", log: "/dev/tty3"))
+        #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty1", exists: all, inUse: none)
+                == .kernelVTs(shell: "/dev/tty2", log: "/dev/tty3", startShell: true, startLog: true))
+    }
+
+    @Test func aVTAlreadyInUseIsLeftAlone() {
+        // The installer CD's init already runs a shell on tty2 and the log on tty3.
+        #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty1", exists: all, inUse: all)
+                == .kernelVTs(shell: "/dev/tty2", log: "/dev/tty3", startShell: false, startLog: false))
+        #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty1", exists: all, inUse: { $0 == "/dev/tty2" })
+                == .kernelVTs(shell: "/dev/tty2", log: "/dev/tty3", startShell: false, startLog: true))
+    }
+
+    @Test func openElsewhereSeesAnotherProcessHoldingAFile() throws {
+        let path = NSTemporaryDirectory() + "held-\(getpid())"
+        FileManager.default.createFile(atPath: path, contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!KernelConsoles.openElsewhere(path))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        p.arguments = ["30"]
+        p.standardInput = FileHandle(forReadingAtPath: path)
+        try p.run()
+        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }   // SIGTERM is blocked in Process children
+        var seen = false
+        for _ in 0..<50 where !seen { seen = KernelConsoles.openElsewhere(path); if !seen { usleep(20_000) } }
+        #expect(seen)
     }
 
     @Test func everythingElseStaysInside() {
@@ -19,7 +45,7 @@ import Testing
         #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty2", exists: all) == .inside)    // another VT
         #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty10", exists: all) == .inside)
         #expect(ConsoleMode.choose(realHardware: true, tty: nil, exists: all) == .inside)            // not a terminal
-        #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty1", exists: { $0 != "/dev/tty3" }) == .inside)
+        #expect(ConsoleMode.choose(realHardware: true, tty: "/dev/tty1", exists: { $0 != "/dev/tty3" }, inUse: none) == .inside)
     }
 
     @Test func vtNumbers() {

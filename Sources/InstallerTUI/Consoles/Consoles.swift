@@ -18,14 +18,16 @@ final class Consoles {
 
     init(term: Terminal, mode: ConsoleMode = .inside) {
         self.term = term; self.mode = mode
-        if case let .kernelVTs(shellTTY, logTTY) = mode { KernelConsoles.start(shellTTY: shellTTY, logTTY: logTTY) }
+        if case let .kernelVTs(shellTTY, logTTY, startShell, startLog) = mode {
+            KernelConsoles.start(shellTTY: shellTTY, logTTY: logTTY, startShell: startShell, startLog: startLog)
+        }
     }
 
     /// Shows console `n` until the administrator switches back to the installer (1).
     /// On kernel VTs the kernel switches (the fallback chord and the failure screen's
     /// buttons switch with VT_ACTIVATE).
     func show(_ n: Int) {
-        if case let .kernelVTs(shellTTY, logTTY) = mode {
+        if case let .kernelVTs(shellTTY, logTTY, _, _) = mode {
             let tty = n == 2 ? shellTTY : n == 3 ? logTTY : nil
             if let vt = tty.flatMap(KernelConsoles.vtNumber) { KernelConsoles.activate(vt) }
             return

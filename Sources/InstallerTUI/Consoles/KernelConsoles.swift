@@ -9,16 +9,21 @@ import InstallerCore
 /// log is followed on tty3, so the kernel's own Alt-F1/F2/F3 switch between them.
 enum ConsoleMode: Equatable {
     case inside
-    case kernelVTs(shell: String, log: String)
+    /// `startShell`/`startLog` are false where another program already has that VT open
+    /// (the installer CD's init runs its own shell on tty2 and `tail -F` on tty3; a getty):
+    /// the installer then leaves it alone and only switches to it.
+    case kernelVTs(shell: String, log: String, startShell: Bool, startLog: Bool)
 
     /// The decision: kernel virtual terminals only for `--real-hardware` on /dev/tty1 when
     /// /dev/tty2 and /dev/tty3 exist; a serial console, a pseudo-terminal (ssh, tmux, a
     /// replay), another VT or a profile machine keep everything inside.
-    static func choose(realHardware: Bool, tty: String?, exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> ConsoleMode {
+    static func choose(realHardware: Bool, tty: String?,
+                       exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) },
+                       inUse: (String) -> Bool = KernelConsoles.openElsewhere) -> ConsoleMode {
         guard realHardware, tty == "/dev/tty1" else { return .inside }
         let shell = "/dev/tty2", log = "/dev/tty3"
         guard exists(shell), exists(log) else { return .inside }
-        return .kernelVTs(shell: shell, log: log)
+        return .kernelVTs(shell: shell, log: log, startShell: !inUse(shell), startLog: !inUse(log))
     }
 
     /// The mode for this process (standard input's terminal).
@@ -31,10 +36,23 @@ enum ConsoleMode: Equatable {
 /// written to tty3 as it grows. Threads of their own: they go on whatever the installer shows.
 /// Not exercised by the tests (no VT there, and the machine's consoles are not ours to take).
 enum KernelConsoles {
-    static func start(shellTTY: String, logTTY: String, log: EventLog = .shared) {
-        log.log("console: the shell is on \(shellTTY) and the event log on \(logTTY) (Alt-F2, Alt-F3)")
-        Thread.detachNewThread { runShells(on: shellTTY, log: log) }
-        Thread.detachNewThread { followLog(on: logTTY, log: log) }
+    static func start(shellTTY: String, logTTY: String, startShell: Bool, startLog: Bool, log: EventLog = .shared) {
+        log.log("console: the shell is on \(shellTTY)\(startShell ? "" : " (already running there)") and the event log on \(logTTY)\(startLog ? "" : " (already shown there)") (Alt-F2, Alt-F3)")
+        if startShell { Thread.detachNewThread { runShells(on: shellTTY, log: log) } }
+        if startLog { Thread.detachNewThread { followLog(on: logTTY, log: log) } }
+    }
+
+    /// Whether another process has `tty` open (any /proc/PID/fd link to it).
+    static func openElsewhere(_ tty: String) -> Bool {
+        let me = String(getpid())
+        guard let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for pid in pids where pid != me && pid.allSatisfy(\.isNumber) {
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+            for fd in fds where (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")) == tty {
+                return true
+            }
+        }
+        return false
     }
 
     /// VT number of `/dev/ttyN`.
