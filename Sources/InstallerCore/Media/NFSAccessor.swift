@@ -69,10 +69,15 @@ public final class NFSAccessor: SourceAccessor {
             throw .failed("cannot create \(path) on the server (\(lastError(ctx)))", at: displayName)
         }
         defer { nfs_close(ctx, fh) }
+        // At most the server's write size a call. Over NFSv4 libnfs 4.0.0 reports no write
+        // size (0) and cannot encode a WRITE of about 4000 bytes or more ("ZDR error: Failed
+        // to encode COMPOUND4args"; 3900 worked against ganesha, 4000 failed): 2 KiB then.
+        let writeMax = Int(nfs_get_writemax(ctx))
+        let chunk = writeMax > 0 ? min(writeMax, 1 << 20) : 2048
         var off = 0
         while off < contents.count {
             let n = contents.withUnsafeBytes { b in
-                nfs_write(ctx, fh, UInt64(min(contents.count - off, 1 << 20)), UnsafeMutableRawPointer(mutating: b.baseAddress! + off))
+                nfs_write(ctx, fh, UInt64(min(contents.count - off, chunk)), UnsafeMutableRawPointer(mutating: b.baseAddress! + off))
             }
             guard n > 0 else { throw .failed("cannot write \(path) on the server (\(lastError(ctx)))", at: displayName) }
             off += Int(n)
