@@ -76,7 +76,7 @@ public final class StepRunner {
         log.log("STEP \(step.name): \(step.text)")
         let t0 = Date()
         report(step, 0, force: true)
-        testHookWait(step)
+        try testHookWait(step)
         try body { f in self.report(step, min(max(f, 0), 1), force: false) }
         doneWeight += step.weight
         report(step, 1, force: true, finished: true)
@@ -87,12 +87,15 @@ public final class StepRunner {
         }
     }
 
-    private func testHookWait(_ step: InstallStep) {
+    /// A signal (CleanupRegistry) ends the wait at once: the install then stops as it would
+    /// between two steps.
+    private func testHookWait(_ step: InstallStep) throws(InstallerError) {
         if stepDelayMs > 0 { usleep(useconds_t(stepDelayMs) * 1000) }
         guard pauseAt == step.name else { return }
         log.log("test hook HOST_INSTALLER_PAUSE_AT=\(step.name): waiting for the file 'resume' in the state directory")
         let t0 = Date()
         while !FileManager.default.fileExists(atPath: resumeFile) {
+            try CleanupRegistry.shared.checkNotDying()
             if Date().timeIntervalSince(t0) > 300 { log.log("test hook: no 'resume' file after 300 s; going on"); return }
             usleep(50_000)
         }
