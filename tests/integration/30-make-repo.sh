@@ -26,5 +26,5 @@ echo '<packages><package' >"$d/XS-PACKAGES"
 set +e
 "$HI" make-repo "$d" 2>"$W/err"; rc=$?
 set -e
-[ "$rc" -eq 2 ] && grep -q "XS-PACKAGES:2: malformed XML (column 1): Couldn.t find end of Start Tag package line 1" "$W/err"
+[ "$rc" -eq 2 ] && grep -q "XS-PACKAGES:2: malformed XML (column 1): Couldn.t find end of Start Tag package" "$W/err"
 echo "make-repo: ok"
