@@ -7,6 +7,9 @@ public enum InstallSources {
         public var accessors: [Accessor]
         /// Where the post-install script is read from (a server or media), when it is not a local path.
         public var postInstall: (Accessor, String)?
+        /// The Linux Pack was chosen and is not on the main media: it is asked for after the
+        /// main installation ("insert the Linux Pack disc").
+        public var linuxPackOnAnotherDisc = false
         public func close() { accessors.forEach { $0.close() } }
     }
 
@@ -26,13 +29,6 @@ public enum InstallSources {
                 opened.accessors.append(accessor)
                 for r in try RepositoryScanner.scanDriverDisk(accessor) { opened.repositories.append((r, accessor)) }
             }
-            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }),
-               case .local(nil)? = plan.sources.first, let discs = machine.cdrom?.discs, discs.count > 1 {
-                // The Linux Pack on the next disc in the drive.
-                let accessor = try Accessors.local(discs[1])
-                opened.accessors.append(accessor)
-                for r in try RepositoryScanner.scan(accessor) where r.id == .linux { opened.repositories.append((r, accessor)) }
-            }
             if let script = plan.postInstallScript {
                 switch script {
                 case .local(let p?) where p.hasPrefix("/"): break
@@ -50,7 +46,12 @@ public enum InstallSources {
                     throw InstallerError.invalid("post-install-script", "a local post-install script must be given by its absolute path")
                 }
             }
-            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
+            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }),
+               case .local(nil)? = plan.sources.first, machine.cdrom != nil {
+                // Not on the main media: the front end asks for the Linux Pack disc once the
+                // main installation is done (LinuxPackDisc), as the guide's step 17 says.
+                opened.linuxPackOnAnotherDisc = true
+            } else if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
                 throw InstallerError.failed("the Linux Pack was chosen but no Linux Pack repository (xs:linux) was found on the media",
                                             hint: "insert the Linux Pack disc, or choose not to install it")
             }
