@@ -81,7 +81,7 @@ import Testing
         #expect(s.current == .driverLoaded)
         #expect(s.machine.loadedDrivers == ["megaraid_sas"])
         #expect(s.driverDisk.newDisks == ["sdc - 100 GB [LSI MegaRAID]"])
-        #expect(s.driverDisk.loaded.map(\.summary) == ["megaraid_sas 0.1.0 (modules megaraid_sas; firmware megaraid_fw.bin)"])
+        #expect(s.driverDisk.loaded.map(\.summary) == ["megaraid_sas (modules megaraid_sas)"])
         #expect(s.answers.plan.driverSources == [.local(path: nil)])
         // The summary's Ok returns to Welcome, and Back from there goes to the keymap.
         _ = Self.submit(&s, on: .driverLoaded, .driversDone)

@@ -15,11 +15,14 @@ public enum DriverDisk {
         public init(id: String, description: String, version: String, modules: [String], firmware: [String]) {
             self.id = id; self.description = description; self.version = version; self.modules = modules; self.firmware = firmware
         }
+        /// `megaraid_sas` for `xs:driver.megaraid_sas`.
+        public var name: String {
+            let n = id.split(separator: ":").last.map(String.init) ?? id
+            return n.hasPrefix("driver.") ? String(n.dropFirst(7)) : n
+        }
         /// `megaraid_sas (modules megaraid_sas)`, as the summary shows it.
         public var summary: String {
-            let name = id.split(separator: ":").last.map { $0.hasPrefix("driver.") ? String($0.dropFirst(7)) : String($0) } ?? id
-            let mods = modules.isEmpty ? "no modules" : "modules " + modules.joined(separator: ", ")
-            return "\(name) \(version) (\(mods)" + (firmware.isEmpty ? ")" : "; firmware " + firmware.joined(separator: ", ") + ")")
+            "\(name) (" + (modules.isEmpty ? "no modules" : "modules " + modules.joined(separator: ", ")) + ")"
         }
     }
 

@@ -18,10 +18,12 @@ extension InstallRunner {
         let log = EventLog.shared
         var next = 1   // discs[0] is the main disc
         while true {
-            let choice = ui.message("Linux Pack", """
-                Please eject the main disc and insert the Linux Pack disc for \(main.product) \(main.version), \
-                then choose "Use media".
-                """, buttons: [FormButton("use", "Use media"), FormButton("skip", "Skip")], width: 60, focus: "use")
+            let prompt = Form(title: "Linux Pack", width: 60, body: [TextBlock("""
+                The main installation is complete. Please eject the main disc, insert the Linux Pack \
+                disc for \(main.product) \(main.version), then choose "Use media".
+                """)], buttons: [FormButton("use", "Use media"), FormButton("skip", "Skip")],
+                help: Self.linuxPackHelp, focusButton: "use")
+            let choice = ui.run(prompt)
             if choice == "skip" {
                 log.log("Linux Pack disc: skipped by the administrator; the Linux Pack is not installed")
                 return .complete
@@ -39,7 +41,9 @@ extension InstallRunner {
                 }
             } catch {
                 log.log("Linux Pack disc \(disc): \(error.description)")
-                ui.message("Wrong Disc", "\(error.description)\n\nInsert the Linux Pack disc and choose \"Use media\" again.", width: 60)
+                // What the disc is, without the drive's path; the log has the full text.
+                let what = error.message.prefix(1).uppercased() + error.message.dropFirst()
+                ui.message("Wrong Disc", "\(what).\n\nInsert the Linux Pack disc for \(main.product) \(main.version) and choose \"Use media\" again, or choose Skip.", width: 60)
                 continue
             }
             defer { accessor.close() }

@@ -7,7 +7,14 @@ struct DriverListScreen: InstallerScreen {
 
     init(state: FlowState) {
         let d = state.driverDisk
-        let lines = d.found.map { "  * " + $0.summary + ($0.description.isEmpty ? "" : "\n    " + $0.description) }
+        var lines: [String] = []
+        for f in d.found {
+            var entry = "  \(f.name) \(f.version)"
+            if !f.description.isEmpty { entry += " - " + f.description }
+            entry += "\n    modules: " + (f.modules.isEmpty ? "none" : f.modules.joined(separator: ", "))
+            if !f.firmware.isEmpty { entry += "\n    firmware: " + f.firmware.joined(separator: ", ") }
+            lines.append(entry)
+        }
         let text = """
         The following drivers were found on \(d.source?.displayName ?? "the driver disk"):
 
@@ -15,7 +22,7 @@ struct DriverListScreen: InstallerScreen {
 
         Load them into the installer now? They are installed on the new system too.
         """
-        form = FormKit.message(title: "Load Drivers", text: text, width: 64,
+        form = FormKit.message(title: "Load Drivers", text: text, width: 70,
                                help: "Load checks each driver's checksum, loads it into the running installer and probes the hardware again, so disks behind the driver appear in the disk lists. The drivers are also copied into the installed system (/lib/modules/VERSION/extra).",
                                buttons: [FormButton("load", "Load drivers"), .back], focus: "load")
     }

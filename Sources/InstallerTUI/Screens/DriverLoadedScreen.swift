@@ -7,13 +7,14 @@ struct DriverLoadedScreen: InstallerScreen {
 
     init(state: FlowState) {
         let d = state.driverDisk
-        var text = d.loaded.map { "Loaded: " + $0.summary }.joined(separator: "\n")
+        var text = d.loaded.map { "Loaded: " + $0.summary + ($0.firmware.isEmpty ? "" : "\n  firmware: " + $0.firmware.joined(separator: ", ")) }
+            .joined(separator: "\n")
         text += "\n\n"
         text += d.newDisks.isEmpty
             ? "No new disk was found with these drivers."
             : "Disks found with these drivers:\n" + d.newDisks.map { "  " + $0 }.joined(separator: "\n")
         text += "\n\nThe drivers will be installed on the new system too."
-        form = FormKit.message(title: "Drivers Loaded", text: text, width: 64,
+        form = FormKit.message(title: "Drivers Loaded", text: text, width: 70,
                                help: "Ok returns to the Welcome screen, where you can load another driver disk or go on with the installation.",
                                buttons: [.ok])
     }
