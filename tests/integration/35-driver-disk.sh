@@ -18,7 +18,7 @@ BIN=.build/debug/host-installer
 W=$(mktemp -d /tmp/hi-it35.XXXXXX)
 release_images() {   # detach (by name) the loop devices attached to our images, unmounting them first
   local img dev m
-  for img in "$W"/state/disks/*.img; do
+  for img in "$W"/state/disks/*.img "$W"/u/state*/disks/*.img; do
     [ -e "$img" ] || continue
     for dev in $(losetup -j "$img" -n -O NAME 2>/dev/null); do
       for m in $(awk -v d="$dev" '$1==d {print $2}' /proc/mounts); do umount "$m" 2>/dev/null || umount -l "$m"; rmdir "$m" 2>/dev/null; done
@@ -64,3 +64,35 @@ ok "sdc: /lib/modules/$KVER/extra/megaraid_sas.ko and /lib/firmware/megaraid_fw.
 A=$W/state/disks/sda.img
 [ "$(head -c 1048576 "$A" | tr -d '\0' | wc -c)" -eq 0 ] || fail "sda was written to"
 ok "sda (not chosen) untouched: its first MiB is all zeros"
+
+# 2. Unattended: an answerfile with <driver-source type="local"/> installs onto sdc too (the
+#    driver disk is loaded before the plan is checked against the disks).
+release_images; rm -rf "$W/state"; mkdir -p "$W/u"
+cat > "$W/u/answerfile.xml" <<'XML'
+<?xml version="1.0"?>
+<installation>
+  <primary-disk>sdc</primary-disk>
+  <keymap>us</keymap>
+  <root-password>mypassword</root-password>
+  <source type="local"/>
+  <driver-source type="local"/>
+  <admin-interface name="eth0" proto="dhcp"/>
+  <timezone>Europe/London</timezone>
+</installation>
+XML
+PROFILE=$PWD/Tests/Fixtures/machines/needs-driver.json
+HOST_INSTALLER_STATE="$W/u/state" "$BIN" --machine "$PROFILE" --answerfile "$W/u/answerfile.xml" > "$W/u/out" 2>&1 \
+  || { cat "$W/u/out"; fail "the unattended install with a driver source"; }
+grep -q "^Loaded drivers from local media: megaraid_sas (modules megaraid_sas)" "$W/u/out" || fail "no driver line: $(cat "$W/u/out")"
+grep -q "^Installation complete: sdc" "$W/u/out" || fail "not installed on sdc: $(tail -3 "$W/u/out")"
+dfs "$W/u/state/disks/sdc.img" "cat /lib/modules/$KVER/extra/megaraid_sas.ko" > "$W/u/module"
+cmp "$W/u/module" "$SRC/megaraid_sas.ko" || fail "unattended: the installed module differs from the driver disk's"
+for img in "$W"/u/state/disks/*.img; do [ -z "$(losetup -j "$img")" ] || fail "loop device left on $img"; done
+ok "unattended with <driver-source>: drivers loaded first, installed on sdc, module in the target (cmp)"
+# Without the driver source the answerfile is refused before any disk is written.
+grep -v driver-source "$W/u/answerfile.xml" > "$W/u/no-driver.xml"
+set +e; HOST_INSTALLER_STATE="$W/u/state2" "$BIN" --machine "$PROFILE" --answerfile "$W/u/no-driver.xml" > "$W/u/out2" 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "without a driver source: exit $rc, expected 2: $(cat "$W/u/out2")"
+grep -q 'disk "sdc" needs driver megaraid_sas, and no <driver-source> provides it' "$W/u/out2" || fail "no reason given: $(cat "$W/u/out2")"
+[ "$(head -c 1048576 "$W/u/state2/disks/sdc.img" | tr -d '\0' | wc -c)" -eq 0 ] || fail "sdc was written although the answerfile was refused"
+ok "unattended without <driver-source>: refused with the reason (exit 2), sdc not written"

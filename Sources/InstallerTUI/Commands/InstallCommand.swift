@@ -45,6 +45,10 @@ enum InstallCommand {
                 return UnattendedInstall.run(plan, machine: machine, log: log)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
+            // The answerfile's driver disks are loaded before the screens, so their disks are listed.
+            for source in plan.driverSources {
+                machine = try DriverDisk.load(source, machine: machine, log: log).machine
+            }
         }
 
         guard isatty(0) == 1, isatty(1) == 1 else {
