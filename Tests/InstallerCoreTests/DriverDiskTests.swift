@@ -39,7 +39,24 @@ enum DriverFixtures {
     @Test func loadingOnAProfileMachineShowsTheDiskThatNeedsIt() throws {
         #expect(Self.profileMachine.visibleDisks.map(\.name) == ["sda"])
         let log = EventLog()
-        let (loaded, m) = try DriverDisk.load(.local(path: DriverFixtures.media + "/driver-disk"), machine: Self.profileMachine, log: log)
+        let parent = Shell.tempDir("driver-copy")
+        defer { Shell.run("rm -rf \(parent)") }
+        let source = Source.local(path: DriverFixtures.media + "/with-drivers")
+        let (loaded, m) = try DriverDisk.load(source, machine: Self.profileMachine, log: log, copyParent: parent)
+        // A copy of what was loaded is kept for the install, byte for byte.
+        let copy = try #require(DriverDisk.localCopy(of: source))
+        #expect(copy.hasPrefix(parent + "/driver-disk."))
+        for f in ["XS-REPOSITORY", "XS-PACKAGES", "megaraid_sas.ko", "megaraid_fw.bin"] {
+            #expect(FileManager.default.contents(atPath: copy + "/driver.1/" + f)
+                    == FileManager.default.contents(atPath: DriverFixtures.media + "/with-drivers/driver.megaraid_sas/" + f), "\(f)")
+        }
+        // The install reads the copy, not the media (which may be gone or swapped by then).
+        var plan = InstallPlan()
+        plan.sources = [.local(path: DriverFixtures.media + "/sample")]
+        plan.driverSources = [source]
+        let opened = try InstallSources.open(plan, machine: m)
+        defer { opened.close() }
+        #expect(opened.repositories.map { $0.1.displayName } == [DriverFixtures.media + "/sample", copy])
         #expect(loaded.map(\.summary) == ["megaraid_sas (modules megaraid_sas)"])
         #expect(m.loadedDrivers == ["megaraid_sas"] && m.visibleDisks.map(\.name) == ["sda", "sdc"])
         #expect(!log.lines.contains { $0.contains("ran: insmod") })

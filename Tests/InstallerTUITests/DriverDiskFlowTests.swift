@@ -31,7 +31,10 @@ import Testing
                 }
             case let .loadDrivers(source):
                 do throws(InstallerError) {
-                    let (loaded, m) = try DriverDisk.load(source, machine: s.machine)
+                    let (loaded, m) = try DriverDisk.load(source, machine: s.machine, copyParent: NSTemporaryDirectory())
+                    // The copy is for a later install; these flows install nothing.
+                    #expect(DriverDisk.localCopy(of: source).map { FileManager.default.fileExists(atPath: $0 + "/driver.1/XS-PACKAGES") } == true)
+                    try? FileManager.default.removeItem(atPath: DriverDisk.localCopy(of: source) ?? "/nonexistent")
                     out += run(&s, .driversLoaded(loaded: loaded, machine: m, error: nil))
                 } catch {
                     out += run(&s, .driversLoaded(loaded: [], machine: nil, error: error.description))

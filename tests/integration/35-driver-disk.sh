@@ -43,8 +43,9 @@ LOG=$W/state/install-log
 grep -q "drivers loaded from local media: megaraid_sas" "$LOG" || fail "the event log does not show the driver loaded"
 grep -q "module megaraid_sas checked" "$LOG" || fail "the driver was not checked before loading"
 grep -q "ran: insmod" "$LOG" && fail "insmod ran on a profile machine"
+grep -q "installing package megaraid_sas (driver, .* from $W/state/driver-disks/driver-disk\." "$LOG" || fail "the install did not read the copy of the loaded driver disk"
 grep -q '"primary_disk": "sdc"' "$W/state/plan.json" || fail "the plan does not install on sdc: $(cat "$W/state/plan.json")"
-ok "event log: driver checked and recorded as loaded (no insmod on a profile machine); plan on sdc with a driver source"
+ok "event log: driver checked and loaded (no insmod on a profile machine), installed from the copy made at loading; plan on sdc with a driver source"
 
 C=$W/state/disks/sdc.img
 sfdisk -d "$C" | grep -q 'name="root"' || fail "sdc has no root partition"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Driver disks (SPEC section 3): what a source offers, and loading its modules into the
 /// running installer. The same repositories are installed into the target by the install
@@ -47,47 +48,92 @@ public enum DriverDisk {
     }
 
     /// Reads every driver and firmware package of the driver disk at `source`, checks its
-    /// MD5 (and SHA-256), and loads it into the running installer: on real hardware the
-    /// firmware goes to /lib/firmware and each module is inserted with `insmod` (through
-    /// the CommandRunner, so it is logged); on a profile machine nothing is inserted into
-    /// this computer's kernel, the modules are only recorded as loaded.
-    /// Returns the repositories loaded and the machine as probed again.
+    /// MD5 (and SHA-256), keeps a copy of the repository (see `localCopy`), and loads it into
+    /// the running installer: on real hardware the firmware goes to /lib/firmware and each
+    /// module is inserted with `insmod` (through the CommandRunner, so it is logged); on a
+    /// profile machine nothing is inserted into this computer's kernel, the modules are only
+    /// recorded as loaded. Returns the repositories loaded and the machine as probed again.
     public static func load(_ source: Source, machine: Machine, log: EventLog = .shared,
-                            workDirectory: String? = nil) throws(InstallerError) -> (loaded: [Found], machine: Machine) {
+                            copyParent: String? = nil) throws(InstallerError) -> (loaded: [Found], machine: Machine) {
         let accessor = try Accessors.make(for: source, machine: machine)
         defer { accessor.close() }
         let repos = try RepositoryScanner.scanDriverDisk(accessor)
-        let dir: String
-        if let workDirectory { dir = workDirectory } else { dir = try Filesystem.makeTempDirectory("host-installer-drivers") }
-        defer { if workDirectory == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let parent = copyParent ?? defaultCopyParent
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw .failed("cannot create \(parent): \(error.localizedDescription)", at: parent)
+        }
+        var template = Array((parent + "/driver-disk.XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw .failed("cannot create a directory for the driver disk: \(String(cString: strerror(errno)))", at: parent)
+        }
+        let copy = String(cString: made)
         var modules: [String] = []
-        for repo in repos {
-            for pkg in repo.packages where pkg.kind != .tbz2 {
-                let path = repo.directory.isEmpty ? pkg.file : repo.directory + "/" + pkg.file
-                let bytes = try readVerified(accessor, path: path, package: pkg)
-                let name = (pkg.file as NSString).lastPathComponent
-                if pkg.kind == .firmware {
-                    if machine.isReal {
+        do throws(InstallerError) {
+            for (n, repo) in repos.enumerated() {
+                let dir = copy + "/driver.\(n + 1)"
+                try makeDirectory(dir)
+                for meta in [RepositoryMetadata.repositoryFile, RepositoryMetadata.packagesFile] {
+                    let s = try accessor.open(SourcePath.join(repo.directory, meta))
+                    defer { s.close() }
+                    try write(try TargetConfigurator.readAll(s), to: dir + "/" + meta)
+                }
+                for pkg in repo.packages {
+                    let path = SourcePath.join(repo.directory, pkg.file)
+                    let bytes = try readVerified(accessor, path: path, package: pkg)
+                    let local = SourcePath.join(dir, pkg.file)
+                    try makeDirectory((local as NSString).deletingLastPathComponent)
+                    try write(bytes, to: local)
+                    let name = (pkg.file as NSString).lastPathComponent
+                    switch pkg.kind {
+                    case .tbz2:
+                        continue
+                    case .firmware where machine.isReal:
                         try write(bytes, to: "/lib/firmware/" + name)
                         log.log("driver disk \(repo.id): firmware \(name) copied to /lib/firmware")
-                    } else {
+                    case .firmware:
                         log.log("driver disk \(repo.id): firmware \(name) checked (profile machine: not copied into this computer)")
+                    case .driver:
+                        let module = moduleName(pkg.file)
+                        if machine.isReal {
+                            try insmod(local, module: module, log: log)
+                        } else {
+                            log.log("driver disk \(repo.id): module \(module) checked (md5 \(pkg.md5)); profile machine: not inserted into this computer's kernel")
+                        }
+                        modules.append(module)
                     }
-                    continue
                 }
-                let module = moduleName(pkg.file)
-                let local = dir + "/" + name
-                try write(bytes, to: local)
-                if machine.isReal {
-                    try insmod(local, module: module, log: log)
-                } else {
-                    log.log("driver disk \(repo.id): module \(module) checked (md5 \(pkg.md5)); profile machine: not inserted into this computer's kernel")
-                }
-                modules.append(module)
             }
+        } catch {
+            try? FileManager.default.removeItem(atPath: copy)
+            throw error
         }
-        log.log("drivers loaded from \(source.displayName): " + (modules.isEmpty ? "none" : modules.joined(separator: ", ")))
+        copies.withLock { c in
+            c.removeAll { $0.0 == source }
+            c.append((source, copy))
+        }
+        log.log("drivers loaded from \(source.displayName): " + (modules.isEmpty ? "none" : modules.joined(separator: ", ")) + "; copy kept in \(copy)")
         return (repos.map(found), reprobe(machine, loaded: modules))
+    }
+
+    /// The copy of a driver disk loaded by this process: what the install puts into the target
+    /// is what was loaded, even when the disc has been swapped for the main CD since, or the
+    /// server is gone.
+    public static func localCopy(of source: Source) -> String? {
+        copies.withLock { c in c.last { $0.0 == source }?.1 }
+    }
+
+    private static let copies = Mutex<[(Source, String)]>([])
+
+    /// The state directory when one is given (tests and replays), else /tmp (a RAM disk on the CD).
+    static var defaultCopyParent: String {
+        if let s = ProcessInfo.processInfo.environment["HOST_INSTALLER_STATE"], !s.isEmpty { return s + "/driver-disks" }
+        return "/tmp"
+    }
+
+    static func makeDirectory(_ path: String) throws(InstallerError) {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw .failed("cannot create \(path): \(error.localizedDescription)", at: path)
+        }
     }
 
     /// The hardware after loading `modules`: on real hardware a new probe (new disks show up

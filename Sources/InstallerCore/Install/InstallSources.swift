@@ -1,3 +1,5 @@
+import Foundation
+
 /// Opens the plan's sources and picks the repositories to install: the base product, the
 /// Linux Pack when chosen, and driver disks. Used by the screens and by unattended runs;
 /// nothing is written to any disk here.
@@ -25,7 +27,12 @@ public enum InstallSources {
                 }
             }
             for source in plan.driverSources {
-                let accessor = try Accessors.make(for: source, machine: machine)
+                // The copy made when the drivers were loaded, when there is one: what is
+                // installed is what was loaded, even if the disc was swapped since.
+                let accessor: Accessor
+                if let copy = DriverDisk.localCopy(of: source), FileManager.default.fileExists(atPath: copy) { accessor = DirectoryAccessor(copy) } else {
+                    accessor = try Accessors.make(for: source, machine: machine)
+                }
                 opened.accessors.append(accessor)
                 for r in try RepositoryScanner.scanDriverDisk(accessor) { opened.repositories.append((r, accessor)) }
             }

@@ -20,23 +20,13 @@ enum UnattendedInstall {
         return (result, String(decoding: bytes, as: UTF8.self))
     }
 
-    static func run(_ plan: InstallPlan, machine probed: Machine, log: EventLog) -> Int32 {
+    static func run(_ plan: InstallPlan, machine: Machine, log: EventLog) -> Int32 {
         @Sendable func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
         say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from " + (plan.mode == .restore ? "its backup partition" : plan.sources.map(\.displayName).joined(separator: ", ")))
-        // Driver disks first (<driver-source>): their disks appear before the plan is checked.
-        var machine = probed
-        for source in plan.driverSources {
-            do throws(InstallerError) {
-                let (loaded, m) = try DriverDisk.load(source, machine: machine, log: log)
-                machine = m
-                say("Loaded drivers from \(source.displayName): " + loaded.map(\.summary).joined(separator: ", "))
-            } catch {
-                say("Installation failed: driver disk \(source.displayName): \(error.description)")
-                return error.kind == .invalidInput ? 2 : 1
-            }
-        }
         let opened: InstallSources.Opened
+        var machine = machine
         do throws(InstallerError) {
+            machine = try loadDriverSources(plan, machine: machine, log: log, say: say)
             opened = try InstallSources.open(plan, machine: machine)
             try CleanInstall.validate(plan, machine, repositories: opened.repositories.map(\.0), postInstallAccessor: opened.postInstall != nil)
         } catch {
