@@ -88,6 +88,7 @@ public enum DriverDisk {
                     case .tbz2:
                         continue
                     case .firmware where machine.isReal:
+                        try makeDirectory("/lib/firmware")
                         try write(bytes, to: "/lib/firmware/" + name)
                         log.log("driver disk \(repo.id): firmware \(name) copied to /lib/firmware")
                     case .firmware:
@@ -142,7 +143,14 @@ public enum DriverDisk {
     public static func reprobe(_ machine: Machine, loaded modules: [String]) -> Machine {
         var m = machine
         if machine.isReal {
+            // A new controller's disks show up a moment after its module is in: wait (at most
+            // 5 s) for the disk list to change.
+            let before = machine.disks.map(\.name)
             m = HardwareProbe().probe()
+            for _ in 0..<10 where !modules.isEmpty && m.disks.map(\.name) == before {
+                usleep(500_000)
+                m = HardwareProbe().probe()
+            }
             m.installations = machine.installations
             m.backups = machine.backups
         }
