@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
-/* xmlFree is a global function pointer, which Swift 6 refuses to read. */
-static inline void cx_free(void *p) { xmlFree(p); }
+/* xmlFree is a global function pointer, which Swift 6 refuses to read; LazyLibs defines
+   cx_free, which calls it once libxml2 is open. */
+void cx_free(void *p);
 #endif

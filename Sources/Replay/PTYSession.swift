@@ -41,13 +41,24 @@ public final class PTYSession {
         lastOutput = Self.now()
     }
 
+    /// A program still running is hung up on first (closing the terminal sends it SIGHUP, so
+    /// an installer releases its mounts and loop devices, giving its install 5 s to stop), and
+    /// killed if it is still there after 10 seconds.
     deinit {
-        if exitStatus == nil {
-            kill(pid, SIGKILL)
-            var st: Int32 = 0
-            waitpid(pid, &st, 0)
-        }
         close(master)
+        if exitStatus == nil {
+            var st: Int32 = 0
+            let deadline = Self.now() + 10
+            var reaped = waitpid(pid, &st, WNOHANG) == pid
+            while !reaped && Self.now() < deadline {
+                usleep(20_000)
+                reaped = waitpid(pid, &st, WNOHANG) == pid
+            }
+            if !reaped {
+                kill(pid, SIGKILL)
+                waitpid(pid, &st, 0)
+            }
+        }
         vterm_free(vt)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A screen-replay script (SPEC section 6): one command a line, `#` comments.
 public struct ReplayScript {
     public enum Command: Equatable {
@@ -16,6 +18,12 @@ public struct ReplayScript {
         case sleep(Double)
         case plan(String)
         case exit(Int32)
+        /// Creates (empty) the file NAME in the run's state directory: releases the installer's
+        /// `HOST_INSTALLER_PAUSE_AT` test hook (`touch resume`).
+        case touch(String)
+        /// For later `screen` commands: text matching the regular expression is replaced
+        /// (row by row, in both the recorded and the compared screen) — time stamps, durations.
+        case mask(String, String)
     }
 
     public struct Line: Equatable {
@@ -73,6 +81,14 @@ public struct ReplayScript {
             case "sleep":
                 guard let s = Double(try one()) else { throw fail("sleep takes seconds") }
                 cmd = .sleep(s)
+            case "touch":
+                let name = try one()
+                guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else { throw fail("touch takes a file name (no '/')") }
+                cmd = .touch(name)
+            case "mask":
+                guard rest.count == 2 else { throw fail("mask takes a regular expression and its replacement") }
+                do { _ = try NSRegularExpression(pattern: rest[0]) } catch { throw fail("mask: bad regular expression '\(rest[0])': \(error)") }
+                cmd = .mask(rest[0], rest[1])
             case "exit":
                 guard let s = Int32(try one()) else { throw fail("exit takes a status number") }
                 cmd = .exit(s)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A terminal screen: its text, and per cell the colours and boldness.
 /// Stored as a golden `.screen` file: the rows of text, then a colour section where each
 /// row is a list of runs `FG/BG*N` (`d` the default colour, `0`–`f` palette entries,
@@ -17,6 +19,18 @@ public struct Snapshot: Equatable {
     static let colourHeader = "-- colours: FG/BG*N runs per row (d default, 0-f palette, + bold)"
 
     public var trimmedText: [String] { text.map { String($0.reversed().drop { $0 == " " }.reversed()) } }
+
+    /// The screen with each mask's matches replaced in every row (the colours are kept).
+    public func masked(_ masks: [(NSRegularExpression, String)]) -> Snapshot {
+        guard !masks.isEmpty else { return self }
+        var out = self
+        out.text = text.map { row in
+            masks.reduce(row) { r, m in
+                m.0.stringByReplacingMatches(in: r, range: NSRange(r.startIndex..., in: r), withTemplate: m.1)
+            }
+        }
+        return out
+    }
 
     public func contains(_ s: String) -> Bool { text.contains { $0.contains(s) } }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import InstallerCore
 
@@ -71,5 +72,25 @@ import Testing
         #expect(DiskSafety.uses(of: ["/dev/sdb"], mounts: mounts).isEmpty)
         #expect(DiskSafety.belongs("/dev/nvme0n1p1", to: "/dev/nvme0n1"))
         #expect(!DiskSafety.belongs("/dev/nvme0n11", to: "/dev/nvme0n1"))
+    }
+
+    /// Detection skips a blank disk without opening libparted (whose loading runs dmidecode).
+    @Test func aBlankDiskNeedsNoPartitionTableReader() throws {
+        let path = NSTemporaryDirectory() + "hi-blank-\(getpid()).img"
+        defer { unlink(path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        #expect(truncate(path, 64 << 20) == 0)
+        #expect(!PartitionTableIO.mayHoldPartitionTable(path))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sfdisk", "--quiet", path]
+        let input = Pipe(); p.standardInput = input; p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data("label: gpt\n,32M\n".utf8)); try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(PartitionTableIO.mayHoldPartitionTable(path))
+        #expect(try PartitionTableIO.read(path)?.entry(1) != nil)
+        #expect(PartitionTableIO.mayHoldPartitionTable("/nonexistent/disk"), "unreadable disks are still looked at")
     }
 }

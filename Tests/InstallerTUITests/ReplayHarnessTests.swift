@@ -46,3 +46,31 @@ import Testing
         #expect(!other.differences(from: Snapshot.Golden(fileText: shot.fileText)).isEmpty)
     }
 }
+
+@Suite struct ReplayMaskAndTouchTests {
+    @Test func parsesTouchAndMask() throws {
+        let s = try ReplayScript(path: "t.replay", text: """
+        touch resume
+        mask "[0-9]{2}:[0-9]{2}" "hh:mm"
+        """)
+        #expect(s.lines.map(\.command) == [.touch("resume"), .mask("[0-9]{2}:[0-9]{2}", "hh:mm")])
+    }
+
+    @Test func rejectsBadTouchAndMask() {
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "touch ../escape") }
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask \"[unclosed\" x") }
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask onlyone") }
+    }
+
+    @Test func masksReplaceMatchesInEveryRowAndKeepColours() throws {
+        let c = Snapshot.CellColour(fg: 7, bg: 4, bold: false)
+        let snap = Snapshot(text: ["[2026-11-27 02:51:18] ran: x -> exit 0 in 0.81 s", "no stamp $here"],
+                            colours: [[c], [c]])
+        let masks = [(try NSRegularExpression(pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}"), "STAMP"),
+                     (try NSRegularExpression(pattern: "in [0-9.]+ s"), NSRegularExpression.escapedTemplate(for: "in $N s"))]
+        let m = snap.masked(masks)
+        #expect(m.text == ["[STAMP] ran: x -> exit 0 in $N s", "no stamp $here"])
+        #expect(m.colours == snap.colours)
+        #expect(snap.masked([]) == snap)
+    }
+}

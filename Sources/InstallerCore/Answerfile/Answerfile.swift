@@ -46,7 +46,11 @@ public enum Answerfile {
             return AnswerfileResult(plan: nil, problems: [AnswerfileProblem(.error, line: 1, column: 1,
                 "the answerfile is \(bytes.count) bytes; at most \(maximumSize) are accepted")])
         }
-        let (root, xmlProblems) = XMLTreeLoader.load(bytes)
+        let (root, xml) = XMLTreeLoader.load(bytes, policy: .answerfile)
+        let xmlProblems = xml.map { p in
+            AnswerfileProblem(p.severity == .warning ? .warning : .error, line: p.line, column: p.column,
+                              p.syntax ? "malformed XML: " + p.message : p.message)
+        }
         guard let root else { return AnswerfileResult(plan: nil, problems: sorted(xmlProblems)) }
         var checker = AnswerfileChecker(options: options)
         checker.problems = xmlProblems

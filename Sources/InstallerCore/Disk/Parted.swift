@@ -133,6 +133,21 @@ public enum PartitionTableIO {
         }
     }
 
+    /// False when the disk's first sectors carry neither an MBR signature (0x55AA, which a
+    /// GPT's protective MBR has too) nor a GPT header: such a disk cannot hold an installation,
+    /// and looking needs no libparted (whose loading runs dmidecode). Unreadable: true.
+    public static func mayHoldPartitionTable(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var b = [UInt8](repeating: 0, count: 4096 + 8)
+        let n = b.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n >= 512 else { return n < 0 }
+        if b[510] == 0x55 && b[511] == 0xAA { return true }
+        let efi = Array("EFI PART".utf8)
+        return (n >= 520 && Array(b[512..<520]) == efi) || (n >= 4104 && Array(b[4096..<4104]) == efi)
+    }
+
     /// Reads the partition table without writing anything. nil when the disk has no label.
     public static func read(_ path: String) throws(InstallerError) -> PartitionTable? {
         try Parted.call { () throws(InstallerError) -> PartitionTable? in

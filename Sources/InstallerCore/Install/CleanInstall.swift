@@ -3,7 +3,7 @@ import Foundation
 /// A clean install (SPEC section 4) onto the primary disk of a `Machine`: partitions, ext3
 /// root, packages from the repositories, the target configuration, extlinux, the
 /// post-install script. Every mount and loop device it makes is released on success,
-/// failure, or SIGINT/SIGTERM (see `Options.handleSignals`).
+/// failure, or SIGINT/SIGTERM/SIGHUP (see `Options.handleSignals`).
 ///
 ///     let install = try CleanInstall.fromSources(plan: plan, machine: machine)   // or init(plan:machine:repositories:)
 ///     install.start { event in ... }      // a background thread; the last event is .finished(result)

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Things to undo however the install ends: unmount, detach loop devices, remove empty
 /// temporary directories. Each resource registers its release when it is acquired and
-/// unregisters when it is released normally; `runAll` (also run on SIGINT/SIGTERM when
+/// unregisters when it is released normally; `runAll` (also run on SIGINT/SIGTERM/SIGHUP when
 /// `installSignalHandlers` was called) releases what is left, newest first.
 public final class CleanupRegistry: Sendable {
     public static let shared = CleanupRegistry()
@@ -12,17 +12,19 @@ public final class CleanupRegistry: Sendable {
     public struct Token: Hashable, Sendable { let id: Int }
     /// `urgent` is true on the signal path: the process dies right after, so release at once
     /// (lazy unmount, no retries) rather than wait for busy resources.
-    struct Entry { let id: Int; let what: String; let action: @Sendable (_ urgent: Bool) -> Void }
+    /// `held` entries (the terminal's mode) stay for the life of the process: the signal path
+    /// does not wait for them to be released, it runs them last.
+    struct Entry { let id: Int; let what: String; var held = false; let action: @Sendable (_ urgent: Bool) -> Void }
     private let dying = Atomic<Bool>(false)
     private let state = Mutex<(next: Int, entries: [Entry])>((0, []))
 
     public init() {}
 
     @discardableResult
-    public func register(_ what: String, _ action: @escaping @Sendable (_ urgent: Bool) -> Void) -> Token {
+    public func register(_ what: String, held: Bool = false, _ action: @escaping @Sendable (_ urgent: Bool) -> Void) -> Token {
         state.withLock { s in
             s.next += 1
-            s.entries.append(Entry(id: s.next, what: what, action: action))
+            s.entries.append(Entry(id: s.next, what: what, held: held, action: action))
             return Token(id: s.next)
         }
     }
@@ -51,7 +53,7 @@ public final class CleanupRegistry: Sendable {
     public func shutdown(grace: Double = 5) {
         dying.store(true, ordering: .sequentiallyConsistent)
         let deadline = Date().addingTimeInterval(grace)
-        while !state.withLock({ $0.entries.isEmpty }) && Date() < deadline { usleep(5_000) }
+        while state.withLock({ $0.entries.contains { !$0.held } }) && Date() < deadline { usleep(5_000) }
         runAll(urgent: true)
     }
 
@@ -60,7 +62,7 @@ public final class CleanupRegistry: Sendable {
         if isDying { throw InstallerError(.cancelled, "the installation was interrupted by a signal") }
     }
 
-    /// On SIGINT or SIGTERM: log, release everything registered, then die of that signal.
+    /// On SIGINT, SIGTERM or SIGHUP (the terminal went away): log, release everything registered, then die of that signal.
     /// Idempotent. Front ends with their own signal handling call `runAll()` themselves instead.
     public func installSignalHandlers(log: EventLog = .shared) {
         SignalCleanup.install(registry: self, log: log)
@@ -74,7 +76,7 @@ private enum SignalCleanup {
     static func install(registry: CleanupRegistry, log: EventLog) {
         let first = installed.withLock { done -> Bool in defer { done = true }; return !done }
         guard first else { return }
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "host-installer.signal.\(sig)"))
             src.setEventHandler {

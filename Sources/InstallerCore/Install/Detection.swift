@@ -37,7 +37,7 @@ public enum InstallationDetector {
     public static func detect(_ machine: Machine, log: EventLog = .shared) -> (installations: [ExistingInstallation], backups: [BackupFound]) {
         var inst: [ExistingInstallation] = [], backups: [BackupFound] = []
         for disk in machine.visibleDisks {
-            guard FileManager.default.fileExists(atPath: disk.path) else { continue }
+            guard FileManager.default.fileExists(atPath: disk.path), PartitionTableIO.mayHoldPartitionTable(disk.path) else { continue }
             let table: PartitionTable?
             do { table = try PartitionTableIO.read(disk.path) } catch {
                 log.log("detection: \(disk.name): \(error.description)")

@@ -13,12 +13,22 @@ public struct InstallStep: Sendable, Equatable {
 /// elapsed time and the weights) and honouring the fault-injection hook: with
 /// `HOST_INSTALLER_FAIL_AFTER=<step name>` the process kills itself (SIGKILL) right after
 /// that step, leaving the disks as a crash would.
+///
+/// Two more test hooks slow an install down so a replay can act while it runs (both inert
+/// unless set, and logged when set):
+/// - `HOST_INSTALLER_STEP_DELAY_MS=N`: every step waits N ms (at most 60 000) after it starts;
+/// - `HOST_INSTALLER_PAUSE_AT=<step name>`: that step waits, after it starts, until the file
+///   `resume` exists in the state directory (`$HOST_INSTALLER_STATE`; the replay command
+///   `touch resume` makes it), or 300 s have passed.
 public final class StepRunner {
     public typealias Progress = (Double) -> Void
     public let steps: [InstallStep]
     private let emit: (InstallEvent) -> Void
     private let log: EventLog
     private let failAfter: String?
+    private let stepDelayMs: Int
+    private let pauseAt: String?
+    private let resumeFile: String
     private let total: Double
     private var doneWeight = 0.0
     private var start = Date()
@@ -30,6 +40,26 @@ public final class StepRunner {
         self.steps = steps; self.log = log; self.emit = emit
         self.failAfter = environment["HOST_INSTALLER_FAIL_AFTER"].flatMap { $0.isEmpty ? nil : $0 }
         self.total = max(steps.reduce(0) { $0 + $1.weight }, 0.000001)
+        let hooks = Self.testHooks(environment)
+        self.stepDelayMs = hooks.delayMs
+        self.pauseAt = hooks.pauseAt
+        self.resumeFile = (environment["HOST_INSTALLER_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? DemoMachine.stateDirectory) + "/resume"
+        if stepDelayMs > 0 { log.log("test hook HOST_INSTALLER_STEP_DELAY_MS=\(stepDelayMs): every step waits \(stepDelayMs) ms") }
+        if let p = pauseAt {
+            if steps.contains(where: { $0.name == p }) {
+                log.log("test hook HOST_INSTALLER_PAUSE_AT=\(p): step \(p) will wait for the file 'resume' in the state directory")
+            } else {
+                log.log("test hook HOST_INSTALLER_PAUSE_AT=\(p): no step has that name (steps: \(steps.map(\.name).joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// The slow-down hooks read from `environment`: a per-step delay (0 when unset or invalid)
+    /// and the step to pause at (nil when unset).
+    public static func testHooks(_ environment: [String: String]) -> (delayMs: Int, pauseAt: String?) {
+        let delay = environment["HOST_INSTALLER_STEP_DELAY_MS"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        let pause = environment["HOST_INSTALLER_PAUSE_AT"].flatMap { $0.isEmpty ? nil : $0 }
+        return (min(max(delay, 0), 60_000), pause)
     }
 
     /// Estimated seconds left after `done` of `total` weight in `elapsed` seconds (nil too early to say).
@@ -46,6 +76,7 @@ public final class StepRunner {
         log.log("STEP \(step.name): \(step.text)")
         let t0 = Date()
         report(step, 0, force: true)
+        try testHookWait(step)
         try body { f in self.report(step, min(max(f, 0), 1), force: false) }
         doneWeight += step.weight
         report(step, 1, force: true, finished: true)
@@ -54,6 +85,21 @@ public final class StepRunner {
             log.log("HOST_INSTALLER_FAIL_AFTER=\(step.name): killing the installer (fault injection)")
             kill(getpid(), SIGKILL)
         }
+    }
+
+    /// A signal (CleanupRegistry) ends the wait at once: the install then stops as it would
+    /// between two steps.
+    private func testHookWait(_ step: InstallStep) throws(InstallerError) {
+        if stepDelayMs > 0 { usleep(useconds_t(stepDelayMs) * 1000) }
+        guard pauseAt == step.name else { return }
+        log.log("test hook HOST_INSTALLER_PAUSE_AT=\(step.name): waiting for the file 'resume' in the state directory")
+        let t0 = Date()
+        while !FileManager.default.fileExists(atPath: resumeFile) {
+            try CleanupRegistry.shared.checkNotDying()
+            if Date().timeIntervalSince(t0) > 300 { log.log("test hook: no 'resume' file after 300 s; going on"); return }
+            usleep(50_000)
+        }
+        log.log("test hook: resumed")
     }
 
     /// Sends a question to the front end (e.g. `.setTime` for manual time entry near the end).

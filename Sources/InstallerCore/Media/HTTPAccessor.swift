@@ -42,7 +42,7 @@ public final class HTTPAccessor: SourceAccessor {
     /// unless `credentials` are given.
     public init(_ url: String, credentials: Credentials? = nil, timeouts: Timeouts = Timeouts()) throws(InstallerError) {
         _ = Self.globalInit
-        var u = url.trimmingWhitespace
+        var u = url.trimmedWhitespace
         if !u.contains("://") { u = "http://" + u }
         guard let schemeEnd = u.range(of: "://") else { throw .invalid(url, "not a URL") }
         let scheme = u[..<schemeEnd.lowerBound].lowercased()
@@ -118,7 +118,7 @@ public final class HTTPAccessor: SourceAccessor {
         if t.notFoundError != nil { t.close(); return nil }
         let bytes = try Self.drain(t, path: directory, limit: 4 << 20, source: displayName)
         return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map { String($0).trimmingWhitespace }.filter { !$0.isEmpty && $0 != "." && $0 != ".." }
+            .map { String($0).trimmedWhitespace }.filter { !$0.isEmpty && $0 != "." && $0 != ".." }
             .map { $0.split(separator: "/").last.map(String.init) ?? $0 }.sorted()
     }
 
@@ -321,7 +321,7 @@ final class CurlTransfer: ByteStream {
     }
 
     private func error(for rc: CURLcode) -> InstallerError {
-        let text = String(cString: errbuf).trimmingWhitespace
+        let text = String(cString: errbuf).trimmedWhitespace
         let t = accessor.timeouts
         switch rc {
         case CURLE_HTTP_RETURNED_ERROR:

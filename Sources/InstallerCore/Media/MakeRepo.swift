@@ -112,7 +112,7 @@ public enum MakeRepo {
                     }
                     kind = k
                 }
-                listed.append((node.text.trimmingWhitespace, node["label"], kind, node["root"], node["kernel"]))
+                listed.append((node.text.trimmedWhitespace, node["label"], kind, node["root"], node["kernel"]))
             }
         }
         var files: [String: UInt64] = [:]

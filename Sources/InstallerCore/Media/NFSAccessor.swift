@@ -20,7 +20,7 @@ public final class NFSAccessor: SourceAccessor {
     /// `timeoutSeconds`: how long one NFS request may take before it fails.
     public init(_ location: String, timeoutSeconds: Int = 15) throws(InstallerError) {
         self.location = location
-        var url = location.trimmingWhitespace
+        var url = location.trimmedWhitespace
         if !url.hasPrefix("nfs://") {
             guard let colon = url.firstIndex(of: ":"), url[url.index(after: colon)...].hasPrefix("/") else {
                 throw .invalid(location, "not an NFS location (write it as server:/path)")
@@ -69,10 +69,15 @@ public final class NFSAccessor: SourceAccessor {
             throw .failed("cannot create \(path) on the server (\(lastError(ctx)))", at: displayName)
         }
         defer { nfs_close(ctx, fh) }
+        // At most the server's write size a call. Over NFSv4 libnfs 4.0.0 reports no write
+        // size (0) and cannot encode a WRITE of about 4000 bytes or more ("ZDR error: Failed
+        // to encode COMPOUND4args"; 3900 worked against ganesha, 4000 failed): 2 KiB then.
+        let writeMax = Int(nfs_get_writemax(ctx))
+        let chunk = writeMax > 0 ? min(writeMax, 1 << 20) : 2048
         var off = 0
         while off < contents.count {
             let n = contents.withUnsafeBytes { b in
-                nfs_write(ctx, fh, UInt64(min(contents.count - off, 1 << 20)), UnsafeMutableRawPointer(mutating: b.baseAddress! + off))
+                nfs_write(ctx, fh, UInt64(min(contents.count - off, chunk)), UnsafeMutableRawPointer(mutating: b.baseAddress! + off))
             }
             guard n > 0 else { throw .failed("cannot write \(path) on the server (\(lastError(ctx)))", at: displayName) }
             off += Int(n)
@@ -123,7 +128,7 @@ public final class NFSAccessor: SourceAccessor {
 
     private func lastError(_ ctx: OpaquePointer?) -> String {
         guard let ctx, let e = nfs_get_error(ctx) else { return "unknown error" }
-        return String(cString: e).trimmingWhitespace
+        return String(cString: e).trimmedWhitespace
     }
 
     deinit { close() }

@@ -98,7 +98,7 @@ public enum RepositoryMetadata {
             if let sha, !Digest.isHex(sha, count: 64) {
                 throw .invalid(at, "\(what) has a bad sha256 \"\(sha)\" (64 hex digits)")
             }
-            let file = node.text.trimmingWhitespace
+            let file = node.text.trimmedWhitespace
             guard !file.isEmpty else { throw .invalid(at, "\(what) names no file (the file name is the element's text)") }
             let parts = file.split(separator: "/", omittingEmptySubsequences: false)
             guard !file.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
@@ -166,111 +166,36 @@ public enum RepositoryMetadata {
 
 }
 
-extension String {
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}
-
 // MARK: - libxml2
 
-/// One parsed metadata document; the tree is read into Swift values and libxml2's memory freed at once.
+/// One parsed metadata document, read with the installer's one libxml2 reader (XMLTree.swift).
+/// Only the first error is reported, as `FILE:LINE`.
 struct MetadataXML {
-    struct Element {
-        var name: String
-        var line: Int
-        var attributes: [(String, String)]
-        var children: [Element]
-        var text: String
-        subscript(_ key: String) -> String? { attributes.first { $0.0 == key }?.1 }
-
-        func required(_ key: String, file: String) throws(InstallerError) -> String {
-            guard let v = self[key], !v.isEmpty else {
-                throw .invalid("\(file):\(line)", "<\(name)> has no \(key) attribute (it is required)")
-            }
-            return v
-        }
-        func checkAttributes(_ allowed: Set<String>, file: String) throws(InstallerError) {
-            for (k, _) in attributes where !allowed.contains(k) {
-                throw .invalid("\(file):\(line)", "unknown attribute \(k) on <\(name)> (expected one of: \(allowed.sorted().joined(separator: ", ")))")
-            }
-        }
-    }
-
-    final class ErrorSink {
-        var first: (line: Int, column: Int, message: String)?
-    }
-
-    let root: Element
+    let root: XElement
 
     init(_ bytes: [UInt8], name: String) throws(InstallerError) {
-        guard !bytes.isEmpty else { throw .invalid("\(name):1", "the file is empty") }
-        guard bytes.count < Int32.max else { throw .invalid(name, "the file is too large") }
-        let sink = ErrorSink()
-        guard let ctxt = xmlNewParserCtxt() else { throw .failed("libxml2 could not allocate a parser", at: name) }
-        defer { xmlFreeParserCtxt(ctxt) }
-        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(sink).toOpaque()) { user, err in
-            guard let user, let e = err?.pointee, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let s = Unmanaged<ErrorSink>.fromOpaque(user).takeUnretainedValue()
-            if s.first == nil {
-                let msg = e.message.map { String(cString: $0) } ?? "syntax error"
-                s.first = (Int(e.line), Int(e.int2), msg.trimmingWhitespace)
-            }
+        let (root, problems) = XMLTreeLoader.load(bytes, policy: .repositoryMetadata)
+        if let e = problems.first(where: { $0.severity == .error }) {
+            throw .invalid("\(name):\(e.line)", e.syntax ? "malformed XML (column \(e.column)): \(e.message)" : e.message)
         }
-        defer { xmlSetStructuredErrorFunc(nil, nil) }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_BIG_LINES.rawValue
-                            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
-        let doc = bytes.withUnsafeBufferPointer { b in
-            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
-                xmlCtxtReadMemory(ctxt, $0, Int32(b.count), name, nil, options)
-            }
-        }
-        defer { if let doc { xmlFreeDoc(doc) } }
-        if let e = sink.first {
-            throw .invalid("\(name):\(e.line)", "malformed XML (column \(e.column)): \(e.message)")
-        }
-        guard let doc else { throw .invalid("\(name):1", "malformed XML") }
-        if let dtd = doc.pointee.intSubset {
-            throw .invalid("\(name):\(Int(xmlGetLineNo(UnsafeMutableRawPointer(dtd).assumingMemoryBound(to: xmlNode.self))).clampedLine)",
-                           "a DOCTYPE is not allowed in repository metadata")
-        }
-        guard let rootNode = xmlDocGetRootElement(doc) else { throw .invalid("\(name):1", "the document has no top element") }
-        root = Self.read(rootNode)
-    }
-
-    private static func read(_ node: xmlNodePtr) -> Element {
-        var attrs: [(String, String)] = []
-        var a = node.pointee.properties
-        while let attr = a {
-            let key = String(cString: attr.pointee.name)
-            var value = ""
-            if let v = xmlNodeListGetString(node.pointee.doc, attr.pointee.children, 1) {
-                value = String(cString: v)
-                cx_free(v)
-            }
-            attrs.append((key, value))
-            a = attr.pointee.next
-        }
-        var children: [Element] = []
-        var text = ""
-        var c = node.pointee.children
-        while let child = c {
-            switch child.pointee.type {
-            case XML_ELEMENT_NODE: children.append(read(child))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_ENTITY_REF_NODE:
-                if let v = xmlNodeGetContent(child) { text += String(cString: v); cx_free(v) }
-            default: break
-            }
-            c = child.pointee.next
-        }
-        return Element(name: String(cString: node.pointee.name), line: Int(xmlGetLineNo(node)).clampedLine,
-                       attributes: attrs, children: children, text: text)
+        guard let root else { throw .invalid("\(name):1", "malformed XML") }
+        self.root = root
     }
 }
 
-private extension Int {
-    var clampedLine: Int { self > 0 ? self : 1 }
+extension XElement {
+    subscript(_ key: String) -> String? { attribute(key) }
+
+    func required(_ key: String, file: String) throws(InstallerError) -> String {
+        guard let v = self[key], !v.isEmpty else {
+            throw .invalid("\(file):\(line)", "<\(name)> has no \(key) attribute (it is required)")
+        }
+        return v
+    }
+
+    func checkAttributes(_ allowed: Set<String>, file: String) throws(InstallerError) {
+        for (k, _) in attributes where !allowed.contains(k) {
+            throw .invalid("\(file):\(line)", "unknown attribute \(k) on <\(name)> (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
 }

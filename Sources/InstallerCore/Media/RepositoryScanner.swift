@@ -41,7 +41,7 @@ public enum RepositoryScanner {
         var candidates = standardDirectories
         if let list = try accessor.readIfPresent(RepositoryMetadata.listFile, limit: 1 << 20) {
             for (n, raw) in String(decoding: list, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = String(raw).trimmingWhitespace
+                let line = String(raw).trimmedWhitespace
                 if line.isEmpty || line.hasPrefix("#") { continue }
                 let dir = line.hasSuffix("/") ? String(line.dropLast()) : line
                 guard let clean = try? SourcePath.check(dir, source: accessor.displayName), !dir.hasPrefix("/") else {

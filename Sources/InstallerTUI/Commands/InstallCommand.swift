@@ -61,7 +61,7 @@ enum InstallCommand {
             term.start()
             defer { term.stop() }
             let ui = UI(term: term)
-            let consoles = Consoles(term: term)
+            let consoles = Consoles(term: term, mode: .current(realHardware: o.flags.contains("--real-hardware")))
             ui.onConsole = { consoles.show($0) }
             var state = FlowState(machine: machine, options: FlowOptions(dryRun: dryRun))
             if let prefilled {

@@ -13,10 +13,25 @@ final class Consoles {
     private let logView = LogView()
     static let helpLine = " <Alt-F1> installer | <Alt-F2> shell | <Alt-F3> event log  (or <Esc> then 1, 2, 3)"
 
-    init(term: Terminal) { self.term = term }
+    /// Inside this screen, or (`--real-hardware` on tty1) on the kernel's tty2 and tty3.
+    let mode: ConsoleMode
+
+    init(term: Terminal, mode: ConsoleMode = .inside) {
+        self.term = term; self.mode = mode
+        if case let .kernelVTs(shellTTY, logTTY, startShell, startLog) = mode {
+            KernelConsoles.start(shellTTY: shellTTY, logTTY: logTTY, startShell: startShell, startLog: startLog)
+        }
+    }
 
     /// Shows console `n` until the administrator switches back to the installer (1).
+    /// On kernel VTs the kernel switches (the fallback chord and the failure screen's
+    /// buttons switch with VT_ACTIVATE).
     func show(_ n: Int) {
+        if case let .kernelVTs(shellTTY, logTTY, _, _) = mode {
+            let tty = n == 2 ? shellTTY : n == 3 ? logTTY : nil
+            if let vt = tty.flatMap(KernelConsoles.vtNumber) { KernelConsoles.activate(vt) }
+            return
+        }
         var current = n
         while current != 1 {
             switch current {
@@ -117,10 +132,31 @@ final class LogView {
         let lines = EventLog.shared.lines
         let height = rows - 2
         var c = Canvas(rows: rows, cols: cols, fill: .console)
-        let first = top.map { min($0, max(0, lines.count - height)) } ?? max(0, lines.count - height)
+        // Every line is shown whole (a command's exit status and duration come last):
+        // wrapped onto further rows, indented by four.
+        var shown: [String] = []
+        let first: Int
+        if let t = top {
+            first = max(0, min(t, lines.count - 1))
+            var i = first
+            while shown.count < height && i < lines.count { shown += Self.wrap(lines[i], cols: cols); i += 1 }
+            shown = Array(shown.prefix(height))
+        } else {
+            // Whole lines that fit, the newest at the bottom (only a line taller than the
+            // window is cut, to its end).
+            var i = lines.count
+            while i > 0 {
+                let rows = Self.wrap(lines[i - 1], cols: cols)
+                if shown.count + rows.count > height && !shown.isEmpty { break }
+                i -= 1
+                shown = rows + shown
+            }
+            first = i
+            shown = Array(shown.suffix(height))
+        }
         c.text(" Event log: \(lines.count) lines" + (top == nil ? " (following)" : " (line \(first + 1))") + (message.isEmpty ? "" : " - " + message),
                row: 0, col: 0, style: .consoleBold, maxWidth: cols)
-        for (i, l) in lines.dropFirst(first).prefix(height).enumerated() {
+        for (i, l) in shown.enumerated() {
             c.text(l, row: 1 + i, col: 0, style: .console, maxWidth: cols)
         }
         if let s = searching {
@@ -130,6 +166,19 @@ final class LogView {
             c.text(Consoles.helpLine + "  </> search", row: rows - 1, col: 0, style: .helpLine, maxWidth: cols)
         }
         return c
+    }
+
+    /// A log line cut into rows of `cols` characters, the continuation rows indented by four.
+    nonisolated static func wrap(_ line: String, cols: Int) -> [String] {
+        let width = max(cols, 8)
+        guard line.count > width else { return [line] }
+        var out = [String(line.prefix(width))]
+        var rest = Substring(line).dropFirst(width)
+        while !rest.isEmpty {
+            out.append("    " + rest.prefix(width - 4))
+            rest = rest.dropFirst(width - 4)
+        }
+        return out
     }
 
     func handle(_ key: Key) {

@@ -32,8 +32,9 @@ struct InstallRunner {
             var result: Result<InstallSummary, InstallerError>?
         }
         let shared = Mutex(Progress())
-        var options = CleanInstall.Options()
-        options.handleSignals = false
+        // SIGINT, SIGTERM or SIGHUP during the install: the install stops at its next check,
+        // its mounts and loop devices are released, the terminal is restored (Terminal.start).
+        let options = CleanInstall.Options()
         let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: log, options: options)
         install.postInstallScript = opened.postInstall
         install.start { event in

@@ -7,7 +7,7 @@ struct TimezoneAreaScreen: InstallerScreen {
     private let list: ListBox
     private let areas: [String]
     init(state: FlowState) {
-        areas = Timezones.load().areas
+        areas = TimezoneCatalogue.system.areas
         let current = state.answers.timezoneArea ?? state.answers.plan.timezone.split(separator: "/").first.map(String.init) ?? ""
         (form, list) = FormKit.list(title: "Select Time Zone", text: "Please select the geographical area that your host is in:",
                                     items: areas, selected: areas.firstIndex(of: current) ?? 0, rows: 8, width: 50,
@@ -25,16 +25,16 @@ struct TimezoneCityScreen: InstallerScreen {
     private let area: String
     init(state: FlowState) {
         area = state.answers.timezoneArea ?? "Etc"
-        cities = Timezones.load().cities(in: area)
+        cities = TimezoneCatalogue.system.cities(in: area)
         let current = state.answers.plan.timezone.hasPrefix(area + "/") ? String(state.answers.plan.timezone.dropFirst(area.count + 1)) : ""
         (form, list) = FormKit.list(title: "Select Time Zone", text: "Please select the city or area that the host is in (type a letter to jump to it):",
-                                    items: cities.map(Timezones.display), selected: cities.firstIndex(of: current) ?? 0, rows: 8, width: 50,
+                                    items: cities.map(TimezoneCatalogue.display), selected: cities.firstIndex(of: current) ?? 0, rows: 8, width: 50,
                                     help: "The host's clock is kept in UTC; the time zone sets how local time is shown. Type a letter to jump to the next city starting with it.")
     }
     func answer(button: String) -> ScreenAnswer? { button == "ok" && !cities.isEmpty ? .timezoneCity(area + "/" + cities[list.selected]) : nil }
 
     nonisolated static func apply(_ zone: String, to s: inout FlowState) -> Outcome {
-        guard Timezones.load().contains(zone) else { return .invalid(title: "Select Time Zone", message: "\(zone) is not a known time zone.") }
+        guard TimezoneCatalogue.system.contains(zone) else { return .invalid(title: "Select Time Zone", message: "\(zone) is not a known time zone.") }
         s.answers.plan.timezone = zone
         return .next([])
     }

@@ -1,5 +1,6 @@
 import CNCurses
 import Glibc
+import InstallerCore
 
 /// The only code that calls curses. It shows a `Canvas`, reads keys, and reports the size.
 /// Every call happens on the main thread.
@@ -7,6 +8,7 @@ import Glibc
 final class Terminal {
     private var screen: UnsafeMutablePointer<WINDOW>?
     private(set) var started = false
+    private var restoreToken: CleanupRegistry.Token?
 
     /// Private key codes given to sequences that terminfo does not name the same way everywhere.
     private enum Code {
@@ -18,6 +20,18 @@ final class Terminal {
         guard !started else { return }
         setlocale(LC_ALL, "")
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_ALL, "C.UTF-8") }
+        // If a signal ends the process during an install (CleanupRegistry's handlers), the
+        // terminal is put back as it was, after the mounts and loop devices are released.
+        var saved = termios()
+        if tcgetattr(0, &saved) == 0 {
+            nonisolated(unsafe) let original = saved
+            restoreToken = CleanupRegistry.shared.register("restore the terminal", held: true) { _ in
+                var t = original
+                tcsetattr(0, TCSANOW, &t)
+                let reset = "\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n"
+                _ = reset.withCString { write(1, $0, strlen($0)) }
+            }
+        }
         guard let scr = initscr() else { return }
         screen = scr
         raw()
@@ -38,6 +52,7 @@ final class Terminal {
     }
 
     func stop() {
+        if let t = restoreToken { CleanupRegistry.shared.remove(t); restoreToken = nil }
         guard started else { return }
         curs_set(1)
         endwin()

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """FTP server for the source tests (pyftpdlib; run with /usr/bin/python3). Binds 127.0.0.1 on a
 free port and prints "PORT n".  usage: testftpd.py ROOT
-   anonymous read-only, and user alice / s3cret-pw
+   anonymous read-only, and user alice / s3cret-pw (read-only); user uploader / upload-ftp-pw
+   may write (the support-bundle upload test)
    NAME.trunc is served as the first half of NAME (SIZE reports the full size)
    NAME.dropfirst: the first RETR gets half of NAME, later ones (a resume with REST) all of it
 Exits by itself when its parent dies or after 300 s."""
@@ -38,6 +39,7 @@ class FS(AbstractedFS):
 auth = DummyAuthorizer()
 auth.add_anonymous(root, perm="elr")
 auth.add_user("alice", "s3cret-pw", root, perm="elr")
+auth.add_user("uploader", "upload-ftp-pw", root, perm="elradfmw")
 class H(FTPHandler):
     authorizer = auth; abstracted_fs = FS; use_sendfile = False
     permit_foreign_addresses = False

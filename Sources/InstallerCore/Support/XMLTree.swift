@@ -1,15 +1,10 @@
 // libxml2 only through CLibXML2 (its shim keeps the system ICU headers out, see shim.h).
 import CLibXML2
 
-extension StringProtocol {
-    /// Without leading and trailing whitespace (spaces, tabs, line breaks).
-    var trimmedWhitespace: String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[first...last])
-    }
-}
+/// The one libxml2 reader of the installer (answerfiles and repository metadata): no network,
+/// no DTD loading, no entity substitution.
 
-/// An element of a parsed answerfile, copied out of libxml2's tree so that the checks are
+/// An element of a parsed document, copied out of libxml2's tree so that the checks are
 /// plain Swift. `line`/`column` are those of the element's `<` in the source text.
 struct XElement: Sendable {
     var name: String
@@ -24,7 +19,33 @@ struct XElement: Sendable {
     var trimmedText: String { text.trimmedWhitespace }
 }
 
-/// The source text of an answerfile, with comments, processing instructions and CDATA
+/// A problem found while reading XML. `syntax` problems come from libxml2 (not well-formed);
+/// the others from the installer's own rules (DOCTYPE, entities, empty document).
+struct XMLProblem: Sendable {
+    enum Severity: Sendable { case error, warning }
+    var severity: Severity
+    var line: Int
+    var column: Int
+    var message: String
+    var syntax = false
+}
+
+/// What a kind of document allows.
+struct XMLPolicy: Sendable {
+    /// Refuse any DOCTYPE with this message; nil: an internal DOCTYPE is ignored with a
+    /// warning (entity declarations and external DTDs are still refused).
+    var doctypeRefusal: String?
+    var emptyDocument: String
+    var noRootElement: String
+
+    static let answerfile = XMLPolicy(doctypeRefusal: nil, emptyDocument: "the answerfile is empty",
+                                      noRootElement: "the answerfile has no root element")
+    static let repositoryMetadata = XMLPolicy(doctypeRefusal: "a DOCTYPE is not allowed in repository metadata",
+                                              emptyDocument: "the file is empty",
+                                              noRootElement: "the document has no top element")
+}
+
+/// The source text of a document, with comments, processing instructions and CDATA
 /// blanked out so that searching for `<name` finds only real tags.
 struct SourceText {
     let bytes: [UInt8]
@@ -118,22 +139,23 @@ struct SourceText {
 
 /// Collects libxml2's errors and the DOCTYPE checks for one parse.
 final class XMLParseSink {
-    var problems: [AnswerfileProblem] = []
+    var problems: [XMLProblem] = []
     /// Set once the parser was stopped because of a forbidden declaration; later libxml2
     /// messages are consequences and are dropped.
     var stopped = false
     /// The "DOCTYPE is ignored" warning, added only if nothing worse follows.
-    var doctypeWarning: AnswerfileProblem?
+    var doctypeWarning: XMLProblem?
     let source: SourceText
+    let policy: XMLPolicy
 
-    init(source: SourceText) { self.source = source }
+    init(source: SourceText, policy: XMLPolicy) { self.source = source; self.policy = policy }
 
-    func add(_ severity: AnswerfileProblem.Severity, at search: String, fallbackLine: Int, _ message: String) {
+    func add(_ severity: XMLProblem.Severity, at search: String, fallbackLine: Int, _ message: String) {
         if let off = source.find(search) {
             let p = source.position(of: off)
-            problems.append(AnswerfileProblem(severity, line: p.line, column: p.column, message))
+            problems.append(XMLProblem(severity: severity, line: p.line, column: p.column, message: message))
         } else {
-            problems.append(AnswerfileProblem(severity, line: max(fallbackLine, 1), column: 1, message))
+            problems.append(XMLProblem(severity: severity, line: max(fallbackLine, 1), column: 1, message: message))
         }
     }
 
@@ -145,8 +167,9 @@ final class XMLParseSink {
     }
 }
 
-/// Parses answerfile bytes with libxml2: no network, no DTD loading, no entity
-/// substitution; any entity declaration or external DTD stops the parser at once.
+/// Parses XML bytes with libxml2: no network, no DTD loading, no entity substitution; any
+/// entity declaration or external DTD (or, when the policy says so, any DOCTYPE) stops the
+/// parser at once.
 enum XMLTreeLoader {
     private static let initialized: Bool = {
         xmlInitParser()
@@ -159,26 +182,39 @@ enum XMLTreeLoader {
         // One line per problem: libxml2 sometimes adds a second line ("Bytes: 0xFF ...").
         let msg = e.message.map { String(cString: $0) }?.trimmedWhitespace
             .split(whereSeparator: \.isNewline).map { $0.trimmedWhitespace }.joined(separator: "; ") ?? "unknown XML error"
-        let severity: AnswerfileProblem.Severity = e.level == XML_ERR_WARNING ? .warning : .error
-        sink.problems.append(AnswerfileProblem(severity, line: max(Int(e.line), 1), column: max(Int(e.int2), 1),
-                                               "malformed XML: " + msg))
+        sink.problems.append(XMLProblem(severity: e.level == XML_ERR_WARNING ? .warning : .error,
+                                        line: max(Int(e.line), 1), column: max(Int(e.int2), 1), message: msg, syntax: true))
+    }
+
+    /// Any entity declaration stops the parser (no entity is ever expanded or loaded). Only
+    /// answerfiles get this far: the metadata policy refuses the DOCTYPE before its entities.
+    static func refuseEntity(_ ctx: UnsafeMutableRawPointer?, _ name: UnsafePointer<xmlChar>?) {
+        guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
+        let n = name.map { String(cString: $0) } ?? "?"
+        sink.add(.error, at: "<!ENTITY", fallbackLine: Int(ctxt.pointee.input?.pointee.line ?? 1),
+                 "entity declarations are not allowed in an answerfile (<!ENTITY \(n) ...>); remove the DOCTYPE")
+        sink.stopped = true
+        xmlStopParser(ctxt)
     }
 
     static let options: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// The root element (nil when the XML is not well-formed) and the problems found.
-    static func load(_ original: [UInt8]) -> (root: XElement?, problems: [AnswerfileProblem]) {
+    static func load(_ original: [UInt8], policy: XMLPolicy) -> (root: XElement?, problems: [XMLProblem]) {
         _ = initialized
         let bytes = moveXMLDeclarationToStart(original)
         let source = SourceText(bytes)
         if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
-            return (nil, [AnswerfileProblem(.error, line: 1, column: 1, "the answerfile is empty")])
+            return (nil, [XMLProblem(severity: .error, line: 1, column: 1, message: policy.emptyDocument)])
         }
-        let sink = XMLParseSink(source: source)
+        guard bytes.count < Int32.max else {
+            return (nil, [XMLProblem(severity: .error, line: 1, column: 1, message: "the document is too large")])
+        }
+        let sink = XMLParseSink(source: source, policy: policy)
         let parsed: XElement? = bytes.withUnsafeBufferPointer { buf -> XElement? in
             // A push parser: its context is ours from the start (no reset clears _private).
             guard let base = buf.baseAddress, let ctxt = xmlCreatePushParserCtxt(nil, nil, nil, 0, nil) else {
-                sink.problems.append(AnswerfileProblem(.error, line: 1, column: 1, "cannot start the XML parser"))
+                sink.problems.append(XMLProblem(severity: .error, line: 1, column: 1, message: "cannot start the XML parser"))
                 return nil
             }
             defer {
@@ -199,25 +235,17 @@ enum XMLTreeLoader {
             sax.pointee.warning = nil
             sax.pointee.error = nil
             sax.pointee.fatalError = nil
-            sax.pointee.entityDecl = { ctx, name, _, _, _, _ in
-                guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
-                let n = name.map { String(cString: $0) } ?? "?"
-                sink.add(.error, at: "<!ENTITY", fallbackLine: Int(ctxt.pointee.input?.pointee.line ?? 1),
-                         "entity declarations are not allowed in an answerfile (<!ENTITY \(n) ...>); remove the DOCTYPE")
-                sink.stopped = true
-                xmlStopParser(ctxt)
-            }
-            sax.pointee.unparsedEntityDecl = { ctx, name, _, _, _ in
-                guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
-                let n = name.map { String(cString: $0) } ?? "?"
-                sink.add(.error, at: "<!ENTITY", fallbackLine: Int(ctxt.pointee.input?.pointee.line ?? 1),
-                         "entity declarations are not allowed in an answerfile (<!ENTITY \(n) ...>); remove the DOCTYPE")
-                sink.stopped = true
-                xmlStopParser(ctxt)
-            }
+            sax.pointee.entityDecl = { ctx, name, _, _, _, _ in XMLTreeLoader.refuseEntity(ctx, name) }
+            sax.pointee.unparsedEntityDecl = { ctx, name, _, _, _ in XMLTreeLoader.refuseEntity(ctx, name) }
             sax.pointee.internalSubset = { ctx, name, externalID, systemID in
                 guard let (sink, ctxt) = XMLParseSink.from(ctx), !sink.stopped else { return }
                 let line = Int(ctxt.pointee.input?.pointee.line ?? 1)
+                if let refusal = sink.policy.doctypeRefusal {
+                    sink.add(.error, at: "<!DOCTYPE", fallbackLine: line, refusal)
+                    sink.stopped = true
+                    xmlStopParser(ctxt)
+                    return
+                }
                 if externalID != nil || systemID != nil {
                     let what = systemID.map { String(cString: $0) } ?? externalID.map { String(cString: $0) } ?? ""
                     sink.add(.error, at: "<!DOCTYPE", fallbackLine: line,
@@ -239,12 +267,12 @@ enum XMLTreeLoader {
             if !sink.stopped, let w = sink.doctypeWarning { sink.problems.append(w) }
             if sink.stopped || ctxt.pointee.wellFormed == 0 {
                 if sink.problems.allSatisfy({ $0.severity == .warning }) {
-                    sink.problems.append(AnswerfileProblem(.error, line: 1, column: 1, "malformed XML"))
+                    sink.problems.append(XMLProblem(severity: .error, line: 1, column: 1, message: "not well-formed", syntax: true))
                 }
                 return nil
             }
             guard let doc = ctxt.pointee.myDoc, let root = xmlDocGetRootElement(doc) else {
-                sink.problems.append(AnswerfileProblem(.error, line: 1, column: 1, "the answerfile has no root element"))
+                sink.problems.append(XMLProblem(severity: .error, line: 1, column: 1, message: policy.noRootElement))
                 return nil
             }
             var cursor = 0

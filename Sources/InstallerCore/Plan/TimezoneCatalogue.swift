@@ -4,7 +4,8 @@ import Foundation
 /// and otherwise any real zone file under the zoneinfo directory (`UTC`, `Etc/GMT+5`,
 /// `US/Eastern`...). Names are checked strictly: no `..`, no absolute paths, no
 /// `posix/`/`right/` variants, no `localtime`/`posixrules`/`Factory`, and the file must be
-/// a TZif file.
+/// a TZif file. The time zone screens list the Region/City entries: areas ("Europe"), then
+/// cities ("Paris", "Argentina/Salta").
 public struct TimezoneCatalogue: Sendable {
     public let root: String
     public let listed: Set<String>
@@ -26,6 +27,19 @@ public struct TimezoneCatalogue: Sendable {
 
     /// True when tzdata was found at all (otherwise names can only be checked for form).
     public var isAvailable: Bool { !listed.isEmpty }
+
+    /// The areas of the listed zones, sorted ("Africa", "America", ...).
+    public var areas: [String] {
+        Set(listed.compactMap { z in z.firstIndex(of: "/").map { String(z[..<$0]) } }).sorted()
+    }
+
+    /// The cities of an area, as stored ("Buenos_Aires", "Argentina/Salta"), sorted.
+    public func cities(in area: String) -> [String] {
+        listed.filter { $0.hasPrefix(area + "/") }.map { String($0.dropFirst(area.count + 1)) }.sorted()
+    }
+
+    /// "Buenos_Aires" shown as "Buenos Aires".
+    public static func display(_ city: String) -> String { city.replacingOccurrences(of: "_", with: " ") }
 
     static let excluded: Set<String> = ["localtime", "posixrules", "Factory"]
 

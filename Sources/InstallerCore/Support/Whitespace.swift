@@ -1,0 +1,7 @@
+extension StringProtocol {
+    /// Without leading and trailing whitespace (spaces, tabs, line breaks).
+    var trimmedWhitespace: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
+}
