@@ -1,3 +1,5 @@
+import Foundation
+
 /// Opens the plan's sources and picks the repositories to install: the base product, the
 /// Linux Pack when chosen, and driver disks. Used by the screens and by unattended runs;
 /// nothing is written to any disk here.
@@ -7,6 +9,9 @@ public enum InstallSources {
         public var accessors: [Accessor]
         /// Where the post-install script is read from (a server or media), when it is not a local path.
         public var postInstall: (Accessor, String)?
+        /// The Linux Pack was chosen and is not on the main media: it is asked for after the
+        /// main installation ("insert the Linux Pack disc").
+        public var linuxPackOnAnotherDisc = false
         public func close() { accessors.forEach { $0.close() } }
     }
 
@@ -22,16 +27,14 @@ public enum InstallSources {
                 }
             }
             for source in plan.driverSources {
-                let accessor = try Accessors.make(for: source, machine: machine)
+                // The copy made when the drivers were loaded, when there is one: what is
+                // installed is what was loaded, even if the disc was swapped since.
+                let accessor: Accessor
+                if let copy = DriverDisk.localCopy(of: source), FileManager.default.fileExists(atPath: copy) { accessor = DirectoryAccessor(copy) } else {
+                    accessor = try Accessors.make(for: source, machine: machine)
+                }
                 opened.accessors.append(accessor)
                 for r in try RepositoryScanner.scanDriverDisk(accessor) { opened.repositories.append((r, accessor)) }
-            }
-            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }),
-               case .local(nil)? = plan.sources.first, let discs = machine.cdrom?.discs, discs.count > 1 {
-                // The Linux Pack on the next disc in the drive.
-                let accessor = try Accessors.local(discs[1])
-                opened.accessors.append(accessor)
-                for r in try RepositoryScanner.scan(accessor) where r.id == .linux { opened.repositories.append((r, accessor)) }
             }
             if let script = plan.postInstallScript {
                 switch script {
@@ -50,7 +53,12 @@ public enum InstallSources {
                     throw InstallerError.invalid("post-install-script", "a local post-install script must be given by its absolute path")
                 }
             }
-            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
+            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }),
+               case .local(nil)? = plan.sources.first, machine.cdrom != nil {
+                // Not on the main media: the front end asks for the Linux Pack disc once the
+                // main installation is done (LinuxPackDisc), as the guide's step 17 says.
+                opened.linuxPackOnAnotherDisc = true
+            } else if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
                 throw InstallerError.failed("the Linux Pack was chosen but no Linux Pack repository (xs:linux) was found on the media",
                                             hint: "insert the Linux Pack disc, or choose not to install it")
             }

@@ -45,6 +45,10 @@ enum InstallCommand {
                 return UnattendedInstall.run(plan, machine: machine, log: log)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
+            // The answerfile's driver disks are loaded before the screens, so their disks are listed.
+            for source in plan.driverSources {
+                machine = try DriverDisk.load(source, machine: machine, log: log).machine
+            }
         }
 
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -69,9 +73,11 @@ enum InstallCommand {
             let runner = FlowRunner(ui: ui, state: state)
             let flow = runner.run()
             guard case let .finished(plan) = flow, !dryRun else { return (flow, nil) }
-            let installed = InstallRunner(ui: ui, machine: machine, consoles: consoles).run(plan)
+            // The machine as the flow last probed it (driver disks may have added disks).
+            let probed = runner.state.machine
+            let installed = InstallRunner(ui: ui, machine: probed, consoles: consoles).run(plan)
             switch installed {
-            case .complete: EndScreens.complete(ui, machine: machine)
+            case .complete: EndScreens.complete(ui, machine: probed)
             case let .failed(e):
                 EndScreens.failed(ui, consoles: consoles, error: e, logPath: logPath,
                                   bundle: SupportBundle.Contents(log: log.lines, machine: machine, answerfile: answerfileText, plan: plan),

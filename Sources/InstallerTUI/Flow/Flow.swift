@@ -16,6 +16,14 @@ enum Flow {
         case let .sourceChecked(error):
             if let error { return [.showError(title: "Problem With Location", message: error)] }
             return advance(&s, table: table, effects: [])
+        case let .driverDiskScanned(found, error):
+            if let error { return [.showError(title: "Driver Disk", message: error)] }
+            s.driverDisk.found = found
+            return advance(&s, table: table, effects: [])
+        case let .driversLoaded(loaded, machine, error):
+            if let error { return [.showError(title: "Loading Drivers", message: error)] }
+            DriverDiskRules.loaded(loaded, machine: machine, to: &s)
+            return advance(&s, table: table, effects: [])
         case let .submit(answer):
             guard let current = s.current else { return [] }
             switch ScreenRules.apply(answer, on: current, to: &s) {
@@ -23,6 +31,10 @@ enum Flow {
             case let .leave(effects): return effects
             case let .pending(effects): return effects
             case let .next(effects): return advance(&s, table: table, effects: effects)
+            case let .returnTo(screen, effects):
+                if let i = s.history.lastIndex(of: screen) { s.history.removeSubrange(i...) }
+                s.current = screen
+                return effects
             }
         }
     }
@@ -73,4 +85,7 @@ enum Outcome: Equatable {
     case leave([Effect])
     /// Stay until the effects report back (`sourceChecked`), then go on.
     case pending([Effect])
+    /// Go back to an earlier screen of the history (the end of a nested sequence such as
+    /// the driver disks), dropping the screens shown since from the history.
+    case returnTo(ScreenID, [Effect])
 }

@@ -49,6 +49,16 @@ final class FlowRunner {
                         } else {
                             _ = Flow.reduce(&state, .sourceChecked(error: nil))
                         }
+                    case let .scanDriverDisk(source):
+                        if case let .showError(title, message)? = Flow.reduce(&state, scanDriverDisk(source)).first {
+                            ui.message(title, message)
+                            resolved = false
+                        }
+                    case let .loadDrivers(source):
+                        if case let .showError(title, message)? = Flow.reduce(&state, loadDrivers(source)).first {
+                            ui.message(title, message)
+                            resolved = false
+                        }
                     case let .finish(plan): return .finished(plan)
                     case let .exit(code): return .exit(code)
                     }

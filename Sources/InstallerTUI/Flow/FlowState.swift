@@ -6,6 +6,8 @@ enum ScreenID: String, CaseIterable, Sendable {
     case primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
     case rootPassword, adminNIC, adminNetwork, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
     case confirm
+    /// The driver disk sequence, entered from Welcome (Driver Disks) and back to Welcome.
+    case driverSource, driverNIC, driverNetwork, driverLocation, driverList, driverLoaded
 }
 
 enum SourceKind: String, Equatable, Sendable { case local, url, nfs }
@@ -47,6 +49,8 @@ struct FlowState: Equatable, Sendable {
     var current: ScreenID?
     /// Screens shown before this one, for Back.
     var history: [ScreenID] = []
+    /// The driver disk sequence (Welcome → Driver Disks).
+    var driverDisk = DriverDiskAnswers()
 
     init(machine: Machine, options: FlowOptions = FlowOptions()) {
         self.machine = machine; self.options = options
@@ -80,6 +84,11 @@ enum ScreenAnswer: Equatable, Sendable {
     case timeMethod(manual: Bool)
     case ntp(fromDHCP: Bool, servers: [String])
     case confirm
+    case driverSource(SourceKind)
+    case driverURL(String, user: String, password: String)
+    case driverNFS(String)
+    case loadDrivers
+    case driversDone
 }
 
 enum WelcomeChoice: Equatable, Sendable { case install, driverDisks, reboot }
@@ -90,6 +99,10 @@ enum FlowAction: Equatable, Sendable {
     case back
     /// The result of checking a source (reachable, has a base repository).
     case sourceChecked(error: String?)
+    /// The driver repositories found on the driver disk source, or why none could be read.
+    case driverDiskScanned(found: [DriverDisk.Found], error: String?)
+    /// The drivers loaded and the hardware probed again, or why loading failed.
+    case driversLoaded(loaded: [DriverDisk.Found], machine: Machine?, error: String?)
 }
 
 /// Work the runner does for the flow; its results come back as actions.
@@ -102,6 +115,10 @@ enum Effect: Equatable, Sendable {
     case checkSource(Source)
     /// Verify the packages of the source (MD5/SHA-256), with progress.
     case verifySource(Source)
+    /// Find the driver repositories on a driver disk source.
+    case scanDriverDisk(Source)
+    /// Load the drivers of that source into the installer, then probe the hardware again.
+    case loadDrivers(Source)
     /// The flow is done: print or install this plan.
     case finish(InstallPlan)
     /// Leave the installer with this status (3: cancelled).

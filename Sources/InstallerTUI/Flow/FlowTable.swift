@@ -18,6 +18,14 @@ enum FlowTable {
     static let main: [FlowStep] = [
         FlowStep(.keymap),
         FlowStep(.welcome),
+        // Driver Disks on Welcome: source → networking (remote) → location → drivers found
+        // (load) → summary, which returns to Welcome.
+        FlowStep(.driverSource, when: { $0.driverDisk.active }),
+        FlowStep(.driverNIC, when: { $0.driverDisk.active && $0.driverDisk.remote && $0.machine.nics.count > 1 }),
+        FlowStep(.driverNetwork, when: { $0.driverDisk.active && $0.driverDisk.remote }),
+        FlowStep(.driverLocation, when: { $0.driverDisk.active && $0.driverDisk.remote }),
+        FlowStep(.driverList, when: { $0.driverDisk.active }),
+        FlowStep(.driverLoaded, when: { $0.driverDisk.active }),
         FlowStep(.setupWarning),
         FlowStep(.hardwareWarning, when: { $0.machine.lacksHVM || $0.machine.lowMemory }),
         FlowStep(.installType, when: { !$0.machine.installations.isEmpty || !$0.machine.backups.isEmpty }),

@@ -68,6 +68,9 @@ struct InstallRunner {
         switch result {
         case .success:
             if case .manual = plan.time, !askedTime { askTime(plan) }
+            if opened.linuxPackOnAnotherDisc, let main = opened.repositories.first(where: { $0.0.id == .main })?.0 {
+                if case let .failed(e) = linuxPackFromDisc(plan, main: main) { return .failed(e) }
+            }
             return .complete
         case let .failure(e): return .failed(e)
         }

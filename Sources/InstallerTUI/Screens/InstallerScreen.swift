@@ -37,6 +37,12 @@ enum Screens {
         case .timeMethod: return TimeMethodScreen(state: state)
         case .ntpServers: return NTPScreen(state: state)
         case .confirm: return ConfirmScreen(state: state)
+        case .driverSource: return DriverSourceScreen(state: state)
+        case .driverNIC: return NICScreen(state: state, forSource: true)
+        case .driverNetwork: return NetworkScreen(state: state, forSource: true)
+        case .driverLocation: return DriverLocationScreen(state: state)
+        case .driverList: return DriverListScreen(state: state)
+        case .driverLoaded: return DriverLoadedScreen(state: state)
         }
     }
 }
@@ -52,8 +58,8 @@ enum ScreenRules {
         case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, to: &s)
         case let .guestDisks(d, none): return GuestDisksScreen.apply(d, confirmedNone: none, to: &s)
         case let .source(k): return SourceScreen.apply(k, to: &s)
-        case let .nic(n): return NICScreen.apply(n, forSource: screen == .sourceNIC, to: &s)
-        case let .network(c, ns): return NetworkScreen.apply(c, nameserver: ns, forSource: screen == .sourceNetwork, to: &s)
+        case let .nic(n): return NICScreen.apply(n, forSource: screen == .sourceNIC || screen == .driverNIC, to: &s)
+        case let .network(c, ns): return NetworkScreen.apply(c, nameserver: ns, forSource: screen == .sourceNetwork || screen == .driverNetwork, to: &s)
         case let .url(u, user, pw): return SourceLocationScreen.apply(url: u, user: user, password: pw, to: &s)
         case let .nfs(p): return SourceLocationScreen.apply(nfs: p, to: &s)
         case let .linuxPack(yes): s.answers.plan.installLinuxPack = yes; return .next([])
@@ -65,6 +71,11 @@ enum ScreenRules {
         case let .timeMethod(manual): return TimeMethodScreen.apply(manual: manual, to: &s)
         case let .ntp(dhcp, servers): return NTPScreen.apply(fromDHCP: dhcp, servers: servers, to: &s)
         case .confirm: return .next([])
+        case let .driverSource(k): return DriverSourceScreen.apply(k, to: &s)
+        case let .driverURL(u, user, pw): return DriverLocationScreen.apply(url: u, user: user, password: pw, to: &s)
+        case let .driverNFS(p): return DriverLocationScreen.apply(nfs: p, to: &s)
+        case .loadDrivers: return DriverListScreen.apply(to: &s)
+        case .driversDone: return DriverLoadedScreen.apply(to: &s)
         }
     }
 }

@@ -20,7 +20,7 @@ struct NetworkScreen: InstallerScreen {
         gateway = Entry("Gateway:", value: gwv, labelWidth: 16, fieldWidth: 16)
         nameserver = forSource ? Entry("Nameserver:", value: state.answers.sourceNameserver, labelWidth: 16, fieldWidth: 16) : nil
         var body: [Widget] = [
-            TextBlock(forSource ? "How should networking be configured on \(nicName) to reach the installation repository?"
+            TextBlock(forSource ? "How should networking be configured on \(nicName) to reach the \(state.driverDisk.active ? "driver disk" : "installation repository")?"
                                 : "How should networking be configured for the management interface \(nicName)?"),
             Spacer(), radio, ip, mask, gateway,
         ]

@@ -40,7 +40,7 @@ struct NICScreen: InstallerScreen {
         names = nics.map(\.name)
         let current = forSource ? state.answers.sourceNIC : state.answers.adminNIC
         let text = forSource
-            ? "Setup needs network access to reach the installation repository. Which network interface would you like to use?"
+            ? "Setup needs network access to reach the \(state.driverDisk.active ? "driver disk" : "installation repository"). Which network interface would you like to use?"
             : "Which network interface would you like to use to connect to the management console of your host?"
         (form, list) = FormKit.list(title: "Networking", text: text, items: nics.map(\.label), selected: names.firstIndex(of: current ?? "") ?? 0,
                                     rows: 6, width: 56,

@@ -39,10 +39,15 @@ struct WelcomeScreen: InstallerScreen {
 
     nonisolated static func apply(_ choice: WelcomeChoice, to s: inout FlowState) -> Outcome {
         switch choice {
-        case .install: return .next([])
+        case .install:
+            s.driverDisk.active = false
+            return .next([])
         case .reboot: return .leave([.exit(3)])
         case .driverDisks:
-            return .invalid(title: "Driver Disks", message: "Loading drivers from a driver disk is not supported by this build yet. Choose \"Install or upgrade\" to go on with the drivers built in.")
+            s.driverDisk.active = true
+            s.driverDisk.found = []
+            s.driverDisk.loaded = []
+            return .next([])
         }
     }
 }
