@@ -57,6 +57,7 @@ public struct ReplayRunner {
         env["HOST_INSTALLER_STATE"] = state
         if env["LANG"] == nil { env["LANG"] = "C.UTF-8" }
         var session: PTYSession?
+        var masks: [NSRegularExpression] = []
         let started = PTYSession.now()
 
         func start() throws -> PTYSession {
@@ -77,6 +78,7 @@ public struct ReplayRunner {
                     program = argv[0].hasPrefix("/") ? argv[0] : Self.which(argv[0]) ?? argv[0]
                     args = Array(argv.dropFirst())
                 case let .env(k, v): env[k] = v
+                case let .mask(pattern): masks.append(try NSRegularExpression(pattern: pattern))
                 case let .wait(text, timeout):
                     let s = try start()
                     let end = PTYSession.now() + timeout
@@ -123,7 +125,7 @@ public struct ReplayRunner {
                     if update {
                         s.settle(quiet: 0.2, limit: 3)
                         try FileManager.default.createDirectory(atPath: goldenDir, withIntermediateDirectories: true)
-                        try s.snapshot().fileText.write(toFile: file, atomically: true, encoding: .utf8)
+                        try s.snapshot().masked(masks).fileText.write(toFile: file, atomically: true, encoding: .utf8)
                         outcome.updated.append(file)
                         continue
                     }
@@ -135,15 +137,15 @@ public struct ReplayRunner {
                     // The program may still be drawing: compare until it matches or 5 s pass.
                     let end = PTYSession.now() + 5
                     s.settle(quiet: 0.05, limit: 1)
-                    var diff = s.snapshot().differences(from: golden)
+                    var diff = s.snapshot().masked(masks).differences(from: golden)
                     while !diff.isEmpty && PTYSession.now() < end {
                         s.pump(timeout: 0.05)
-                        diff = s.snapshot().differences(from: golden)
+                        diff = s.snapshot().masked(masks).differences(from: golden)
                     }
                     if !diff.isEmpty {
                         let exp = Snapshot(text: golden.text + Array(repeating: "", count: max(0, s.rows - golden.text.count)), colours: nil)
                         outcome.failures.append("\(loc): screen '\(name)' differs from \(file)\n"
-                            + exp.framed("expected:") + s.snapshot().framed("actual:") + "diff (- expected, + actual):\n"
+                            + exp.framed("expected:") + s.snapshot().masked(masks).framed("actual:") + "diff (- expected, + actual):\n"
                             + diff.joined(separator: "\n"))
                         return outcome
                     }

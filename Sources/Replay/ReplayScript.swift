@@ -1,3 +1,5 @@
+import Foundation
+
 /// A screen-replay script (SPEC section 6): one command a line, `#` comments.
 public struct ReplayScript {
     public enum Command: Equatable {
@@ -16,6 +18,9 @@ public struct ReplayScript {
         case sleep(Double)
         case plan(String)
         case exit(Int32)
+        /// Text matching this regular expression is shown as `#` (same width) in the screens
+        /// compared and recorded from here on: dates and other values that change run to run.
+        case mask(String)
     }
 
     public struct Line: Equatable {
@@ -70,6 +75,10 @@ public struct ReplayScript {
                 cmd = .type(rest[0], delayMs: rest.count == 2 ? Int(rest[1])! : 0)
             case "screen": cmd = .screen(try one())
             case "plan": cmd = .plan(try one())
+            case "mask":
+                let pattern = try one()
+                guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw fail("mask takes a regular expression; '\(pattern)' is not one") }
+                cmd = .mask(pattern)
             case "sleep":
                 guard let s = Double(try one()) else { throw fail("sleep takes seconds") }
                 cmd = .sleep(s)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A terminal screen: its text, and per cell the colours and boldness.
 /// Stored as a golden `.screen` file: the rows of text, then a colour section where each
 /// row is a list of runs `FG/BG*N` (`d` the default colour, `0`–`f` palette entries,
@@ -19,6 +21,23 @@ public struct Snapshot: Equatable {
     public var trimmedText: [String] { text.map { String($0.reversed().drop { $0 == " " }.reversed()) } }
 
     public func contains(_ s: String) -> Bool { text.contains { $0.contains(s) } }
+
+    /// The screen with every match of `patterns` in a row replaced by as many `#`: the
+    /// width stays, so the rest of the row and its colours are where they were.
+    public func masked(_ patterns: [NSRegularExpression]) -> Snapshot {
+        guard !patterns.isEmpty else { return self }
+        var out = self
+        out.text = text.map { row in
+            let ns = NSMutableString(string: row)
+            for re in patterns {
+                for m in re.matches(in: ns as String, range: NSRange(location: 0, length: ns.length)) where m.range.length > 0 {
+                    ns.replaceCharacters(in: m.range, with: String(repeating: "#", count: m.range.length))
+                }
+            }
+            return ns as String
+        }
+        return out
+    }
 
     /// The colour rows as run strings.
     public var colourRuns: [String]? {

@@ -45,4 +45,21 @@ import Testing
         let other = Snapshot(text: ["ab"], colours: [[cell, Snapshot.CellColour(fg: 0, bg: 7, bold: false)]])
         #expect(!other.differences(from: Snapshot.Golden(fileText: shot.fileText)).isEmpty)
     }
+
+    @Test func maskedTextKeepsItsWidthAndColours() throws {
+        let cell = Snapshot.CellColour(fg: 7, bg: 4, bold: false)
+        let row = "│ sda2: made 2026-11-27 03:12:44 │"
+        let shot = Snapshot(text: [row], colours: [Array(repeating: cell, count: row.count)])
+        let re = try NSRegularExpression(pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}")
+        let masked = shot.masked([re])
+        #expect(masked.text == ["│ sda2: made ################### │"])
+        #expect(masked.colourRuns == shot.colourRuns)
+        // The same screen on another day matches the recorded (masked) golden.
+        let later = Snapshot(text: ["│ sda2: made 2027-01-02 23:59:01 │"], colours: shot.colours)
+        #expect(later.masked([re]).differences(from: Snapshot.Golden(fileText: masked.fileText)).isEmpty)
+        #expect(!later.differences(from: Snapshot.Golden(fileText: masked.fileText)).isEmpty)
+        let script = try ReplayScript(path: "t", text: "mask \"[0-9]{4}-[0-9]{2}\"")
+        #expect(script.lines[0].command == .mask("[0-9]{4}-[0-9]{2}"))
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask \"([\"") }
+    }
 }

@@ -16,6 +16,9 @@ enum Flow {
         case let .sourceChecked(error):
             if let error { return [.showError(title: "Problem With Location", message: error)] }
             return advance(&s, table: table, effects: [])
+        case let .mediaIdentified(media):
+            s.answers.media = media
+            return []
         case let .submit(answer):
             guard let current = s.current else { return [] }
             switch ScreenRules.apply(answer, on: current, to: &s) {
@@ -23,6 +26,11 @@ enum Flow {
             case let .leave(effects): return effects
             case let .pending(effects): return effects
             case let .next(effects): return advance(&s, table: table, effects: effects)
+            case let .jump(after, effects):
+                if let i = s.history.lastIndex(of: after) { s.history = Array(s.history[...i]) } else { s.history.append(current) }
+                s.current = nextScreen(after: after, in: s, table: table)
+                if s.current == nil { return effects + [.finish(s.answers.plan)] }
+                return effects
             }
         }
     }
@@ -73,4 +81,6 @@ enum Outcome: Equatable {
     case leave([Effect])
     /// Stay until the effects report back (`sourceChecked`), then go on.
     case pending([Effect])
+    /// Go on as if leaving `after` now (the history is cut back to it): the choice made there changed.
+    case jump(after: ScreenID, [Effect])
 }

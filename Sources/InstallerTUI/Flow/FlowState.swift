@@ -6,6 +6,8 @@ enum ScreenID: String, CaseIterable, Sendable {
     case primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
     case rootPassword, adminNIC, adminNetwork, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
     case confirm
+    /// Restore: which backup (disk, product, version, date). Upgrade: the media cannot upgrade the installation chosen.
+    case backupChoice, upgradeRefused
 }
 
 enum SourceKind: String, Equatable, Sendable { case local, url, nfs }
@@ -30,6 +32,16 @@ struct Answers: Equatable, Sendable {
     var manualTime = false
     /// The existing installation (upgrade) or backup (restore) chosen, as shown.
     var existing: String?
+    /// The base product on the source last checked (upgrade compatibility).
+    var media: MediaIdentity?
+    /// The installation type screen has been answered (until then it offers the upgrade first).
+    var installTypeChosen = false
+}
+
+/// Product and version of the base repository (xs:main) of an installation source.
+struct MediaIdentity: Equatable, Sendable {
+    var product: String
+    var version: String
 }
 
 struct FlowOptions: Equatable, Sendable {
@@ -80,6 +92,10 @@ enum ScreenAnswer: Equatable, Sendable {
     case timeMethod(manual: Bool)
     case ntp(fromDHCP: Bool, servers: [String])
     case confirm
+    /// Restore: the backup chosen.
+    case backup(disk: String, label: String)
+    /// The upgrade is not possible from this media: do a clean installation instead.
+    case cleanInstead
 }
 
 enum WelcomeChoice: Equatable, Sendable { case install, driverDisks, reboot }
@@ -90,6 +106,8 @@ enum FlowAction: Equatable, Sendable {
     case back
     /// The result of checking a source (reachable, has a base repository).
     case sourceChecked(error: String?)
+    /// The checked source's base product (sent before `sourceChecked(error: nil)`).
+    case mediaIdentified(MediaIdentity)
 }
 
 /// Work the runner does for the flow; its results come back as actions.

@@ -37,6 +37,8 @@ enum Screens {
         case .timeMethod: return TimeMethodScreen(state: state)
         case .ntpServers: return NTPScreen(state: state)
         case .confirm: return ConfirmScreen(state: state)
+        case .backupChoice: return BackupChoiceScreen(state: state)
+        case .upgradeRefused: return UpgradeRefusedScreen(state: state)
         }
     }
 }
@@ -65,6 +67,8 @@ enum ScreenRules {
         case let .timeMethod(manual): return TimeMethodScreen.apply(manual: manual, to: &s)
         case let .ntp(dhcp, servers): return NTPScreen.apply(fromDHCP: dhcp, servers: servers, to: &s)
         case .confirm: return .next([])
+        case let .backup(disk, label): return BackupChoiceScreen.apply(disk: disk, label: label, to: &s)
+        case .cleanInstead: return UpgradeRefusedScreen.applyClean(to: &s)
         }
     }
 }
