@@ -112,6 +112,8 @@ import Testing
 
     @Test func anAnswerfileWithoutTheBackupDiskAsksForIt() {
         #expect(FlowTable.screens(forMissing: ["backup-disk"]).isSuperset(of: [.installType, .backupChoice, .confirm]))
+        // An upgrade whose answerfile leaves out the source: the media check is shown after the source screens.
+        #expect(FlowTable.screens(forMissing: ["source"]).contains(.upgradeRefused))
     }
 
     @Test func aBackupMarkerGivesTheDateItWasMade() {

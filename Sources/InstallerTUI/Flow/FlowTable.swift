@@ -52,7 +52,7 @@ enum FlowTable {
             case "primary-disk", "guest-disk": out.formUnion([.primaryDisk, .guestDisks])
             case "existing-installation", "backup-disk": out.formUnion([.installType, .backupChoice])
             case "root-password": out.insert(.rootPassword)
-            case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .linuxPack, .verify])
+            case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .upgradeRefused, .linuxPack, .verify])
             case "admin-interface": out.formUnion([.adminNIC, .adminNetwork])
             case "hostname", "nameserver": out.insert(.hostnameDNS)
             case "timezone": out.formUnion([.timezoneArea, .timezoneCity])
