@@ -150,4 +150,15 @@ import Testing
         #expect(t.contains("Restore from backup"))
         #expect(!t.contains("cannot upgrade"))
     }
+
+    @Test func theUpgradeIsHighlightedFirstAndAnEarlierChoiceIsKept() {
+        let inst = UpgradeFlowTests.installed("XCP", "0.1.0")
+        var s = FlowState(machine: UpgradeFlowTests.machine([inst]))
+        // Nothing chosen yet: Enter upgrades (the choice that loses nothing).
+        #expect(InstallTypeScreen(state: s).answer(button: "ok") == .installType(.reinstall, disk: "sda", label: inst.label))
+        // Clean installation chosen, then Back to this screen: still the clean installation.
+        _ = InstallTypeScreen.apply(.fresh, disk: nil, label: nil, to: &s)
+        #expect(InstallTypeScreen(state: s).answer(button: "ok") == .installType(.fresh, disk: nil, label: nil))
+        #expect(InstallTypeScreen(state: s).answer(button: "back") == nil)
+    }
 }
