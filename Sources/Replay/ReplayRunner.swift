@@ -57,7 +57,7 @@ public struct ReplayRunner {
         env["HOST_INSTALLER_STATE"] = state
         if env["LANG"] == nil { env["LANG"] = "C.UTF-8" }
         var session: PTYSession?
-        var masks: [(NSRegularExpression, String)] = []
+        var masks: [(NSRegularExpression, String?)] = []
         func shot(_ s: PTYSession) -> Snapshot { s.snapshot().masked(masks) }
         let started = PTYSession.now()
 
@@ -82,7 +82,7 @@ public struct ReplayRunner {
                 case let .touch(name):
                     FileManager.default.createFile(atPath: state + "/" + name, contents: Data())
                 case let .mask(pattern, replacement):
-                    masks.append((try NSRegularExpression(pattern: pattern), NSRegularExpression.escapedTemplate(for: replacement)))
+                    masks.append((try NSRegularExpression(pattern: pattern), replacement.map(NSRegularExpression.escapedTemplate(for:))))
                 case let .wait(text, timeout):
                     let s = try start()
                     let end = PTYSession.now() + timeout

@@ -21,9 +21,10 @@ public struct ReplayScript {
         /// Creates (empty) the file NAME in the run's state directory: releases the installer's
         /// `HOST_INSTALLER_PAUSE_AT` test hook (`touch resume`).
         case touch(String)
-        /// For later `screen` commands: text matching the regular expression is replaced
-        /// (row by row, in both the recorded and the compared screen) — time stamps, durations.
-        case mask(String, String)
+        /// For later `screen` commands: text matching the regular expression is replaced, row
+        /// by row, in both the recorded and the compared screen — by TEXT (a template) when
+        /// given (time stamps, durations), else by as many `#` (same width: dates).
+        case mask(String, String?)
     }
 
     public struct Line: Equatable {
@@ -86,9 +87,9 @@ public struct ReplayScript {
                 guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else { throw fail("touch takes a file name (no '/')") }
                 cmd = .touch(name)
             case "mask":
-                guard rest.count == 2 else { throw fail("mask takes a regular expression and its replacement") }
+                guard rest.count == 1 || rest.count == 2 else { throw fail("mask takes a regular expression and, optionally, its replacement") }
                 do { _ = try NSRegularExpression(pattern: rest[0]) } catch { throw fail("mask: bad regular expression '\(rest[0])': \(error)") }
-                cmd = .mask(rest[0], rest[1])
+                cmd = .mask(rest[0], rest.count == 2 ? rest[1] : nil)
             case "exit":
                 guard let s = Int32(try one()) else { throw fail("exit takes a status number") }
                 cmd = .exit(s)

@@ -21,13 +21,24 @@ public struct Snapshot: Equatable {
     public var trimmedText: [String] { text.map { String($0.reversed().drop { $0 == " " }.reversed()) } }
 
     /// The screen with each mask's matches replaced in every row (the colours are kept).
-    public func masked(_ masks: [(NSRegularExpression, String)]) -> Snapshot {
+    /// The screen with every match of each mask in a row replaced: by the mask's template
+    /// when it has one, else by as many `#` (the width stays, so the rest of the row and its
+    /// colours are where they were).
+    public func masked(_ masks: [(NSRegularExpression, String?)]) -> Snapshot {
         guard !masks.isEmpty else { return self }
         var out = self
         out.text = text.map { row in
-            masks.reduce(row) { r, m in
-                m.0.stringByReplacingMatches(in: r, range: NSRange(r.startIndex..., in: r), withTemplate: m.1)
+            let ns = NSMutableString(string: row)
+            for (re, template) in masks {
+                if let template {
+                    re.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: template)
+                    continue
+                }
+                for m in re.matches(in: ns as String, range: NSRange(location: 0, length: ns.length)) where m.range.length > 0 {
+                    ns.replaceCharacters(in: m.range, with: String(repeating: "#", count: m.range.length))
+                }
             }
+            return ns as String
         }
         return out
     }

@@ -45,6 +45,23 @@ import Testing
         let other = Snapshot(text: ["ab"], colours: [[cell, Snapshot.CellColour(fg: 0, bg: 7, bold: false)]])
         #expect(!other.differences(from: Snapshot.Golden(fileText: shot.fileText)).isEmpty)
     }
+
+    @Test func maskedTextKeepsItsWidthAndColours() throws {
+        let cell = Snapshot.CellColour(fg: 7, bg: 4, bold: false)
+        let row = "│ sda2: made 2026-11-27 03:12:44 │"
+        let shot = Snapshot(text: [row], colours: [Array(repeating: cell, count: row.count)])
+        let re = try NSRegularExpression(pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}")
+        let masked = shot.masked([(re, nil)])
+        #expect(masked.text == ["│ sda2: made ################### │"])
+        #expect(masked.colourRuns == shot.colourRuns)
+        // The same screen on another day matches the recorded (masked) golden.
+        let later = Snapshot(text: ["│ sda2: made 2027-01-02 23:59:01 │"], colours: shot.colours)
+        #expect(later.masked([(re, nil)]).differences(from: Snapshot.Golden(fileText: masked.fileText)).isEmpty)
+        #expect(!later.differences(from: Snapshot.Golden(fileText: masked.fileText)).isEmpty)
+        let script = try ReplayScript(path: "t", text: "mask \"[0-9]{4}-[0-9]{2}\"")
+        #expect(script.lines[0].command == .mask("[0-9]{4}-[0-9]{2}", nil))
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask \"([\"") }
+    }
 }
 
 @Suite struct ReplayMaskAndTouchTests {
@@ -59,18 +76,20 @@ import Testing
     @Test func rejectsBadTouchAndMask() {
         #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "touch ../escape") }
         #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask \"[unclosed\" x") }
-        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask onlyone") }
+        #expect(throws: ReplayError.self) { try ReplayScript(path: "t", text: "mask one two three") }
     }
 
     @Test func masksReplaceMatchesInEveryRowAndKeepColours() throws {
         let c = Snapshot.CellColour(fg: 7, bg: 4, bold: false)
         let snap = Snapshot(text: ["[2026-11-27 02:51:18] ran: x -> exit 0 in 0.81 s", "no stamp $here"],
                             colours: [[c], [c]])
-        let masks = [(try NSRegularExpression(pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}"), "STAMP"),
-                     (try NSRegularExpression(pattern: "in [0-9.]+ s"), NSRegularExpression.escapedTemplate(for: "in $N s"))]
+        let masks: [(NSRegularExpression, String?)] = [
+            (try NSRegularExpression(pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}"), "STAMP"),
+            (try NSRegularExpression(pattern: "in [0-9.]+ s"), NSRegularExpression.escapedTemplate(for: "in $N s"))]
         let m = snap.masked(masks)
         #expect(m.text == ["[STAMP] ran: x -> exit 0 in $N s", "no stamp $here"])
         #expect(m.colours == snap.colours)
         #expect(snap.masked([]) == snap)
+        #expect(snap.masked([(try NSRegularExpression(pattern: "[0-9]{2}:[0-9]{2}"), nil)]).text[0] == "[2026-11-27 #####:18] ran: x -> exit 0 in 0.81 s")
     }
 }

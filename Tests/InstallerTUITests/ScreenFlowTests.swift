@@ -107,7 +107,8 @@ import Testing
         var r = FlowState(machine: m)
         _ = Flow.reduce(&r, .start)
         Self.walk(&r, [(.keymap, .keymap("us")), (.welcome, .welcome(.install)), (.setupWarning, .acknowledge),
-                       (.installType, .installType(.restore, disk: "sda", label: "backup"))])
+                       (.installType, .installType(.restore, disk: "sda", label: "backup")),
+                       (.backupChoice, .backup(disk: "sda", label: "backup"))])
         #expect(r.current == .confirm && r.answers.plan.mode == .restore)
     }
 

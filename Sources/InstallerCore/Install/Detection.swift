@@ -22,9 +22,14 @@ public struct BackupFound: Equatable, Sendable {
     public var product: String
     public var version: String
     public var build: String
+    /// INSTALLATION_DATE of the installation that was backed up.
     public var date: String
-    /// `XCP 0.1.0 backup on sda2`
-    public var label: String { "\(product) \(version) backup on \(disk)\(partition)" + (date.isEmpty ? "" : ", made \(date)") }
+    /// When the backup was made (from its `.xen-backup-partition` marker); empty when unknown.
+    public var made: String = ""
+    /// `XCP 0.1.0 backup on sda2, made 2026-11-27 03:12:44`
+    public var label: String {
+        "\(product) \(version) backup on \(disk)\(partition)" + (made.isEmpty ? (date.isEmpty ? "" : ", installed \(date)") : ", made \(made)")
+    }
 }
 
 /// Finds installations and backups without writing anything: the partition table is read
@@ -52,12 +57,21 @@ public enum InstallationDetector {
             if let p2 = table.entry(2), isExt(p2),
                debugfs(disk.path, p2, table.sectorSize, "stat \(backupMarker)", log: log).contains("Inode:") {
                 let inv = inventory(disk.path, p2, table.sectorSize, log: log) ?? [:]
+                let marker = debugfs(disk.path, p2, table.sectorSize, "cat \(backupMarker)", log: log)
                 backups.append(BackupFound(disk: disk.name, partition: 2, product: inv["PRODUCT_BRAND"] ?? "",
                                            version: inv["PRODUCT_VERSION"] ?? "", build: inv["BUILD_NUMBER"] ?? "",
-                                           date: inv["INSTALLATION_DATE"] ?? ""))
+                                           date: inv["INSTALLATION_DATE"] ?? "", made: madeDate(marker)))
             }
         }
         return (inst, backups)
+    }
+
+    /// The date in a marker `backup of 0.1.0 made 2026-11-27 03:12:44`.
+    static func madeDate(_ marker: String) -> String {
+        for line in marker.split(separator: "\n") where line.hasPrefix("backup of ") {
+            if let r = line.range(of: " made ") { return line[r.upperBound...].trimmingCharacters(in: .whitespaces) }
+        }
+        return ""
     }
 
     static func isExt(_ e: PartitionTable.Entry) -> Bool { e.filesystem?.hasPrefix("ext") ?? false }

@@ -24,6 +24,9 @@ enum Flow {
             if let error { return [.showError(title: "Loading Drivers", message: error)] }
             DriverDiskRules.loaded(loaded, machine: machine, to: &s)
             return advance(&s, table: table, effects: [])
+        case let .mediaIdentified(media):
+            s.answers.media = media
+            return []
         case let .submit(answer):
             guard let current = s.current else { return [] }
             switch ScreenRules.apply(answer, on: current, to: &s) {
@@ -34,6 +37,11 @@ enum Flow {
             case let .returnTo(screen, effects):
                 if let i = s.history.lastIndex(of: screen) { s.history.removeSubrange(i...) }
                 s.current = screen
+                return effects
+            case let .jump(after, effects):
+                if let i = s.history.lastIndex(of: after) { s.history = Array(s.history[...i]) } else { s.history.append(current) }
+                s.current = nextScreen(after: after, in: s, table: table)
+                if s.current == nil { return effects + [.finish(s.answers.plan)] }
                 return effects
             }
         }
@@ -88,4 +96,6 @@ enum Outcome: Equatable {
     /// Go back to an earlier screen of the history (the end of a nested sequence such as
     /// the driver disks), dropping the screens shown since from the history.
     case returnTo(ScreenID, [Effect])
+    /// Go on as if leaving `after` now (the history is cut back to it): the choice made there changed.
+    case jump(after: ScreenID, [Effect])
 }

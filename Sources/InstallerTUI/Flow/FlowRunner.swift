@@ -8,6 +8,8 @@ final class FlowRunner {
     let ui: UI
     var state: FlowState
     let log = EventLog.shared
+    /// The base product of the source last checked by `checkSource` (nil when unknown).
+    var mediaFound: MediaIdentity?
 
     init(ui: UI, state: FlowState) { self.ui = ui; self.state = state }
 
@@ -37,6 +39,7 @@ final class FlowRunner {
                     case let .checkSource(source):
                         let error = checkSource(source)
                         if let error { log.log("source \(source.displayName): \(error)") }
+                        if error == nil, let media = mediaFound { _ = Flow.reduce(&state, .mediaIdentified(media)) }
                         if case let .showError(title, message)? = Flow.reduce(&state, .sourceChecked(error: error)).first {
                             ui.message(title, message)
                             resolved = false

@@ -8,6 +8,8 @@ enum ScreenID: String, CaseIterable, Sendable {
     case confirm
     /// The driver disk sequence, entered from Welcome (Driver Disks) and back to Welcome.
     case driverSource, driverNIC, driverNetwork, driverLocation, driverList, driverLoaded
+    /// Restore: which backup (disk, product, version, date). Upgrade: the media cannot upgrade the installation chosen.
+    case backupChoice, upgradeRefused
 }
 
 enum SourceKind: String, Equatable, Sendable { case local, url, nfs }
@@ -32,6 +34,16 @@ struct Answers: Equatable, Sendable {
     var manualTime = false
     /// The existing installation (upgrade) or backup (restore) chosen, as shown.
     var existing: String?
+    /// The base product on the source last checked (upgrade compatibility).
+    var media: MediaIdentity?
+    /// The installation type screen has been answered (until then it offers the upgrade first).
+    var installTypeChosen = false
+}
+
+/// Product and version of the base repository (xs:main) of an installation source.
+struct MediaIdentity: Equatable, Sendable {
+    var product: String
+    var version: String
 }
 
 struct FlowOptions: Equatable, Sendable {
@@ -89,6 +101,10 @@ enum ScreenAnswer: Equatable, Sendable {
     case driverNFS(String)
     case loadDrivers
     case driversDone
+    /// Restore: the backup chosen.
+    case backup(disk: String, label: String)
+    /// The upgrade is not possible from this media: do a clean installation instead.
+    case cleanInstead
 }
 
 enum WelcomeChoice: Equatable, Sendable { case install, driverDisks, reboot }
@@ -103,6 +119,8 @@ enum FlowAction: Equatable, Sendable {
     case driverDiskScanned(found: [DriverDisk.Found], error: String?)
     /// The drivers loaded and the hardware probed again, or why loading failed.
     case driversLoaded(loaded: [DriverDisk.Found], machine: Machine?, error: String?)
+    /// The checked source's base product (sent before `sourceChecked(error: nil)`).
+    case mediaIdentified(MediaIdentity)
 }
 
 /// Work the runner does for the flow; its results come back as actions.

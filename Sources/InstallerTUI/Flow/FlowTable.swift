@@ -29,6 +29,7 @@ enum FlowTable {
         FlowStep(.setupWarning),
         FlowStep(.hardwareWarning, when: { $0.machine.lacksHVM || $0.machine.lowMemory }),
         FlowStep(.installType, when: { !$0.machine.installations.isEmpty || !$0.machine.backups.isEmpty }),
+        FlowStep(.backupChoice, when: { $0.isRestore && !$0.machine.backups.isEmpty }),
         FlowStep(.backupNotice, when: { $0.isUpgrade }),
         FlowStep(.primaryDisk, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
         FlowStep(.guestDisks, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
@@ -36,6 +37,7 @@ enum FlowTable {
         FlowStep(.sourceNIC, when: { !$0.isRestore && $0.remoteSource && $0.machine.nics.count > 1 }),
         FlowStep(.sourceNetwork, when: { !$0.isRestore && $0.remoteSource }),
         FlowStep(.sourceLocation, when: { !$0.isRestore && $0.remoteSource }),
+        FlowStep(.upgradeRefused, when: { $0.upgradeRefusal != nil }),
         FlowStep(.linuxPack, when: { !$0.isRestore && !$0.remoteSource }),
         FlowStep(.verify, when: { !$0.isRestore }),
         FlowStep(.rootPassword, when: { $0.isFresh }),
@@ -56,9 +58,9 @@ enum FlowTable {
             switch e {
             case "keymap": out.insert(.keymap)
             case "primary-disk", "guest-disk": out.formUnion([.primaryDisk, .guestDisks])
-            case "existing-installation", "backup-disk": out.insert(.installType)
+            case "existing-installation", "backup-disk": out.formUnion([.installType, .backupChoice])
             case "root-password": out.insert(.rootPassword)
-            case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .linuxPack, .verify])
+            case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .upgradeRefused, .linuxPack, .verify])
             case "admin-interface": out.formUnion([.adminNIC, .adminNetwork])
             case "hostname", "nameserver": out.insert(.hostnameDNS)
             case "timezone": out.formUnion([.timezoneArea, .timezoneCity])

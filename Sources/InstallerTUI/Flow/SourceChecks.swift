@@ -9,12 +9,14 @@ extension FlowRunner {
     /// Reachable, and holding a base repository whose requirements are met. nil when fine.
     func checkSource(_ source: Source) -> String? {
         let machine = state.machine
+        mediaFound = nil
         return ui.working("Please wait", "Searching for repository at \(source.displayName)...") { () -> String? in
             do throws(InstallerError) {
                 let accessor = try Accessors.make(for: source, machine: machine)
                 defer { accessor.close() }
                 let repos = try RepositoryScanner.scanInstallSource(accessor)
                 EventLog.shared.log("source \(source.displayName): " + repos.map { "\($0.id) \($0.version)" }.joined(separator: ", "))
+                mediaFound = repos.first { $0.id == .main }.map { MediaIdentity(product: $0.product, version: $0.version) }
                 return nil
             } catch {
                 return error.description + "\n\nCheck the location (and the network settings, for a server) and try again."

@@ -13,10 +13,13 @@ enum EndScreens {
     /// happens until the administrator chooses (the error can always be read first).
     static func failed(_ ui: UI, consoles: Consoles?, error: InstallerError, logPath: String,
                        bundle: SupportBundle.Contents, bundleDirectory: String) {
+        // What went wrong first (it starts a line, whatever the length of the path), then where.
+        let what = error.message + (error.hint.map { " (\($0))" } ?? "")
+        let place = error.location.isEmpty ? "" : "\n\nWhere: \(error.location)"
         let text = """
         The installation could not be completed:
 
-        \(error.description)
+        \(what)\(place)
 
         The event log (Alt-F3, or "View log") shows every step and command; it is also in \(logPath).
         """

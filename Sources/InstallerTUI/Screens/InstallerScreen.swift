@@ -43,6 +43,8 @@ enum Screens {
         case .driverLocation: return DriverLocationScreen(state: state)
         case .driverList: return DriverListScreen(state: state)
         case .driverLoaded: return DriverLoadedScreen(state: state)
+        case .backupChoice: return BackupChoiceScreen(state: state)
+        case .upgradeRefused: return UpgradeRefusedScreen(state: state)
         }
     }
 }
@@ -76,6 +78,8 @@ enum ScreenRules {
         case let .driverNFS(p): return DriverLocationScreen.apply(nfs: p, to: &s)
         case .loadDrivers: return DriverListScreen.apply(to: &s)
         case .driversDone: return DriverLoadedScreen.apply(to: &s)
+        case let .backup(disk, label): return BackupChoiceScreen.apply(disk: disk, label: label, to: &s)
+        case .cleanInstead: return UpgradeRefusedScreen.applyClean(to: &s)
         }
     }
 }
