@@ -77,7 +77,7 @@ enum InstallCommand {
             let probed = runner.state.machine
             let installed = InstallRunner(ui: ui, machine: probed, consoles: consoles).run(plan)
             switch installed {
-            case .complete: EndScreens.complete(ui, machine: probed)
+            case .complete: EndScreens.complete(ui, machine: probed, mode: plan.mode)
             case let .failed(e):
                 EndScreens.failed(ui, consoles: consoles, error: e, logPath: logPath,
                                   bundle: SupportBundle.Contents(log: log.lines, machine: machine, answerfile: answerfileText, plan: plan),

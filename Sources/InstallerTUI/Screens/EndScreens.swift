@@ -4,9 +4,15 @@ import InstallerCore
 /// Step 18: Installation Complete. Ok reboots (on a profile machine the installer exits).
 @MainActor
 enum EndScreens {
-    static func complete(_ ui: UI, machine: Machine) {
+    static func complete(_ ui: UI, machine: Machine, mode: InstallPlan.Mode = .fresh) {
         let what = machine.isReal ? "press Enter to reboot" : "press Enter to leave the installer"
-        ui.message("Installation Complete", "The Xen Cloud Platform installation has completed.\n\nPlease remove any local media from the drive, and \(what).", width: 60)
+        let done: String
+        switch mode {
+        case .fresh: done = "The Xen Cloud Platform installation has completed."
+        case .reinstall: done = "The upgrade of Xen Cloud Platform has completed. The previous installation is kept on the backup partition."
+        case .restore: done = "The restore from the backup has completed; the backup itself is unchanged."
+        }
+        ui.message("Installation Complete", "\(done)\n\nPlease remove any local media from the drive, and \(what).", width: 60)
     }
 
     /// What failed, in plain words; the log, a shell and leaving are offered, and nothing
