@@ -42,7 +42,7 @@ enum InstallCommand {
                     print(plan.json.rendered())
                     return 0
                 }
-                return UnattendedInstall.run(plan, machine: machine, log: log)
+                return UnattendedInstall.run(plan, machine: machine, log: log, networkDevice: boot.networkDevice)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
         }

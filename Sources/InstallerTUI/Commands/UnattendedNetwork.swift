@@ -1,0 +1,32 @@
+import InstallerCore
+
+/// Runtime networking for an unattended install from a remote source (`--real-hardware`):
+/// the NIC named by `network_device=` (a name or a MAC), else the answerfile's management
+/// interface, configured as the answerfile gives it (DHCP for another NIC). A NIC that
+/// already holds an IPv4 address (the CD's init runs DHCP at boot) is used as it is.
+extension UnattendedInstall {
+    static func networkSettings(_ plan: InstallPlan, machine: Machine, device: String?) -> RuntimeNetwork.Settings? {
+        let remote = plan.sources.contains(where: RuntimeNetwork.isRemote) || plan.driverSources.contains(where: RuntimeNetwork.isRemote)
+            || plan.postInstallScript.map(RuntimeNetwork.isRemote) == true
+        guard remote else { return nil }
+        let named = device.flatMap { d in d == "all" ? nil : machine.nics.first { $0.name == d || $0.mac.lowercased() == d.lowercased() } }
+        guard let nic = named?.name ?? plan.adminInterface?.nic ?? (machine.nics.first { $0.link } ?? machine.nics.first)?.name else { return nil }
+        guard let admin = plan.adminInterface, admin.nic == nic else { return RuntimeNetwork.Settings(nic: nic, config: .dhcp) }
+        var ns: String?
+        if case .static = admin.config, case let .manual(servers) = plan.nameservers { ns = servers.first }
+        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns)
+    }
+
+    /// Brings the NIC up when the plan reads from the network; throws the reason otherwise.
+    static func bringUpNetwork(_ plan: InstallPlan, machine: Machine, device: String?, say: (String) -> Void) throws(InstallerError) {
+        guard RuntimeNetwork.enabled(for: machine), let settings = networkSettings(plan, machine: machine, device: device) else { return }
+        let net = RuntimeNetwork.fromEnvironment()
+        if let existing = net.addresses(settings.nic).first {
+            say("network: \(settings.nic) is already up (\(existing))")
+            return
+        }
+        say("network: configuring \(settings.nic) (\(settings.config == .dhcp ? "DHCP" : "static"))")
+        let done = try net.bringUp(settings)
+        say("network: \(done.summary)")
+    }
+}
