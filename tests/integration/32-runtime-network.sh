@@ -23,6 +23,7 @@ SRV=hi-$id-srv; CLI=hi-$id-cli
 work=$(mktemp -d /tmp/runtime-network.XXXXXX)
 dnsmasq_pid=""; http_pid=""
 cleanup() {
+  set +e
   [ -n "$dnsmasq_pid" ] && kill "$dnsmasq_pid" 2>/dev/null
   [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null
   wait 2>/dev/null
