@@ -11,6 +11,9 @@
 #   2. Static: address, prefix, gateway and nameserver from the answerfile; install completes.
 #   3. No DHCP server: "no DHCP answer on eth0 within 4 s", exit 1, no disk written.
 #   4. Link down (the server's end of the veth down): "link down on eth0", exit 1, no disk written.
+#   5. Through the screens (tests/integration/replays/runtime-network.replay, golden screens):
+#      DHCP with no server gives "no DHCP answer" on the location check; Back, a static
+#      address, and the repository is found and verified; the plan JSON at the end.
 # Namespaces and links are named hi-<pid>-..., and always deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,14 +61,16 @@ stop_dhcp() { kill "$dnsmasq_pid"; wait "$dnsmasq_pid" 2>/dev/null || true; dnsm
 
 # The sample product on the HTTP server in the server namespace.
 HOST_INSTALLER=$BIN scripts/build-sample-product "$work/www" >/dev/null
-TESTHTTPD_ADDR=10.77.0.1 ip netns exec "$SRV" python3 Tests/Fixtures/servers/testhttpd.py "$work/www" > "$work/port" &
+TESTHTTPD_ADDR=10.77.0.1 TESTHTTPD_PORT=8080 ip netns exec "$SRV" python3 Tests/Fixtures/servers/testhttpd.py "$work/www" > "$work/port" &
 http_pid=$!
 for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
 port=$(awk '/PORT/ {print $2}' "$work/port")
 [ -n "$port" ] || fail "the HTTP server did not start"
 base="http://10.77.0.1:$port/pool"
-# From this (the host's) namespace the server is not reachable: it lives only in $SRV.
-! curl -s -m 2 -o /dev/null "$base/XS-REPOSITORY" 2>/dev/null || fail "the server in the private namespace is reachable from the host"
+# From this (the host's) namespace the server is not reachable: it lives only in $SRV (the
+# host may route 10.77.0.1 elsewhere, so check that our repository is not what comes back).
+! curl -sf -m 2 "$base/packages.main/XS-REPOSITORY" 2>/dev/null | grep -q 'name="main"' || fail "the server in the private namespace is reachable from the host"
+ip netns exec "$SRV" curl -sf -m 2 "$base/packages.main/XS-REPOSITORY" | grep -q 'name="main"' || fail "the server does not serve the repository in its namespace"
 
 mkdir -p "$work/state"
 cat > "$work/state/machine.json" <<'JSON'
@@ -158,4 +163,16 @@ install HOST_INSTALLER_LINK_TIMEOUT=2
 [ "$rc" -eq 1 ] || fail "exit $rc with the link down, expected 1"
 tail -n 1 "$work/out" | grep -q '^Installation failed: link down on eth0: no carrier within 2 s' || fail "no clear link-down error"
 ! disk_written || fail "a disk was written although the link was down"
-echo "runtime networking: DHCP, static, DHCP timeout and link down all as expected"
+
+echo "== 5. Through the screens: no DHCP answer, Back, static, the repository verified"
+ip -n "$SRV" link set "hi-$id-s" up
+reset_nic
+rm -rf "$work/rstate"; : > "$work/resolv.conf"
+ip netns exec "$CLI" env HOST_INSTALLER_RUNTIME_NETWORK=1 HOST_INSTALLER_RESOLV_CONF="$work/resolv.conf" HOST_INSTALLER_DHCP_TIMEOUT=4 \
+  HOST_INSTALLER_REPLAY_STATE="$work/rstate" "$BIN" replay tests/integration/replays/runtime-network.replay ${UPDATE:+--update}
+ip -n "$CLI" -4 -o addr show dev eth0 | grep -q 'inet 10.77.0.9/24' || fail "eth0 does not hold 10.77.0.9/24 after the screens"
+grep -qx 'nameserver 10.77.0.1' "$work/resolv.conf" || fail "resolv.conf has no nameserver after the screens"
+grep -q 'network: no DHCP answer on eth0 within 4 s' "$work/rstate/install-log" || fail "the DHCP timeout is not in the log"
+grep -q 'ran: ip route replace default via 10.77.0.1 dev eth0 -> exit 0' "$work/rstate/install-log" || fail "the default route is not in the log"
+[ ! -e "$work/rstate/disks/sda.img" ] || [ "$(du --block-size=1 "$work/rstate/disks/sda.img" | cut -f1)" -eq 0 ] || fail "the dry run wrote a disk"
+echo "runtime networking: DHCP, static, DHCP timeout, link down and the screens all as expected"
