@@ -14,6 +14,7 @@
 #   5. Through the screens (tests/integration/replays/runtime-network.replay, golden screens):
 #      DHCP with no server gives "no DHCP answer" on the location check; Back, a static
 #      address, and the repository is found and verified; the plan JSON at the end.
+#   6. An answerfile by URL: DHCP first (eth0 has no address), then the answerfile is fetched.
 # Namespaces and links are named hi-<pid>-..., and always deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -175,4 +176,17 @@ grep -qx 'nameserver 10.77.0.1' "$work/resolv.conf" || fail "resolv.conf has no 
 grep -q 'network: no DHCP answer on eth0 within 4 s' "$work/rstate/install-log" || fail "the DHCP timeout is not in the log"
 grep -q 'ran: ip route replace default via 10.77.0.1 dev eth0 -> exit 0' "$work/rstate/install-log" || fail "the default route is not in the log"
 [ ! -e "$work/rstate/disks/sda.img" ] || [ "$(du --block-size=1 "$work/rstate/disks/sda.img" | cut -f1)" -eq 0 ] || fail "the dry run wrote a disk"
-echo "runtime networking: DHCP, static, DHCP timeout, link down and the screens all as expected"
+
+echo "== 6. The answerfile itself from the server: DHCP before it is fetched"
+start_dhcp
+reset_nic
+answerfile '<admin-interface name="eth0" proto="dhcp"/>' > "$work/www/af.xml"
+rc=0
+ip netns exec "$CLI" env HOST_INSTALLER_RUNTIME_NETWORK=1 HOST_INSTALLER_RESOLV_CONF="$work/resolv.conf" HOST_INSTALLER_STATE="$work/state" \
+  "$BIN" --machine "$work/state/machine.json" --answerfile "$base/af.xml" --dry-run > "$work/out" 2>&1 || rc=$?
+cat "$work/out"
+[ "$rc" -eq 0 ] || fail "the answerfile by URL exited $rc"
+grep -q '^network: configuring eth0 (DHCP) for the answerfile$' "$work/out" || fail "no DHCP before the answerfile"
+grep -Eq '^network: eth0 10\.77\.0\.(5[0-9]|60)/24 \(DHCP\)' "$work/out" || fail "no lease before the answerfile"
+grep -q '"url": "http://10.77.0.1:8080/pool"' "$work/out" || fail "the plan from the fetched answerfile was not printed"
+echo "runtime networking: DHCP, static, DHCP timeout, link down, the screens and the answerfile by URL all as expected"

@@ -33,6 +33,7 @@ enum InstallCommand {
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
         if let answerfile {
+            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, device: boot.networkDevice)
             let (result, text) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
             answerfileText = text
             guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }

@@ -30,3 +30,28 @@ extension UnattendedInstall {
         say("network: \(done.summary)")
     }
 }
+
+extension UnattendedInstall {
+    /// Before an answerfile is fetched from the network (`--real-hardware`): DHCP on the
+    /// `network_device=` NIC (a name or a MAC), else the first NIC with a link, unless a NIC
+    /// already holds an IPv4 address (the CD's init runs DHCP at boot unless `nodhcp`).
+    static func bringUpForAnswerfile(_ location: String, machine: Machine, device: String?) throws(InstallerError) {
+        guard RuntimeNetwork.enabled(for: machine) else { return }
+        let lower = location.lowercased()
+        let remote = ["http://", "https://", "ftp://", "nfs://"].contains(where: lower.hasPrefix)
+            || (!lower.hasPrefix("file:") && !location.hasPrefix("/") && location.contains(":/"))
+        guard remote else { return }
+        let net = RuntimeNetwork.fromEnvironment()
+        if let up = machine.nics.first(where: { !net.addresses($0.name).isEmpty }) {
+            EventLog.shared.log("network: \(up.name) already has an address; the answerfile is fetched through it")
+            return
+        }
+        let named = device.flatMap { d in d == "all" ? nil : machine.nics.first { $0.name == d || $0.mac.lowercased() == d.lowercased() } }
+        guard let nic = named ?? machine.nics.first(where: \.link) ?? machine.nics.first else {
+            throw .failed("this computer has no network interface to fetch the answerfile with", at: location)
+        }
+        print("network: configuring \(nic.name) (DHCP) for the answerfile")
+        let done = try net.bringUp(.init(nic: nic.name, config: .dhcp))
+        print("network: \(done.summary)")
+    }
+}
