@@ -52,7 +52,10 @@ public struct ReplayRunner {
         var rows = 25, cols = 80
         var args: [String] = []
         var program = executable
-        var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "HOST_INSTALLER_DATA"].contains($0.key) }
+        // Passed through: the runtime-networking settings, for replays run inside a network
+        // namespace (tests/integration/32-runtime-network.sh).
+        var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "HOST_INSTALLER_DATA",
+            "HOST_INSTALLER_RUNTIME_NETWORK", "HOST_INSTALLER_RESOLV_CONF", "HOST_INSTALLER_DHCP_TIMEOUT"].contains($0.key) }
         env["TERM"] = "xterm-256color"
         env["HOST_INSTALLER_STATE"] = state
         if env["LANG"] == nil { env["LANG"] = "C.UTF-8" }

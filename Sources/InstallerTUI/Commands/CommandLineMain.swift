@@ -9,6 +9,7 @@ enum CommandLineMain {
            host-installer validate-answerfile FILE [--machine PROFILE.json | --no-machine] [--print-plan]
            host-installer replay SCRIPT... [--update]
            host-installer make-repo DIR [--originator O --name N --product P --version V --build B --description TEXT]
+           host-installer install-packages SOURCE DIR
 
     With no arguments, installs interactively on the demo machine (state in .demo/ or
     $HOST_INSTALLER_STATE). Exit status: 0 success, 1 installation failed, 2 invalid input,
@@ -22,6 +23,7 @@ enum CommandLineMain {
             case "replay": return try ReplayCommand.run(Array(args.dropFirst()))
             case "make-repo": return try MakeRepoCommand.run(Array(args.dropFirst()))
             case "validate-answerfile": return try ValidateAnswerfileCommand.run(Array(args.dropFirst()))
+            case "install-packages": return try InstallPackagesCommand.run(Array(args.dropFirst()))
             case "-h", "--help", "help":
                 print(usage)
                 return 0

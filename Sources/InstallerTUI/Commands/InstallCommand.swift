@@ -33,6 +33,7 @@ enum InstallCommand {
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
         if let answerfile {
+            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, device: boot.networkDevice)
             let (result, text) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
             answerfileText = text
             guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
@@ -42,7 +43,7 @@ enum InstallCommand {
                     print(plan.json.rendered())
                     return 0
                 }
-                return UnattendedInstall.run(plan, machine: machine, log: log)
+                return UnattendedInstall.run(plan, machine: machine, log: log, networkDevice: boot.networkDevice)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
             // The answerfile's driver disks are loaded before the screens, so their disks are listed.

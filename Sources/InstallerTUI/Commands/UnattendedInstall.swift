@@ -20,12 +20,13 @@ enum UnattendedInstall {
         return (result, String(decoding: bytes, as: UTF8.self))
     }
 
-    static func run(_ plan: InstallPlan, machine: Machine, log: EventLog) -> Int32 {
+    static func run(_ plan: InstallPlan, machine: Machine, log: EventLog, networkDevice: String? = nil) -> Int32 {
         @Sendable func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
         say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from " + (plan.mode == .restore ? "its backup partition" : plan.sources.map(\.displayName).joined(separator: ", ")))
         let opened: InstallSources.Opened
         var machine = machine
         do throws(InstallerError) {
+            try bringUpNetwork(plan, machine: machine, device: networkDevice, say: say)
             machine = try loadDriverSources(plan, machine: machine, log: log, say: say)
             opened = try InstallSources.open(plan, machine: machine)
             try CleanInstall.validate(plan, machine, repositories: opened.repositories.map(\.0), postInstallAccessor: opened.postInstall != nil)

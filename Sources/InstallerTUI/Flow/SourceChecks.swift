@@ -8,6 +8,7 @@ import Synchronization
 extension FlowRunner {
     /// Reachable, and holding a base repository whose requirements are met. nil when fine.
     func checkSource(_ source: Source) -> String? {
+        if let error = configureSourceNetwork(for: source) { return error }
         let machine = state.machine
         mediaFound = nil
         return ui.working("Please wait", "Searching for repository at \(source.displayName)...") { () -> String? in

@@ -52,7 +52,9 @@ struct NetworkScreen: InstallerScreen {
             return .invalid(title: "Networking", message: "Invalid Nameserver, please check the field and try again.")
         }
         if forSource {
-            if config == .dhcp, let nic = s.machine.nic(named: s.answers.sourceNIC ?? ""), nic.dhcp == nil, !s.machine.isReal {
+            // The simulated lease of a profile machine; with runtime networking DHCP runs for real
+            // when the source is checked.
+            if config == .dhcp, let nic = s.machine.nic(named: s.answers.sourceNIC ?? ""), nic.dhcp == nil, !RuntimeNetwork.enabled(for: s.machine) {
                 return .invalid(title: "Networking", message: "\(nic.name) got no address from DHCP: the network still seems to be down. Check the cable and the DHCP server, or use a static configuration.")
             }
             s.answers.sourceConfig = config

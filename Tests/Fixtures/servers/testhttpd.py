@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """HTTP server for the source tests (stdlib only). Binds 127.0.0.1 on a free port and prints
 "PORT n" on stdout.  usage: testhttpd.py ROOT [CERT KEY]
+   TESTHTTPD_PORT=N   a fixed port instead of a free one (a replay that types the URL)
+   TESTHTTPD_ADDR=A   another address, only inside a private network namespace
+                      (tests/integration/32-runtime-network.sh)
    /pool/PATH       static file, honours Range (206/416)
    /truncate/PATH   full Content-Length, half the body, then closes; ignores Range
    /dropfirst/PATH  the first plain GET of each file is cut at half; Range requests are served
@@ -69,7 +72,7 @@ def watchdog(parent):
 # Foundation.Process children inherit a mask that blocks SIGTERM: unblock it.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 threading.Thread(target=watchdog, args=(os.getppid(),), daemon=True).start()
-srv = S(("127.0.0.1", 0), H)
+srv = S((os.environ.get("TESTHTTPD_ADDR", "127.0.0.1"), int(os.environ.get("TESTHTTPD_PORT", "0"))), H)
 if TLS:
     import ssl
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(TLS[0], TLS[1])

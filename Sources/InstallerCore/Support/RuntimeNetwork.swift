@@ -1,0 +1,248 @@
+import Foundation
+import Synchronization
+
+/// Brings up one NIC of this computer so that a remote installation source (HTTP, FTP, NFS)
+/// can be reached: DHCP through busybox `udhcpc`, or a static address, default route and
+/// nameserver. Every command goes through `CommandRunner` (logged with its exit status).
+///
+/// Used with `--real-hardware` only (or on a profile machine when
+/// `HOST_INSTALLER_RUNTIME_NETWORK=1`, which the network-namespace test sets); a profile
+/// machine otherwise uses its NICs' simulated DHCP leases.
+///
+/// `udhcpc` only obtains the lease: its script prints the values and this type applies them
+/// with `ip` exactly as it applies a static configuration, so both paths write the same
+/// address, route and resolv.conf.
+public struct RuntimeNetwork: Sendable {
+    /// What to configure: the NIC and its configuration (and, for static, a nameserver).
+    public struct Settings: Equatable, Sendable {
+        public var nic: String
+        public var config: IPConfig
+        public var nameserver: String?
+        public init(nic: String, config: IPConfig, nameserver: String? = nil) {
+            self.nic = nic; self.config = config
+            self.nameserver = nameserver.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// What the NIC ended up with.
+    public struct Configured: Equatable, Sendable {
+        public var nic: String
+        public var address: String
+        public var prefix: Int
+        public var gateway: String?
+        public var nameservers: [String]
+        public var fromDHCP: Bool
+        public var summary: String {
+            "\(nic) \(address)/\(prefix)" + (fromDHCP ? " (DHCP)" : " (static)")
+                + (gateway.map { ", gateway \($0)" } ?? "") + (nameservers.isEmpty ? "" : ", nameserver " + nameservers.joined(separator: " "))
+        }
+    }
+
+    /// The resolver file written with the nameservers (the installer environment's
+    /// /etc/resolv.conf; `HOST_INSTALLER_RESOLV_CONF` points tests at their own file).
+    public var resolvConf = "/etc/resolv.conf"
+    /// How long DHCP may take before "no DHCP answer" (`HOST_INSTALLER_DHCP_TIMEOUT`).
+    public var dhcpTimeout = 30
+    /// How long the link may take to come up after `ip link set up` (`HOST_INSTALLER_LINK_TIMEOUT`).
+    public var linkTimeout = 10.0
+    /// The DHCP client: `udhcpc` when it is on PATH (the installer CD), else `busybox udhcpc`.
+    public var dhcpClient: [String] = RuntimeNetwork.defaultDHCPClient()
+    public var sysClassNet = "/sys/class/net"
+    public var log: EventLog = .shared
+
+    public init() {}
+
+    /// The settings of this process's environment (see the properties).
+    public static func fromEnvironment(log: EventLog = .shared) -> RuntimeNetwork {
+        let env = ProcessInfo.processInfo.environment
+        var n = RuntimeNetwork()
+        n.log = log
+        if let p = env["HOST_INSTALLER_RESOLV_CONF"], !p.isEmpty { n.resolvConf = p }
+        if let t = env["HOST_INSTALLER_DHCP_TIMEOUT"].flatMap({ Int($0) }), t > 0 { n.dhcpTimeout = t }
+        if let t = env["HOST_INSTALLER_LINK_TIMEOUT"].flatMap({ Double($0) }), t > 0 { n.linkTimeout = t }
+        return n
+    }
+
+    /// Whether the installer configures NICs for real: on real hardware, or when the test
+    /// hook `HOST_INSTALLER_RUNTIME_NETWORK=1` asks for it on a profile machine.
+    public static func enabled(for machine: Machine) -> Bool {
+        machine.isReal || ProcessInfo.processInfo.environment["HOST_INSTALLER_RUNTIME_NETWORK"] == "1"
+    }
+
+    /// True when a source is reached over the network.
+    public static func isRemote(_ source: Source) -> Bool {
+        if case .local = source { return false }
+        return true
+    }
+
+    static func defaultDHCPClient() -> [String] {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/udhcpc") {
+            return ["udhcpc"]
+        }
+        return ["busybox", "udhcpc"]
+    }
+
+    /// The settings last configured successfully in this process: the same settings are not
+    /// applied twice (Back to the location screen and OK again).
+    private static let lastApplied = Mutex<(Settings, Configured)?>(nil)
+
+    /// Configures the NIC and waits for its link. Throws a readable error: no such
+    /// interface, link down, no DHCP answer within the timeout, a command that failed.
+    @discardableResult
+    public func bringUp(_ s: Settings) throws(InstallerError) -> Configured {
+        if let (settings, done) = Self.lastApplied.withLock({ $0 }), settings == s, hasAddress(s.nic, done.address) {
+            log.log("network: \(done.summary) already configured")
+            return done
+        }
+        let nic = s.nic
+        guard !nic.isEmpty, !nic.contains("/"), FileManager.default.fileExists(atPath: "\(sysClassNet)/\(nic)") else {
+            throw .failed("there is no network interface called \(nic.isEmpty ? "(none)" : nic)", hint: "choose another interface")
+        }
+        if case let .static(ip, mask, gw) = s.config {
+            guard Net.isIPv4(ip), Net.isNetmask(mask), gw.map(Net.isIPv4) ?? true, s.nameserver.map(Net.isIPv4) ?? true else {
+                throw .invalid(nic, "the static configuration is not valid (\(ip)/\(mask))")
+            }
+        }
+        log.log("network: configuring \(nic) (\(s.config == .dhcp ? "DHCP" : "static"))")
+        try run(["ip", "addr", "flush", "dev", nic], nic)
+        try run(["ip", "link", "set", "dev", nic, "up"], nic)
+        try waitForLink(nic)
+
+        var done: Configured
+        switch s.config {
+        case let .static(ip, mask, gw):
+            done = Configured(nic: nic, address: ip, prefix: Self.prefixLength(mask), gateway: gw,
+                              nameservers: s.nameserver.map { [$0] } ?? [], fromDHCP: false)
+        case .dhcp:
+            done = try dhcp(nic)
+            if let ns = s.nameserver { done.nameservers = [ns] }
+        }
+        try apply(done)
+        log.log("network: \(done.summary)")
+        Self.lastApplied.withLock { $0 = (s, done) }
+        return done
+    }
+
+    /// The IPv4 addresses the NIC holds now (`ip -4 -o addr show dev NIC`).
+    public func addresses(_ nic: String) -> [String] {
+        let r = CommandRunner.run(["ip", "-4", "-o", "addr", "show", "dev", nic], log: log)
+        guard r.ok else { return [] }
+        return r.output.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let i = f.firstIndex(of: "inet"), i + 1 < f.count else { return nil }
+            return String(f[i + 1])
+        }
+    }
+
+    private func hasAddress(_ nic: String, _ address: String) -> Bool {
+        addresses(nic).contains { $0.hasPrefix(address + "/") }
+    }
+
+    private func run(_ argv: [String], _ nic: String) throws(InstallerError) {
+        let r = CommandRunner.run(argv, log: log)
+        guard r.ok else {
+            let why = r.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw .failed("could not configure the network: `\(argv.joined(separator: " "))` failed (exit \(r.exitCode))" + (why.isEmpty ? "" : ": \(why)"), at: nic)
+        }
+    }
+
+    /// Waits until the NIC reports a carrier.
+    private func waitForLink(_ nic: String) throws(InstallerError) {
+        let deadline = Date().addingTimeInterval(linkTimeout)
+        let path = "\(sysClassNet)/\(nic)/carrier"
+        while true {
+            // Reading `carrier` fails while the interface is down; "1" means link up.
+            if let s = try? String(contentsOfFile: path, encoding: .utf8), s.trimmingCharacters(in: .whitespacesAndNewlines) == "1" {
+                log.log("network: link up on \(nic)")
+                return
+            }
+            if Date() >= deadline { break }
+            usleep(100_000)
+        }
+        log.log("network: link down on \(nic) after \(Self.seconds(linkTimeout))")
+        throw .failed("link down on \(nic): no carrier within \(Self.seconds(linkTimeout))", hint: "check the cable and the switch port, or choose another interface")
+    }
+
+    /// Runs the DHCP client once (foreground, exits after the lease or after the timeout)
+    /// with a script that only prints the lease.
+    private func dhcp(_ nic: String) throws(InstallerError) -> Configured {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("host-installer-dhcp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))").path
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try Self.leaseScript.write(toFile: dir + "/lease", atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir + "/lease")
+        } catch {
+            throw .failed("cannot write the DHCP client script: \(error.localizedDescription)", at: dir)
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Discover packets `pause` seconds apart, as many as fit in the timeout.
+        let pause = dhcpTimeout >= 9 ? 3 : 1
+        let tries = max(1, dhcpTimeout / pause)
+        let argv = dhcpClient + ["-i", nic, "-f", "-q", "-n", "-t", "\(tries)", "-T", "\(pause)", "-s", dir + "/lease"]
+        let r = CommandRunner.run(argv, log: log)
+        var lease: [String: String] = [:]
+        for line in r.output.split(separator: "\n") where line.hasPrefix("hi-lease ") {
+            let kv = line.dropFirst(9).split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { lease[String(kv[0])] = kv[1].trimmingCharacters(in: .whitespaces) }
+        }
+        if r.exitCode == 127 || r.output.contains("applet not found") {
+            throw .failed("the DHCP client (\(dhcpClient.joined(separator: " "))) could not be started", at: nic)
+        }
+        guard r.ok, let ip = lease["ip"], Net.isIPv4(ip) else {
+            log.log("network: no DHCP answer on \(nic) within \(dhcpTimeout) s")
+            throw .failed("no DHCP answer on \(nic) within \(dhcpTimeout) s",
+                          hint: "check the cable and the DHCP server, or use a static configuration")
+        }
+        let prefix = lease["mask"].flatMap { Int($0) } ?? lease["subnet"].map(Self.prefixLength) ?? 24
+        let gateway = lease["router"]?.split(separator: " ").first.map(String.init)
+        let dns = (lease["dns"] ?? "").split(separator: " ").map(String.init).filter(Net.isIPv4)
+        return Configured(nic: nic, address: ip, prefix: prefix, gateway: gateway, nameservers: dns, fromDHCP: true)
+    }
+
+    /// Address, default route, resolv.conf.
+    private func apply(_ c: Configured) throws(InstallerError) {
+        try run(["ip", "addr", "add", "\(c.address)/\(c.prefix)", "dev", c.nic], c.nic)
+        if let gw = c.gateway {
+            try run(["ip", "route", "replace", "default", "via", gw, "dev", c.nic], c.nic)
+        }
+        if !c.nameservers.isEmpty {
+            let text = "# written by host-installer for reaching the installation source (\(c.nic))\n"
+                + c.nameservers.map { "nameserver \($0)\n" }.joined()
+            do {
+                try text.write(toFile: resolvConf, atomically: true, encoding: .utf8)
+            } catch {
+                throw .failed("cannot write the nameserver: \(error.localizedDescription)", at: resolvConf)
+            }
+            log.log("network: wrote \(resolvConf) (\(c.nameservers.joined(separator: " ")))")
+        }
+    }
+
+    /// `255.255.255.0` → 24.
+    public static func prefixLength(_ mask: String) -> Int {
+        mask.split(separator: ".").compactMap { UInt8($0) }.reduce(0) { $0 + $1.nonzeroBitCount }
+    }
+
+    static func seconds(_ t: Double) -> String {
+        t == t.rounded() ? "\(Int(t)) s" : String(format: "%.1f s", t)
+    }
+
+    /// busybox udhcpc calls it with the event and the lease in the environment (`mask` is the
+    /// prefix length, `subnet` the dotted mask). Only `bound` and `renew` print anything.
+    static let leaseScript = """
+    #!/bin/sh
+    # host-installer: print the DHCP lease; host-installer applies it itself.
+    case "$1" in
+      bound|renew)
+        echo "hi-lease ip=$ip"
+        echo "hi-lease mask=$mask"
+        echo "hi-lease subnet=$subnet"
+        echo "hi-lease router=$router"
+        echo "hi-lease dns=$dns"
+        echo "hi-lease domain=$domain"
+        ;;
+    esac
+    exit 0
+
+    """
+}
