@@ -89,7 +89,7 @@ struct InstallRunner {
         let day = Entry("Day (DD):", value: two(c.day), labelWidth: 14, fieldWidth: 3)
         let hour = Entry("Hour (HH):", value: two(c.hour), labelWidth: 14, fieldWidth: 3)
         let minute = Entry("Min (MM):", value: two(c.minute), labelWidth: 14, fieldWidth: 3)
-        let form = Form(title: "Set local time", width: 50, body: [
+        let form = Form(title: "Set local time", width: 66, body: [
             TextBlock("Please set the current (local) date and time in \(plan.timezone)."), Spacer(),
             year, month, day, Spacer(), TextBlock("Time (24-hour clock):"), hour, minute,
         ], buttons: [.ok], help: "The installer sets the computer's clock from these values (kept in UTC).")
