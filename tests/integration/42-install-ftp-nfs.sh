@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Unattended installs from an FTP server (pyftpdlib, with a user and password) and from an
+# NFSv4 server (nfs-ganesha), both started here on 127.0.0.1 on free ports and stopped by
+# PID. After each install the files of the base package in the new root are the ones in the
+# repository (read back from the disk image with debugfs and compared with the package's own
+# files), the password is in neither the output nor the log, and no loop device is left.
+# A package changed on the server after its metadata was written (verification skipped)
+# stops the install with exit 1 and a message naming the package; none of it lands.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
+PY=/usr/bin/python3
+[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: needs root (loop devices)"; exit 0; }
+$PY -c 'import pyftpdlib' 2>/dev/null || { echo "SKIPPED: python3-pyftpdlib is not installed (scripts/install-deps)"; exit 0; }
+[ -x /usr/bin/ganesha.nfsd ] || { echo "SKIPPED: nfs-ganesha is not installed (scripts/install-deps)"; exit 0; }
+
+W=$(mktemp -d /tmp/install-ftp-nfs.XXXXXX)
+FPID=; GPID=
+cleanup() {
+  [ -z "$FPID" ] || { kill -TERM "$FPID" 2>/dev/null || true; wait "$FPID" 2>/dev/null || true; }
+  [ -z "$GPID" ] || { kill -TERM "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true; }
+  rm -rf "$W"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+PW=ftp-nfs-root-pw-41
+mkdir -p "$W/ftp" "$W/nfs" "$W/recov" "$W/expected"
+cp -r Tests/Fixtures/media/sample/. "$W/ftp/"
+cp -r Tests/Fixtures/media/sample/. "$W/nfs/"
+tar -xjf Tests/Fixtures/media/sample/packages.main/dom0-root.tar.bz2 -C "$W/expected"
+
+$PY Tests/Fixtures/servers/testftpd.py "$W/ftp" >"$W/ftp.out" 2>"$W/ftp.err" & FPID=$!
+for _ in $(seq 100); do grep -q '^PORT' "$W/ftp.out" 2>/dev/null && break; sleep 0.05; done
+FTPPORT=$(awk '/^PORT/{print $2}' "$W/ftp.out")
+[ -n "$FTPPORT" ] || { cat "$W/ftp.err"; fail "the FTP server did not start"; }
+
+read -r NFSPORT P2 P3 P4 < <($PY - <<'EOF'
+import socket
+ss = [socket.socket() for _ in range(4)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])
+EOF
+)
+cat >"$W/ganesha.conf" <<EOF
+NFS_CORE_PARAM {
+    Bind_addr = 127.0.0.1;
+    NFS_Port = $NFSPORT; MNT_Port = $P2; NLM_Port = $P3; Rquota_Port = $P4;
+    Enable_NLM = false; Enable_RQUOTA = false; Enable_UDP = false;
+    Protocols = 4;
+    Plugins_Dir = /usr/lib/x86_64-linux-gnu/ganesha;
+    mount_path_pseudo = true;
+}
+NFSv4 { Only_Numeric_Owners = true; Graceless = true; RecoveryBackend = fs; RecoveryRoot = $W/recov; Lease_Lifetime = 10; }
+NFS_KRB5 { Active_krb5 = false; }
+EXPORT_DEFAULTS { SecType = sys; Protocols = 4; Transports = TCP; }
+EXPORT {
+    Export_Id = 1; Path = $W/nfs; Pseudo = /export; Access_Type = RO; Squash = No_Root_Squash;
+    CLIENT { Clients = 127.0.0.1; Access_Type = RO; }
+    FSAL { Name = VFS; }
+}
+LOG { Default_Log_Level = EVENT; }
+EOF
+ganesha.nfsd -F -f "$W/ganesha.conf" -L "$W/ganesha.log" -p "$W/ganesha.pid" & GPID=$!
+for _ in $(seq 200); do grep -q 'NFS SERVER INITIALIZED' "$W/ganesha.log" 2>/dev/null && break; kill -0 "$GPID"; sleep 0.05; done
+grep -q 'NFS SERVER INITIALIZED' "$W/ganesha.log" || { tail -20 "$W/ganesha.log"; fail "ganesha did not start"; }
+echo "servers: FTP 127.0.0.1:$FTPPORT (pid $FPID), NFSv4 127.0.0.1:$NFSPORT (pid $GPID)"
+
+machine() {   # $1: state directory
+  mkdir -p "$1"
+  cat >"$1/machine.json" <<'JSON'
+{
+  "cpu": { "model": "QEMU Virtual CPU", "cores": 2, "hvm": true },
+  "memory_mib": 2048,
+  "disks": [ { "name": "sda", "vendor": "ATA", "model": "QEMU HARDDISK", "size": "20G", "image": "disks/sda.img" } ],
+  "nics": [ { "name": "eth0", "mac": "52:54:00:12:34:56", "driver": "e1000", "link": true,
+              "dhcp": { "ip": "10.0.2.15", "netmask": "255.255.255.0", "gateway": "10.0.2.2", "dns": ["10.0.2.3"] } } ]
+}
+JSON
+}
+answerfile() {   # $1: the <source> element
+  cat <<EOF
+<?xml version="1.0"?>
+<installation>
+  <primary-disk>sda</primary-disk>
+  <keymap>us</keymap>
+  <root-password type="plaintext">$PW</root-password>
+  $1
+  <admin-interface name="eth0" proto="dhcp"/>
+  <timezone>Europe/Paris</timezone>
+</installation>
+EOF
+}
+# Every regular file of the package, read back from the new root, must match the package's
+# (but /etc/shadow, which the configure step rewrites with root's new password hash).
+check_root() {   # $1: disk image
+  local img=$1 offset n=0
+  offset=$(( $(sfdisk -J "$img" | $PY -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])') * 512 ))
+  while IFS= read -r f; do
+    rel=${f#"$W/expected"}
+    if [ "$rel" = /etc/shadow ]; then   # rewritten by the configure step: root's new hash
+      debugfs -R "cat $rel" "$img?offset=$offset" 2>/dev/null | grep -q '^root:\$6\$' || fail "root has no SHA-512 hash in /etc/shadow"
+      continue
+    fi
+    debugfs -R "cat $rel" "$img?offset=$offset" 2>/dev/null | cmp -s - "$f" || fail "$rel differs in the installed root"
+    n=$((n+1))
+  done < <(find "$W/expected" -type f)
+  echo "  $n files of dom0-root identical in the installed root, root's password hashed with SHA-512"
+}
+run_install() {   # $1: name, $2: source element
+  local st="$W/state-$1" start
+  machine "$st"
+  answerfile "$2" >"$st/answerfile.xml"
+  start=$(date +%s.%N)
+  HOST_INSTALLER_STATE="$st" "$BIN" --machine "$st/machine.json" --answerfile "$st/answerfile.xml" >"$st/out" 2>&1 \
+    || { tail -20 "$st/out"; fail "$1: the install failed"; }
+  tail -n 1 "$st/out" | grep -q '^Installation complete' || fail "$1: no 'Installation complete'"
+  echo "$1: installed in $(echo "$(date +%s.%N) - $start" | bc) s"
+  ! grep -q "$PW" "$st/out" "$st/install-log" || fail "$1: the root password is in the output or the log"
+  check_root "$st/disks/sda.img"
+  if losetup -a | grep -q "$st"; then fail "$1: loop devices left"; fi
+}
+
+run_install ftp "<source type=\"url\">ftp://alice:s3cret-pw@127.0.0.1:$FTPPORT/</source>"
+! grep -q "s3cret-pw" "$W/state-ftp/out" "$W/state-ftp/install-log" || fail "the FTP password is in the output or the log"
+run_install nfs "<source type=\"nfs\">127.0.0.1:/export?version=4&amp;nfsport=$NFSPORT</source>"
+
+# The package changed on the server after its metadata was written: the install stops.
+printf 'not the package' >>"$W/ftp/packages.main/dom0-root.tar.bz2"
+st="$W/state-damaged"; machine "$st"
+answerfile "<source type=\"url\">ftp://127.0.0.1:$FTPPORT/</source>" >"$st/answerfile.xml"
+set +e
+HOST_INSTALLER_STATE="$st" "$BIN" --machine "$st/machine.json" --answerfile "$st/answerfile.xml" >"$st/out" 2>&1; rc=$?
+set -e
+[ "$rc" -eq 1 ] || { tail -5 "$st/out"; fail "a damaged package over FTP: exit $rc, expected 1"; }
+grep -q "dom0-root.tar.bz2: MD5 mismatch" "$st/out" || { tail -5 "$st/out"; fail "the error does not name the damaged package"; }
+if losetup -a | grep -q "$st"; then fail "damaged: loop devices left"; fi
+tail -n 2 "$st/out"
+echo "42-install-ftp-nfs: ok"
