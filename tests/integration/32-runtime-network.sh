@@ -15,6 +15,7 @@
 #      DHCP with no server gives "no DHCP answer" on the location check; Back, a static
 #      address, and the repository is found and verified; the plan JSON at the end.
 #   6. An answerfile by URL: DHCP first (eth0 has no address), then the answerfile is fetched.
+#   7. A local answerfile with --ask-missing whose source is remote: DHCP before the screens.
 # Namespaces and links are named hi-<pid>-..., and always deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -189,4 +190,16 @@ cat "$work/out"
 grep -q '^network: configuring eth0 (DHCP) for the answerfile$' "$work/out" || fail "no DHCP before the answerfile"
 grep -Eq '^network: eth0 10\.77\.0\.(5[0-9]|60)/24 \(DHCP\)' "$work/out" || fail "no lease before the answerfile"
 grep -q '"url": "http://10.77.0.1:8080/pool"' "$work/out" || fail "the plan from the fetched answerfile was not printed"
-echo "runtime networking: DHCP, static, DHCP timeout, link down, the screens and the answerfile by URL all as expected"
+echo "== 7. An answerfile that leaves values to the screens (--ask-missing): its remote source's NIC is configured first"
+reset_nic
+sed 's#<keymap>us</keymap>##' "$work/www/af.xml" > "$work/af-partial.xml"
+rc=0
+ip netns exec "$CLI" env HOST_INSTALLER_RUNTIME_NETWORK=1 HOST_INSTALLER_RESOLV_CONF="$work/resolv.conf" HOST_INSTALLER_STATE="$work/state" \
+  "$BIN" --machine "$work/state/machine.json" --answerfile "$work/af-partial.xml" --ask-missing < /dev/null > "$work/out" 2>&1 || rc=$?
+cat "$work/out"
+grep -q '^network: configuring eth0 (DHCP)$' "$work/out" || fail "no DHCP for the answerfile's source before the screens"
+grep -Eq '^network: eth0 10\.77\.0\.(5[0-9]|60)/24 \(DHCP\)' "$work/out" || fail "no lease for the answerfile's source"
+# Without a terminal the screens cannot start: the clear refusal, after the network came up.
+[ "$rc" -eq 2 ] && grep -q 'needs a terminal' "$work/out" || fail "expected the no-terminal refusal (exit 2), got $rc"
+stop_dhcp
+echo "runtime networking: DHCP, static, DHCP timeout, link down, the screens, the answerfile by URL and --ask-missing all as expected"

@@ -46,6 +46,9 @@ enum InstallCommand {
                 return UnattendedInstall.run(plan, machine: machine, log: log, networkDevice: boot.networkDevice)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
+            // Sources the answerfile gives are not checked on a screen: their NIC is brought up
+            // now (with --real-hardware), as for an unattended install, before driver disks load.
+            try UnattendedInstall.bringUpNetwork(plan, machine: machine, device: boot.networkDevice, say: { print($0); log.log($0) })
             // The answerfile's driver disks are loaded before the screens, so their disks are listed.
             for source in plan.driverSources {
                 machine = try DriverDisk.load(source, machine: machine, log: log).machine
