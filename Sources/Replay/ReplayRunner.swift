@@ -83,7 +83,7 @@ public struct ReplayRunner {
                     args = Array(argv.dropFirst())
                 case let .env(k, v): env[k] = v
                 case let .touch(name):
-                    FileManager.default.createFile(atPath: state + "/" + name, contents: Data())
+                    _ = FileManager.default.createFile(atPath: state + "/" + name, contents: Data())
                 case let .mask(pattern, replacement):
                     masks.append((try NSRegularExpression(pattern: pattern), replacement.map(NSRegularExpression.escapedTemplate(for:))))
                 case let .wait(text, timeout):
