@@ -15,54 +15,21 @@ $PY -c 'import pyftpdlib' 2>/dev/null || { echo "SKIPPED: python3-pyftpdlib is n
 [ -x /usr/bin/ganesha.nfsd ] || { echo "SKIPPED: nfs-ganesha is not installed (scripts/install-deps)"; exit 0; }
 [ -x "$BIN" ] || { echo "SKIPPED: build first"; exit 0; }
 
+. tests/integration/lib/servers.sh
 W=$(mktemp -d /tmp/bundle-upload.XXXXXX)
 FPID=; GPID=; LOOP=
 cleanup() {
   [ -z "$LOOP" ] || { umount "$W/mnt" 2>/dev/null || true; losetup -d "$LOOP" 2>/dev/null || true; }
-  [ -z "$FPID" ] || { kill -TERM "$FPID" 2>/dev/null || true; wait "$FPID" 2>/dev/null || true; }
-  [ -z "$GPID" ] || { kill -TERM "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true; }
+  stop_servers
   rm -rf "$W"
 }
 trap cleanup EXIT
 PW=upload-pw-68
 mkdir -p "$W/ftp/incoming" "$W/nfs/bundles" "$W/recov" "$W/state" "$W/state2" "$W/mnt"
 
-# FTP server (free port, printed on its first line).
-$PY Tests/Fixtures/servers/testftpd.py "$W/ftp" >"$W/ftp.out" 2>"$W/ftp.err" & FPID=$!
-for _ in $(seq 100); do grep -q '^PORT' "$W/ftp.out" 2>/dev/null && break; sleep 0.05; done
-FTPPORT=$(awk '/^PORT/{print $2}' "$W/ftp.out")
-[ -n "$FTPPORT" ] || { echo "FAIL: the FTP server did not start"; cat "$W/ftp.err"; exit 1; }
-
-# NFSv4 server on 127.0.0.1, read-write export, free ports.
-read -r NFSPORT P2 P3 P4 < <($PY - <<'EOF'
-import socket
-ss = [socket.socket() for _ in range(4)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])
-EOF
-)
-cat >"$W/ganesha.conf" <<EOF
-NFS_CORE_PARAM {
-    Bind_addr = 127.0.0.1;
-    NFS_Port = $NFSPORT; MNT_Port = $P2; NLM_Port = $P3; Rquota_Port = $P4;
-    Enable_NLM = false; Enable_RQUOTA = false; Enable_UDP = false;
-    Protocols = 4;
-    Plugins_Dir = /usr/lib/x86_64-linux-gnu/ganesha;
-    mount_path_pseudo = true;
-}
-NFSv4 { Only_Numeric_Owners = true; Graceless = true; RecoveryBackend = fs; RecoveryRoot = $W/recov; Lease_Lifetime = 10; }
-NFS_KRB5 { Active_krb5 = false; }
-EXPORT_DEFAULTS { SecType = sys; Protocols = 4; Transports = TCP; }
-EXPORT {
-    Export_Id = 1; Path = $W/nfs; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash;
-    CLIENT { Clients = 127.0.0.1; Access_Type = RW; }
-    FSAL { Name = VFS; }
-}
-LOG { Default_Log_Level = EVENT; }
-EOF
-ganesha.nfsd -F -f "$W/ganesha.conf" -L "$W/ganesha.log" -p "$W/ganesha.pid" & GPID=$!
-for _ in $(seq 200); do grep -q 'NFS SERVER INITIALIZED' "$W/ganesha.log" 2>/dev/null && break; kill -0 "$GPID"; sleep 0.05; done
-grep -q 'NFS SERVER INITIALIZED' "$W/ganesha.log" || { tail -20 "$W/ganesha.log"; echo "FAIL: ganesha did not start"; exit 1; }
+# FTP server and NFSv4 server on 127.0.0.1 (read-write export), free ports.
+start_ftp "$W/ftp" "$W"
+start_nfs4 "$W/nfs" RW "$W"
 echo "servers: FTP 127.0.0.1:$FTPPORT (pid $FPID), NFSv4 127.0.0.1:$NFSPORT (pid $GPID)"
 
 FTPURL="ftp://uploader:upload-ftp-pw@127.0.0.1:$FTPPORT/incoming/"

@@ -1,0 +1,53 @@
+# Test servers on 127.0.0.1 for the integration scripts (sourced). Each is started on free
+# ports, its PID kept for the caller to stop by PID (stop_servers), its files under a
+# directory the caller made.
+
+# start_ftp ROOT LOGDIR: testftpd.py serving ROOT; sets FTPPORT and FPID.
+start_ftp() {
+  /usr/bin/python3 Tests/Fixtures/servers/testftpd.py "$1" >"$2/ftp.out" 2>"$2/ftp.err" & FPID=$!
+  for _ in $(seq 100); do grep -q '^PORT' "$2/ftp.out" 2>/dev/null && break; sleep 0.05; done
+  FTPPORT=$(awk '/^PORT/{print $2}' "$2/ftp.out")
+  [ -n "$FTPPORT" ] || { cat "$2/ftp.err"; echo "FAIL: the FTP server did not start"; return 1; }
+}
+
+# start_nfs4 EXPORT_DIR RO|RW WORKDIR: nfs-ganesha, NFSv4 only (no rpcbind), exporting
+# EXPORT_DIR as /export; sets NFSPORT and GPID. Its config, log and recovery files go in WORKDIR.
+start_nfs4() {
+  local dir=$1 access=$2 w=$3 p2 p3 p4
+  read -r NFSPORT p2 p3 p4 < <(/usr/bin/python3 - <<'PY'
+import socket
+ss = [socket.socket() for _ in range(4)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])
+PY
+)
+  mkdir -p "$w/recov"
+  cat >"$w/ganesha.conf" <<CONF
+NFS_CORE_PARAM {
+    Bind_addr = 127.0.0.1;
+    NFS_Port = $NFSPORT; MNT_Port = $p2; NLM_Port = $p3; Rquota_Port = $p4;
+    Enable_NLM = false; Enable_RQUOTA = false; Enable_UDP = false;
+    Protocols = 4;
+    Plugins_Dir = /usr/lib/x86_64-linux-gnu/ganesha;
+    mount_path_pseudo = true;
+}
+NFSv4 { Only_Numeric_Owners = true; Graceless = true; RecoveryBackend = fs; RecoveryRoot = $w/recov; Lease_Lifetime = 10; }
+NFS_KRB5 { Active_krb5 = false; }
+EXPORT_DEFAULTS { SecType = sys; Protocols = 4; Transports = TCP; }
+EXPORT {
+    Export_Id = 1; Path = $dir; Pseudo = /export; Access_Type = $access; Squash = No_Root_Squash;
+    CLIENT { Clients = 127.0.0.1; Access_Type = $access; }
+    FSAL { Name = VFS; }
+}
+LOG { Default_Log_Level = EVENT; }
+CONF
+  ganesha.nfsd -F -f "$w/ganesha.conf" -L "$w/ganesha.log" -p "$w/ganesha.pid" & GPID=$!
+  for _ in $(seq 200); do grep -q 'NFS SERVER INITIALIZED' "$w/ganesha.log" 2>/dev/null && break; kill -0 "$GPID" || break; sleep 0.05; done
+  grep -q 'NFS SERVER INITIALIZED' "$w/ganesha.log" || { tail -20 "$w/ganesha.log"; echo "FAIL: ganesha did not start"; return 1; }
+}
+
+# stop_servers: stops what start_ftp and start_nfs4 started, by PID.
+stop_servers() {
+  [ -z "${FPID:-}" ] || { kill -TERM "$FPID" 2>/dev/null || true; wait "$FPID" 2>/dev/null || true; FPID=; }
+  [ -z "${GPID:-}" ] || { kill -TERM "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true; GPID=; }
+}
