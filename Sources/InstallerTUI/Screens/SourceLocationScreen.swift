@@ -4,45 +4,37 @@ import InstallerCore
 @MainActor
 struct SourceLocationScreen: InstallerScreen {
     let form: Form
-    private let isNFS: Bool
-    private let url: Entry, user: Entry, password: Entry, nfs: Entry
+    private let fields: LocationFields
 
     init(state: FlowState) {
-        isNFS = state.answers.sourceKind == .nfs
-        url = Entry("URL:", value: state.answers.url, labelWidth: 11, fieldWidth: 44)
-        user = Entry("Username:", value: state.answers.urlUser, labelWidth: 11, fieldWidth: 16)
-        password = Entry("Password:", value: state.answers.urlPassword, labelWidth: 11, fieldWidth: 16, masked: true)
-        nfs = Entry("NFS Path:", value: state.answers.nfsPath, labelWidth: 11, fieldWidth: 44)
-        let body: [Widget] = isNFS
-            ? [TextBlock("Please enter the NFS server and the exported path of the repository, for example myserver:/my/directory"), Spacer(), nfs]
-            : [TextBlock("Please enter the address of the HTTP or FTP repository (for example http://server/xcp/), and a username and password if the server needs them."),
-               Spacer(), url, Spacer(), user, password]
-        form = Form(title: "Specify Repository", width: 64, body: body, buttons: [.ok, .back],
+        let a = state.answers
+        fields = LocationFields(isNFS: a.sourceKind == .nfs, url: a.url, user: a.urlUser, password: a.urlPassword, nfsPath: a.nfsPath)
+        form = Form(title: "Specify Repository", width: 64,
+                    body: fields.body(nfsText: "Please enter the NFS server and the exported path of the repository, for example myserver:/my/directory",
+                                      urlText: "Please enter the address of the HTTP or FTP repository (for example http://server/xcp/), and a username and password if the server needs them."),
+                    buttons: [.ok, .back],
                     help: "Setup checks the address before it goes on: it must be reachable and hold a Xen Cloud Platform repository (XS-REPOSITORY). The password is never shown or logged.")
     }
 
     func answer(button: String) -> ScreenAnswer? {
         guard button == "ok" else { return nil }
-        if isNFS { return .nfs(nfs.value.trimmingCharacters(in: .whitespaces)) }
-        return .url(url.value.trimmingCharacters(in: .whitespaces), user: user.value, password: password.value)
+        if fields.isNFS { return .nfs(fields.nfsPath) }
+        let a = fields.urlAnswer
+        return .url(a.url, user: a.user, password: a.password)
     }
 
     nonisolated static func apply(url: String, user: String, password: String, to s: inout FlowState) -> Outcome {
-        let lower = url.lowercased()
-        guard ["http://", "https://", "ftp://"].contains(where: { lower.hasPrefix($0) }), url.count > 8 else {
-            return .invalid(title: "Specify Repository", message: "The URL must start with http://, https:// or ftp:// and name a server.")
-        }
+        if let problem = LocationRules.urlProblem(url) { return .invalid(title: "Specify Repository", message: problem) }
         s.answers.url = url; s.answers.urlUser = user; s.answers.urlPassword = password
-        let creds = user.isEmpty ? nil : Credentials(user: user, password: password)
+        let creds = LocationRules.credentials(user: user, password: password)
         s.answers.plan.sources = [.url(url, credentials: creds)]
         s.answers.verified = false
         return .pending([.checkSource(.url(url, credentials: creds))])
     }
 
     nonisolated static func apply(nfs path: String, to s: inout FlowState) -> Outcome {
-        let parts = path.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].hasPrefix("/") else {
-            return .invalid(title: "Specify Repository", message: "The NFS path must look like server:/path/to/repository.")
+        if let problem = LocationRules.nfsProblem(path, example: "path/to/repository") {
+            return .invalid(title: "Specify Repository", message: problem)
         }
         s.answers.nfsPath = path
         s.answers.plan.sources = [.nfs(path)]
