@@ -79,7 +79,7 @@ run_install() {   # $1: name, $2: source element
   HOST_INSTALLER_STATE="$st" "$BIN" --machine "$st/machine.json" --answerfile "$st/answerfile.xml" >"$st/out" 2>&1 \
     || { tail -20 "$st/out"; fail "$1: the install failed"; }
   tail -n 1 "$st/out" | grep -q '^Installation complete' || fail "$1: no 'Installation complete'"
-  echo "$1: installed in $(echo "$(date +%s.%N) - $start" | bc) s"
+  echo "$1: installed in $(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2-$1}') s"
   ! grep -q "$PW" "$st/out" "$st/install-log" || fail "$1: the root password is in the output or the log"
   check_root "$st/disks/sda.img"
   if losetup -a | grep -q "$st"; then fail "$1: loop devices left"; fi
