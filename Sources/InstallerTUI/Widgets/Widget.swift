@@ -29,6 +29,9 @@ enum TextWrap {
             var line = ""
             // Keep leading spaces (indented lists) on the first line of a paragraph.
             let indent = String(paragraph.prefix { $0 == " " })
+            // A bullet ("* " or "- ") hangs: its continuation lines start under its text.
+            let first = paragraph.dropFirst(indent.count)
+            let hang = first.hasPrefix("* ") || first.hasPrefix("- ") ? indent + "  " : ""
             line = indent
             for word in paragraph.split(separator: " ") {
                 var w = String(word)
@@ -43,7 +46,7 @@ enum TextWrap {
                     line += " " + w
                 } else {
                     out.append(line)
-                    line = w
+                    line = hang.count + w.count <= width ? hang + w : w
                 }
             }
             out.append(line)
