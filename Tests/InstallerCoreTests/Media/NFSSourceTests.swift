@@ -117,8 +117,16 @@ struct NFSSourceTests {
         defer { server.stop() }
         let acc = try NFSAccessor(server.url, timeoutSeconds: 2)
         defer { acc.close() }
-        kill(server.process.processIdentifier, SIGSTOP)
-        defer { kill(server.process.processIdentifier, SIGCONT) }
+        let pid = server.process.processIdentifier
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        // Read only once the server is really stopped (state T), not while a thread of it
+        // could still answer (this test once read the file on a busy machine).
+        for _ in 0..<200 {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)...].hasPrefix("T") { break }
+            usleep(10_000)
+        }
         let start = Date()
         do {
             _ = try readAll(acc.open("packages.main/dom0-root.tar.bz2"))
