@@ -22,7 +22,7 @@ iso_build() {
     flock 9
     if [ ! -s "$iso" ]; then
       rm -f "$top"/.cache/iso/installer-*.iso
-      HOST_INSTALLER_STATIC=$bin "$top/scripts/build-iso" "$iso" || exit 1
+      HOST_INSTALLER_STATIC=$bin "$top/scripts/build-iso" "$iso" || { echo "iso_build: scripts/build-iso failed (exit $?)" >&2; exit 1; }
     fi
   ) 9>"$top/.cache/iso/.lock" || return 1
   echo "$iso"
