@@ -15,6 +15,7 @@ $PY -c 'import pyftpdlib' 2>/dev/null || { echo "SKIPPED: python3-pyftpdlib is n
 [ -x /usr/bin/ganesha.nfsd ] || { echo "SKIPPED: nfs-ganesha is not installed (scripts/install-deps)"; exit 0; }
 
 . tests/integration/lib/servers.sh
+. tests/integration/lib/machine.sh
 W=$(mktemp -d /tmp/install-ftp-nfs.XXXXXX)
 FPID=; GPID=
 cleanup() { stop_servers; rm -rf "$W"; }
@@ -30,18 +31,6 @@ start_ftp "$W/ftp" "$W"
 start_nfs4 "$W/nfs" RO "$W"
 echo "servers: FTP 127.0.0.1:$FTPPORT (pid $FPID), NFSv4 127.0.0.1:$NFSPORT (pid $GPID)"
 
-machine() {   # $1: state directory
-  mkdir -p "$1"
-  cat >"$1/machine.json" <<'JSON'
-{
-  "cpu": { "model": "QEMU Virtual CPU", "cores": 2, "hvm": true },
-  "memory_mib": 2048,
-  "disks": [ { "name": "sda", "vendor": "ATA", "model": "QEMU HARDDISK", "size": "20G", "image": "disks/sda.img" } ],
-  "nics": [ { "name": "eth0", "mac": "52:54:00:12:34:56", "driver": "e1000", "link": true,
-              "dhcp": { "ip": "10.0.2.15", "netmask": "255.255.255.0", "gateway": "10.0.2.2", "dns": ["10.0.2.3"] } } ]
-}
-JSON
-}
 answerfile() {   # $1: the <source> element
   cat <<EOF
 <?xml version="1.0"?>
@@ -73,7 +62,7 @@ check_root() {   # $1: disk image
 }
 run_install() {   # $1: name, $2: source element
   local st="$W/state-$1" start
-  machine "$st"
+  vm_machine "$st"
   answerfile "$2" >"$st/answerfile.xml"
   start=$(date +%s.%N)
   HOST_INSTALLER_STATE="$st" "$BIN" --machine "$st/machine.json" --answerfile "$st/answerfile.xml" >"$st/out" 2>&1 \
@@ -91,7 +80,7 @@ run_install nfs "<source type=\"nfs\">127.0.0.1:/export?version=4&amp;nfsport=$N
 
 # The package changed on the server after its metadata was written: the install stops.
 printf 'not the package' >>"$W/ftp/packages.main/dom0-root.tar.bz2"
-st="$W/state-damaged"; machine "$st"
+st="$W/state-damaged"; vm_machine "$st"
 answerfile "<source type=\"url\">ftp://127.0.0.1:$FTPPORT/</source>" >"$st/answerfile.xml"
 set +e
 HOST_INSTALLER_STATE="$st" "$BIN" --machine "$st/machine.json" --answerfile "$st/answerfile.xml" >"$st/out" 2>&1; rc=$?

@@ -17,6 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. tests/integration/lib/machine.sh
 PW=killed-server-pw-19
 
 # A repository whose base package is 2 MiB (random, so it stays that big once compressed).
@@ -30,15 +31,7 @@ for _ in $(seq 50); do grep -q PORT "$W/port" 2>/dev/null && break; sleep 0.1; d
 port=$(awk '/PORT/ {print $2}' "$W/port")
 [ -n "$port" ] || fail "the HTTP server did not start"
 
-cat > "$W/state/machine.json" <<'JSON'
-{
-  "cpu": { "model": "QEMU Virtual CPU", "cores": 2, "hvm": true },
-  "memory_mib": 2048,
-  "disks": [ { "name": "sda", "vendor": "ATA", "model": "QEMU HARDDISK", "size": "20G", "image": "disks/sda.img" } ],
-  "nics": [ { "name": "eth0", "mac": "52:54:00:12:34:56", "driver": "e1000", "link": true,
-              "dhcp": { "ip": "10.0.2.15", "netmask": "255.255.255.0", "gateway": "10.0.2.2", "dns": ["10.0.2.3"] } } ]
-}
-JSON
+vm_machine "$W/state"
 cat > "$W/answerfile.xml" <<XML
 <installation>
   <primary-disk>sda</primary-disk>

@@ -9,12 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 . tests/iso/iso-lib.sh
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIPPED: no qemu-system-x86_64"; exit 0; }
-ISO=$(iso_build "$TOP")
-BIN=$(iso_replay_bin "$TOP")
-work=$(mktemp -d /tmp/iso-serial.XXXXXX)
+iso_setup "$TOP" iso-serial
 trap 'rm -rf "$work"' EXIT
-truncate -s 20G "$work/disk.img"
 cp -r tests/iso/serial-install "$work/serial-install"
 {
   echo "size 80x24"

@@ -8,12 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 . tests/iso/iso-lib.sh
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIPPED: no qemu-system-x86_64"; exit 0; }
-ISO=$(iso_build "$TOP")
-BIN=$(iso_replay_bin "$TOP")
-work=$(mktemp -d /tmp/iso-unattended.XXXXXX)
+iso_setup "$TOP" iso-unattended
 trap 'rm -rf "$work"' EXIT
-truncate -s 20G "$work/disk.img"
 cat >"$work/unattended.replay" <<REPLAY
 size 80x24
 exec $(iso_qemu_direct "$ISO" "$work/disk.img" "$work" "answerfile=file:///cdrom/answerfiles/local.xml install atexit=poweroff")

@@ -9,10 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 . tests/iso/iso-lib.sh
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIPPED: no qemu-system-x86_64"; exit 0; }
-ISO=$(iso_build "$TOP")
-BIN=$(iso_replay_bin "$TOP")
-work=$(mktemp -d /tmp/iso-http.XXXXXX)
+iso_setup "$TOP" iso-http
 SPID=
 cleanup() {
   local rc=$?
@@ -21,7 +18,6 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-truncate -s 20G "$work/disk.img"
 mkdir -p "$work/www/xcp"
 for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
 python3 -u -m http.server --bind 127.0.0.1 --directory "$work/www" 0 >"$work/http.log" 2>&1 &

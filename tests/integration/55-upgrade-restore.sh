@@ -13,8 +13,7 @@ work=$(mktemp -d /tmp/upgrade-restore.XXXXXX)
 . tests/integration/lib/upgrade.sh
 trap 'upg_release "$work"; rm -rf "$work"' EXIT
 
-HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.0 "$work/m010" >/dev/null
-HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.1 "$work/m011" >/dev/null
+upg_products "$work"
 upg_machine "$work"
 upg_fresh_answerfile "$work" "$work/m010" > "$work/fresh.xml"
 "$BIN" --machine "$work/state/machine.json" --answerfile "$work/fresh.xml" | tail -n 1 | grep '^Installation complete'

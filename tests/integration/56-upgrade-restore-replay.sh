@@ -16,8 +16,7 @@ trap 'upg_release "$work"; rm -rf "$work"' EXIT
 R=tests/integration/replays
 update=(); [ "${REPLAY_UPDATE:-}" = 1 ] && update=(--update)
 
-HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.0 "$work/m010" >/dev/null
-HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.1 "$work/m011" >/dev/null
+upg_products "$work"
 export HOST_INSTALLER_STATE=$work/state HOST_INSTALLER_REPLAY_STATE=$work/state
 mkdir -p "$work/state"
 upg_fresh_answerfile "$work" "$work/m010" > "$work/fresh.xml"

@@ -15,8 +15,7 @@ work=$(mktemp -d /tmp/upgrade-crash.XXXXXX)
 . tests/integration/lib/upgrade.sh
 trap 'upg_release "$work"; rm -rf "$work"' EXIT
 
-HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.0 "$work/m010" >/dev/null
-HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.1 "$work/m011" >/dev/null
+upg_products "$work"
 upg_machine "$work"
 M=$work/state/machine.json
 img=$work/state/disks/sda.img

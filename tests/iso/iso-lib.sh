@@ -28,6 +28,17 @@ iso_build() {
   echo "$iso"
 }
 
+# iso_setup TOP NAME: what every CD test starts with. Skips the test (exit 0) without qemu;
+# sets ISO (the CD, built or cached), BIN (the replay harness) and work (a new directory
+# /tmp/NAME.XXXXXX holding disk.img, a sparse 20G disk for the VM). The caller removes work.
+iso_setup() {
+  command -v qemu-system-x86_64 >/dev/null || { echo "SKIPPED: no qemu-system-x86_64"; exit 0; }
+  ISO=$(iso_build "$1")
+  BIN=$(iso_replay_bin "$1")
+  work=$(mktemp -d "/tmp/$2.XXXXXX")
+  truncate -s 20G "$work/disk.img"
+}
+
 # iso_replay_bin TOP: the host-installer that runs replay scripts (debug build, else release).
 iso_replay_bin() {
   local top=$1

@@ -1,18 +1,16 @@
 # Helpers for the upgrade tests (sourced). Everything acts only on files under $work and on
 # loop devices backed by them, released by name.
+. "$(dirname "${BASH_SOURCE[0]}")/machine.sh"
+
+# upg_products WORK: the sample product 0.1.0 in WORK/m010 and 0.1.1 in WORK/m011 ($BIN builds them).
+upg_products() {
+  HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.0 "$1/m010" >/dev/null
+  HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.1 "$1/m011" >/dev/null
+}
 
 # upg_machine WORK: a profile with one 20G disk (sda) and eth0, in WORK/state.
 upg_machine() {
-  mkdir -p "$1/state"
-  cat > "$1/state/machine.json" <<'JSON'
-{
-  "cpu": { "model": "QEMU Virtual CPU", "cores": 2, "hvm": true },
-  "memory_mib": 2048,
-  "disks": [ { "name": "sda", "vendor": "ATA", "model": "QEMU HARDDISK", "size": "20G", "image": "disks/sda.img" } ],
-  "nics": [ { "name": "eth0", "mac": "52:54:00:12:34:56", "driver": "e1000", "link": true,
-              "dhcp": { "ip": "10.0.2.15", "netmask": "255.255.255.0", "gateway": "10.0.2.2", "dns": ["10.0.2.3"] } } ]
-}
-JSON
+  vm_machine "$1/state"
   export HOST_INSTALLER_STATE="$1/state"
 }
 
