@@ -47,11 +47,9 @@ struct InstallRunner {
                 }
             }
         }
-        let bar = ProgressBar()
-        let step = TextBlock("Preparing for installation...")
         let title = plan.mode == .restore ? "Restoring From Backup" : plan.mode == .reinstall ? "Upgrading Xen Cloud Platform" : "Installing Xen Cloud Platform"
-        let form = Form(title: title, width: 66, body: [step, Spacer(), bar], buttons: [],
-                        help: "The installation is running. Alt-F2 opens a shell and Alt-F3 the event log meanwhile; Alt-F1 comes back here.")
+        let (form, step, bar) = FormKit.progress(title: title, text: "Preparing for installation...",
+                                                 help: "The installation is running. Alt-F2 opens a shell and Alt-F3 the event log meanwhile; Alt-F1 comes back here.")
         var askedTime = false
         _ = ui.run(form, tickMs: 200) {
             let p = shared.withLock { $0 }

@@ -75,10 +75,8 @@ extension InstallRunner {
         }
         t.stackSize = 8 << 20
         t.start()
-        let bar = ProgressBar()
-        let step = TextBlock("Preparing...")
-        let form = Form(title: "Installing Linux Pack", width: 66, body: [step, Spacer(), bar], buttons: [],
-                        help: "The Linux Pack's packages are being installed onto the new system.")
+        let (form, step, bar) = FormKit.progress(title: "Installing Linux Pack", text: "Preparing...",
+                                                 help: "The Linux Pack's packages are being installed onto the new system.")
         _ = ui.run(form, tickMs: 200) {
             let p = shared.withLock { $0 }
             bar.fraction = p.fraction

@@ -45,10 +45,8 @@ extension FlowRunner {
                 shared.withLock { $0.error = error.description }
             }
         }
-        let bar = ProgressBar()
-        let label = TextBlock("Initializing...")
-        let form = Form(title: "Verifying Installation Source", width: 64, body: [label, Spacer(), bar], buttons: [],
-                        help: "Every package is read and its checksum compared with the one the repository records.")
+        let (form, label, bar) = FormKit.progress(title: "Verifying Installation Source", text: "Initializing...", width: 64,
+                                                  help: "Every package is read and its checksum compared with the one the repository records.")
         _ = ui.run(form, tickMs: 100) {
             let p = shared.withLock { $0 }
             bar.fraction = p.fraction

@@ -95,6 +95,14 @@ enum FormKit {
         return (form, list)
     }
 
+    /// A progress window without buttons: a line saying what is being done, then the bar
+    /// (verification, the install, the Linux Pack); the caller updates both as work goes on.
+    static func progress(title: String, text: String, width: Int = 66, help: String) -> (Form, TextBlock, ProgressBar) {
+        let step = TextBlock(text)
+        let bar = ProgressBar()
+        return (Form(title: title, width: width, body: [step, Spacer(), bar], buttons: [], help: help), step, bar)
+    }
+
     /// A message with Ok and Back.
     static func message(title: String, text: String, width: Int = 60, help: String,
                         buttons: [FormButton] = [.ok, .back], focus: String? = nil) -> Form {
