@@ -10,8 +10,9 @@
 # the sample media that scripts/build-sample-product builds (the boot is skipped when neither works).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 export PATH=/opt/swift/usr/bin:$PATH
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: 20-clean-install needs root (loop devices, mount)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "20-clean-install needs root (loop devices, mount)"; fi
 
 W=$(mktemp -d /tmp/hi-it20.XXXXXX)
 TPID=
@@ -152,8 +153,7 @@ if [ -z "$SAMPLE" ] && [ -x scripts/build-sample-product ]; then
   fi
 fi
 if [ -z "$SAMPLE" ] && [ -z "$MEDIA" ]; then
-  echo "SKIP boot: no sample product (set HOST_INSTALLER_SAMPLE_TARBALL or provide scripts/build-sample-product)"
-  exit 0
+  skip "the boot: no sample product (set HOST_INSTALLER_SAMPLE_TARBALL or provide scripts/build-sample-product)"
 fi
 mkdir -p "$W/d"
 start=$(date +%s.%N)

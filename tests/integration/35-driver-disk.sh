@@ -10,7 +10,8 @@
 # --real-hardware is not run by any test.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: 35-driver-disk needs root (loop devices, mount)"; exit 0; fi
+. tests/integration/lib/skip.sh
+if [ "$(id -u)" -ne 0 ]; then skip "35-driver-disk needs root (loop devices, mount)"; fi
 BIN=.build/debug/host-installer
 # No build here: `make test` has built the binary.
 [ -x "$BIN" ] || { echo "FAIL: build first (swift build)"; exit 1; }
