@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
+unset ONLY   # the runner under test must run all of its own fake scripts
 w=$(mktemp -d /tmp/hi-runners.XXXXXX); trap 'rm -rf "$w"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
