@@ -175,6 +175,20 @@ public struct ReplayRunner {
                         outcome.failures.append("\(loc): plan differs from \(file)\nexpected:\n\(expected)\nactual:\n\(actual)")
                         return outcome
                     }
+                case let .random(n, seed):
+                    let count = ProcessInfo.processInfo.environment["RANDOM_KEYS"].flatMap { Int($0) } ?? n
+                    let walk = RandomWalk(count: count, seed: seed)
+                    let result = try walk.run(rows: rows, cols: cols) {
+                        session = nil
+                        return try start()
+                    }
+                    outcome.checks += 1
+                    let exits = result.exits.sorted { $0.key < $1.key }.map { "exit \($0.key): \($0.value)" }.joined(separator: ", ")
+                    report("     random: \(result.keys) actions (seed \(seed)), \(result.restarts) restarts\(exits.isEmpty ? "" : " (" + exits + ")")")
+                    if let failure = result.failure {
+                        outcome.failures.append("\(loc): \(failure)")
+                        return outcome
+                    }
                 case let .exit(code):
                     let s = try start()
                     outcome.checks += 1
