@@ -12,6 +12,7 @@ enum InstallCommand {
         if let path = o.values["--cmdline"] {
             guard let d = FileManager.default.contents(atPath: path) else { throw .invalid(path, "cannot read the boot parameters") }
             boot = BootParameters.parse(String(decoding: d, as: UTF8.self))
+            try boot.checkSupported()
         }
         let answerfile = o.values["--answerfile"] ?? boot.answerfile
         // --answerfile alone, or answerfile= with install, is unattended; otherwise the
