@@ -103,10 +103,10 @@ struct CleanInstallIntegrationTests {
         let machine = Self.machine(dir)
         let log = EventLog()
         let events = Mutex<[InstallEvent]>([])
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
-        let install = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
+        opts.environment = .empty
+        let install = Installation(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
         let t0 = Date()
         let result = install.run { e in events.withLock { $0.append(e) } }
         let secs = Date().timeIntervalSince(t0)
@@ -228,14 +228,14 @@ struct CleanInstallIntegrationTests {
         defer { Shell.run("rm -rf \(dir)") }
         let repo = Self.makeProduct(dir, corruptMD5: true)
         let machine = Self.machine(dir)
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
+        opts.environment = .empty
         let log = EventLog()
         // On a background thread, as the front ends run it; the result comes as the last event.
         let done = DispatchSemaphore(value: 0)
         let last = Mutex<InstallEvent?>(nil)
-        let thread = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
+        let thread = Installation(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
             .start { e in
                 last.withLock { $0 = e }
                 if case .finished = e { done.signal() }
@@ -257,13 +257,13 @@ struct CleanInstallIntegrationTests {
         let dir = Shell.tempDir("install-refuse")
         defer { Shell.run("rm -rf \(dir)") }
         let repo = Self.makeProduct(dir)
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
+        opts.environment = .empty
         let log = EventLog()
         // Too small: 10 GiB.
         let small = Self.machine(dir + "/small", primarySize: 10 * Size.GiB)
-        let r1 = CleanInstall(plan: Self.plan(dir), machine: small, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r1 = Installation(plan: Self.plan(dir), machine: small, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e1) = r1 else { Issue.record("installed on a 10 GiB disk"); return }
         #expect(e1.message.contains("at least 16 GB"))
         #expect(try PartitionTableIO.read(small.disks[0].path) == nil)
@@ -274,14 +274,14 @@ struct CleanInstallIntegrationTests {
         try Filesystem.makeExt3(loop.device, label: "busy", log: log)
         let mnt = try MountedFilesystem.mount(loop.device, log: log)
         defer { try? mnt.unmount() }
-        let r2 = CleanInstall(plan: Self.plan(dir), machine: busy, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r2 = Installation(plan: Self.plan(dir), machine: busy, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e2) = r2 else { Issue.record("installed on a mounted disk"); return }
         #expect(e2.message.contains("in use"), "\(e2)")
         #expect(try PartitionTableIO.read(busy.disks[0].path) == nil)
         // The installation media: the image is the machine's CD.
         var media = Self.machine(dir + "/media")
         media.cdrom = Machine.CDROM(name: "sr0", discs: [media.disks[0].path])
-        let r3 = CleanInstall(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r3 = Installation(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e3) = r3 else { Issue.record("installed onto the media"); return }
         #expect(e3.message.contains("installation media"), "\(e3)")
     }
@@ -334,21 +334,21 @@ struct ProductTarballInstallTests {
         p.nameservers = .manual(["10.0.2.3"])
         p.timezone = "Asia/Tokyo"
         p.time = .ntp(servers: ["10.0.2.2"], fromDHCP: false)
-        var opts = CleanInstall.Options()
-        opts.environment = env
+        var opts = Installation.Options()
+        opts.environment = InstallEnvironment(env)
         let log = EventLog()
         try? log.attach(file: dir + "/install-log")
-        let install: CleanInstall
+        let install: Installation
         if repos.isEmpty, let media = env["HOST_INSTALLER_IT_MEDIA"] {
             what = media
             p.sources = [.local(path: media)]
             p.installLinuxPack = true
             p.driverSources = [.local(path: media)]
-            install = try CleanInstall.fromSources(plan: p, machine: m, log: log, options: opts)
+            install = try InstallerBackend(environment: opts.environment, log: log).prepare(p, machine: m, handleSignals: opts.handleSignals).installation
             #expect(install.repositories.map { $0.0.id.description }.sorted() == ["xs:driver.megaraid_sas", "xs:linux", "xs:main"].sorted()
                     || install.repositories.count >= 2, "\(install.repositories.map { $0.0.id })")
         } else {
-            install = CleanInstall(plan: p, machine: m, repositories: repos, log: log, options: opts)
+            install = Installation(plan: p, machine: m, repositories: repos, log: log, options: opts)
         }
         let t0 = Date()
         let r = install.run { _ in }

@@ -127,7 +127,7 @@ public enum DriverDisk {
 
     /// The state directory when one is given (tests and replays), else /tmp (a RAM disk on the CD).
     static var defaultCopyParent: String {
-        if let s = ProcessInfo.processInfo.environment["HOST_INSTALLER_STATE"], !s.isEmpty { return s + "/driver-disks" }
+        if let s = InstallEnvironment.process.stateOverride { return s + "/driver-disks" }
         return "/tmp"
     }
 

@@ -6,7 +6,7 @@ import Synchronization
 /// nameserver. Every command goes through `CommandRunner` (logged with its exit status).
 ///
 /// Used with `--real-hardware` only (or on a profile machine when
-/// `HOST_INSTALLER_RUNTIME_NETWORK=1`, which the network-namespace test sets); a profile
+/// `InstallEnvironment.runtimeNetwork` is set, as the network-namespace test does); a profile
 /// machine otherwise uses its NICs' simulated DHCP leases.
 ///
 /// `udhcpc` only obtains the lease: its script prints the values and this type applies them
@@ -39,11 +39,11 @@ public struct RuntimeNetwork: Sendable {
     }
 
     /// The resolver file written with the nameservers (the installer environment's
-    /// /etc/resolv.conf; `HOST_INSTALLER_RESOLV_CONF` points tests at their own file).
+    /// /etc/resolv.conf; `InstallEnvironment.resolvConf` points tests at their own file).
     public var resolvConf = "/etc/resolv.conf"
-    /// How long DHCP may take before "no DHCP answer" (`HOST_INSTALLER_DHCP_TIMEOUT`).
+    /// How long DHCP may take before "no DHCP answer" (`InstallEnvironment.dhcpTimeout`).
     public var dhcpTimeout = 30
-    /// How long the link may take to come up after `ip link set up` (`HOST_INSTALLER_LINK_TIMEOUT`).
+    /// How long the link may take to come up after `ip link set up` (`InstallEnvironment.linkTimeout`).
     public var linkTimeout = 10.0
     /// The DHCP client: `udhcpc` when it is on PATH (the installer CD), else `busybox udhcpc`.
     public var dhcpClient: [String] = RuntimeNetwork.defaultDHCPClient()
@@ -52,21 +52,21 @@ public struct RuntimeNetwork: Sendable {
 
     public init() {}
 
-    /// The settings of this process's environment (see the properties).
-    public static func fromEnvironment(log: EventLog = .shared) -> RuntimeNetwork {
-        let env = ProcessInfo.processInfo.environment
+    /// The settings of `environment` (see the properties).
+    public static func fromEnvironment(_ environment: InstallEnvironment = .process, log: EventLog = .shared) -> RuntimeNetwork {
         var n = RuntimeNetwork()
         n.log = log
-        if let p = env["HOST_INSTALLER_RESOLV_CONF"], !p.isEmpty { n.resolvConf = p }
-        if let t = env["HOST_INSTALLER_DHCP_TIMEOUT"].flatMap({ Int($0) }), t > 0 { n.dhcpTimeout = t }
-        if let t = env["HOST_INSTALLER_LINK_TIMEOUT"].flatMap({ Double($0) }), t > 0 { n.linkTimeout = t }
+        if let p = environment.resolvConf { n.resolvConf = p }
+        if let t = environment.dhcpTimeout { n.dhcpTimeout = t }
+        if let t = environment.linkTimeout { n.linkTimeout = t }
+        n.dhcpClient = defaultDHCPClient(path: environment.path)
         return n
     }
 
     /// Whether the installer configures NICs for real: on real hardware, or when the test
-    /// hook `HOST_INSTALLER_RUNTIME_NETWORK=1` asks for it on a profile machine.
-    public static func enabled(for machine: Machine) -> Bool {
-        machine.isReal || ProcessInfo.processInfo.environment["HOST_INSTALLER_RUNTIME_NETWORK"] == "1"
+    /// hook `InstallEnvironment.runtimeNetwork` asks for it on a profile machine.
+    public static func enabled(for machine: Machine, environment: InstallEnvironment = .process) -> Bool {
+        machine.isReal || environment.runtimeNetwork
     }
 
     /// True when a source is reached over the network.
@@ -75,8 +75,7 @@ public struct RuntimeNetwork: Sendable {
         return true
     }
 
-    static func defaultDHCPClient() -> [String] {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+    static func defaultDHCPClient(path: String = InstallEnvironment.process.path) -> [String] {
         for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/udhcpc") {
             return ["udhcpc"]
         }

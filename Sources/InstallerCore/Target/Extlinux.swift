@@ -29,7 +29,8 @@ public enum Extlinux {
         return Kernels(version: v, kernel: "/boot/vmlinuz-\(v)", initrd: initrd.map { "/boot/" + $0 }, xen: xen.map { "/boot/" + $0 })
     }
 
-    /// Compares versions by their numeric runs (`6.1.10` > `6.1.9`).
+    /// Orders kernel and Xen file-name versions by their numeric runs (`6.1.10` > `6.1.9`,
+    /// `6.1` < `6.1.0`). Only for file names under /boot: product versions use `VersionCompare`.
     static func versionLess(_ a: String, _ b: String) -> Bool {
         func parts(_ s: String) -> [Either] {
             var out: [Either] = [], cur = "", num = false
