@@ -146,12 +146,12 @@ struct CleanInstallIntegrationTests {
         #expect(DiskBytes.read(dir + "/sda.img", at: 0, count: 440) == mbr)
 
         // Read the installed root back through a read-only loop and mount.
-        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
+        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, commands: SystemCommands(log: log))
         defer { loop.detach() }
         let (lrc, labelOut) = Shell.run("e2label \(loop.device)")
         #expect(lrc == 0 && labelOut.trimmingCharacters(in: .whitespacesAndNewlines) == summary.rootLabel)
         #expect(summary.rootLabel.count == 13 && summary.rootLabel.hasPrefix("root-") && summary.rootLabel.dropFirst(5).allSatisfy { $0.isLowercase })
-        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, log: log)
+        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         let r = mnt.mountPoint
         func file(_ p: String) -> String { String(decoding: FileManager.default.contents(atPath: r + p) ?? Data(), as: UTF8.self) }
@@ -210,9 +210,9 @@ struct CleanInstallIntegrationTests {
         #expect(found.backups == [])
         #expect(Digest.md5Hex([UInt8](FileManager.default.contents(atPath: dir + "/sdb.img")!.prefix(1 << 20))) == before)
         // A backup partition (as an upgrade makes it) is found too.
-        let p2 = try LoopDevice.attach(image: dir + "/sda.img", offset: t.entries[1].start * 512, size: t.entries[1].length * 512, log: log)
-        try Filesystem.makeExt3(p2.device, label: "backup-test", log: log)
-        let bm = try MountedFilesystem.mount(p2.device, log: log)
+        let p2 = try LoopDevice.attach(image: dir + "/sda.img", offset: t.entries[1].start * 512, size: t.entries[1].length * 512, commands: SystemCommands(log: log))
+        try Filesystem.makeExt3(p2.device, label: "backup-test", commands: SystemCommands(log: log))
+        let bm = try MountedFilesystem.mount(p2.device, commands: SystemCommands(log: log))
         try TargetPath.write(root: bm.mountPoint, "/.xen-backup-partition", "")
         try TargetPath.write(root: bm.mountPoint, "/etc/xensource-inventory", "PRODUCT_BRAND='XCP'\nPRODUCT_VERSION='0.0.9'\nINSTALLATION_UUID='x'\n")
         try bm.unmount()
@@ -246,9 +246,9 @@ struct CleanInstallIntegrationTests {
         #expect(e.message.contains("MD5 mismatch"))
         Self.noLeftovers(machine, log: log)
         // Nothing of the package is on the new root filesystem.
-        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
+        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, commands: SystemCommands(log: log))
         defer { loop.detach() }
-        let mnt = try MountedFilesystem.mount(loop.device, readOnly: true, log: log)
+        let mnt = try MountedFilesystem.mount(loop.device, readOnly: true, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: mnt.mountPoint) == ["lost+found"])
     }
@@ -269,10 +269,10 @@ struct CleanInstallIntegrationTests {
         #expect(try PartitionTableIO.read(small.disks[0].path) == nil)
         // Busy: a filesystem of the image is mounted.
         let busy = Self.machine(dir + "/busy")
-        let loop = try LoopDevice.attach(image: busy.disks[0].path, offset: 1 << 20, size: 64 << 20, log: log)
+        let loop = try LoopDevice.attach(image: busy.disks[0].path, offset: 1 << 20, size: 64 << 20, commands: SystemCommands(log: log))
         defer { loop.detach() }
-        try Filesystem.makeExt3(loop.device, label: "busy", log: log)
-        let mnt = try MountedFilesystem.mount(loop.device, log: log)
+        try Filesystem.makeExt3(loop.device, label: "busy", commands: SystemCommands(log: log))
+        let mnt = try MountedFilesystem.mount(loop.device, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         let r2 = Installation(plan: Self.plan(dir), machine: busy, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e2) = r2 else { Issue.record("installed on a mounted disk"); return }

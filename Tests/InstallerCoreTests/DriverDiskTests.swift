@@ -150,9 +150,9 @@ struct DriverDiskInstallTests {
         #expect(fs == fs.sorted() && fs.last == 1)
         CleanInstallIntegrationTests.noLeftovers(machine, log: log)
 
-        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
+        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, commands: SystemCommands(log: log))
         defer { loop.detach() }
-        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, log: log)
+        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         let r0 = mnt.mountPoint
         let fm = FileManager.default

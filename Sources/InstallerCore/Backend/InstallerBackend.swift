@@ -28,7 +28,7 @@ public final class InstallerBackend: Sendable {
     public func prepare(_ plan: InstallPlan, machine: Machine, handleSignals: Bool = true) throws(InstallerError) -> PreparedInstallation {
         let opened = try InstallSources.open(plan, machine: machine)
         do throws(InstallerError) {
-            try Installation.validate(plan, machine, repositories: opened.repositories.map(\.0), postInstallAccessor: opened.postInstall != nil)
+            try Installation.validate(plan, machine, repositories: opened.repositories.map(\.0), postInstallAccessor: opened.postInstall != nil, log: log)
         } catch {
             opened.close()
             throw error
@@ -36,6 +36,7 @@ public final class InstallerBackend: Sendable {
         var options = Installation.Options()
         options.environment = environment
         options.handleSignals = handleSignals
+        options.commands = commands
         let install = Installation(plan: plan, machine: machine, repositories: opened.repositories, log: log, options: options)
         install.postInstallScript = opened.postInstall
         return PreparedInstallation(install, sources: opened)
@@ -64,7 +65,7 @@ public final class InstallerBackend: Sendable {
     }
 
     /// Runtime networking with this environment's settings and this log.
-    public var runtimeNetwork: RuntimeNetwork { RuntimeNetwork.fromEnvironment(environment, log: log) }
+    public var runtimeNetwork: RuntimeNetwork { RuntimeNetwork.fromEnvironment(environment, commands: commands) }
 }
 
 /// An installation whose sources are open and whose plan has been checked.

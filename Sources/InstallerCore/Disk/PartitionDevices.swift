@@ -7,10 +7,10 @@ import Foundation
 /// detached by `release()` (and by the CleanupRegistry on a signal).
 final class PartitionDevices {
     let disk: Machine.Disk
-    private let log: EventLog
+    private let commands: any CommandRunning
     private var loops: [String: LoopDevice] = [:]
 
-    init(_ disk: Machine.Disk, log: EventLog) { self.disk = disk; self.log = log }
+    init(_ disk: Machine.Disk, commands: any CommandRunning) { self.disk = disk; self.commands = commands }
 
     /// The device of partition `number`, which spans `length` sectors from `start`.
     func device(_ number: Int, start: UInt64, length: UInt64, sectorSize: UInt64, readOnly: Bool = false) throws(InstallerError) -> String {
@@ -19,7 +19,7 @@ final class PartitionDevices {
             try Self.waitForDevice(dev)
             return dev
         }
-        let l = try LoopDevice.attach(image: disk.path, offset: start * sectorSize, size: length * sectorSize, readOnly: readOnly, log: log)
+        let l = try LoopDevice.attach(image: disk.path, offset: start * sectorSize, size: length * sectorSize, readOnly: readOnly, commands: commands)
         loops[l.device] = l
         return l.device
     }

@@ -87,7 +87,7 @@ final class FreshInstall: InstallProcedure {
         guard let devices, let layout else { throw .failed("internal error: the check step left no disk layout") }
         let disk = devices.disk
         if upgrade != nil { steps.skip(.partition) } else { try steps.run(.partition) { progress throws(InstallerError) in
-            try PartitionTableIO.write(layout, to: disk.path, log: log)
+            try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
             for p in layout.partitions where p.role != .root {
                 try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
             }
@@ -95,7 +95,7 @@ final class FreshInstall: InstallProcedure {
                 progress(Double(n + 1) / Double(guestDisks.count + 1))
                 let geo = try PartitionTableIO.geometry(g.path)
                 let gl = try PartitionLayout.guest(totalSectors: geo.sectors, sectorSize: geo.sectorSize)
-                try PartitionTableIO.write(gl, to: g.path, log: log)
+                try PartitionTableIO.write(gl, to: g.path, commands: context.commands)
                 guard let first = gl.partitions.first else { throw .failed("the guest disk layout has no partition", at: g.name) }
                 try DiskBytes.zero(g.path, at: first.start * gl.sectorSize, length: PartitionLayout.alignment)
             }
@@ -103,11 +103,11 @@ final class FreshInstall: InstallProcedure {
         try steps.run(.filesystems) { _ throws(InstallerError) in
             let dev = try devices.device(.root, of: layout)
             rootDevice = dev
-            try Filesystem.makeExt3(dev, label: rootLabel, log: log)
+            try Filesystem.makeExt3(dev, label: rootLabel, commands: context.commands)
         }
         try steps.run(.mount) { _ throws(InstallerError) in
             guard let dev = rootDevice else { throw .failed("internal error: no root device") }
-            rootMount = try MountedFilesystem.mount(dev, type: "ext3", log: log)
+            rootMount = try MountedFilesystem.mount(dev, type: "ext3", commands: context.commands)
         }
         guard let root = rootMount?.mountPoint else { throw .failed("internal error: the root filesystem is not mounted") }
         try steps.run(.packages) { progress throws(InstallerError) in
@@ -124,10 +124,10 @@ final class FreshInstall: InstallProcedure {
                 kernelVersion = try findKernels(root)?.version ?? kernelVersion
             }
             for (repo, accessor) in context.repositories {
-                try TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), log: log).recordRepository(repo, accessor: accessor)
+                try TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), commands: context.commands).recordRepository(repo, accessor: accessor)
             }
         }
-        let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), log: log)
+        let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), commands: context.commands)
         try steps.run(.configure) { progress throws(InstallerError) in
             try configurator.writeFiles()
             progress(0.3)
@@ -143,7 +143,7 @@ final class FreshInstall: InstallProcedure {
                 throw .failed("the product installed no kernel (/boot/vmlinuz-VERSION)", at: disk.name, hint: "the main repository's root package must be bootable")
             }
             try Extlinux.install(root: root, disk: disk.path, label: layout.label, kernels: k, rootLabel: rootLabel,
-                                 location: plan.bootloader.location, log: log)
+                                 location: plan.bootloader.location, commands: context.commands)
         }
         if let script = plan.postInstallScript {
             try steps.run(.postInstall) { _ throws(InstallerError) in

@@ -20,6 +20,8 @@ public final class Installation: @unchecked Sendable {
         public var handleSignals = true
         /// The environment: the fault-injection and slow-down hooks.
         public var environment = InstallEnvironment.process
+        /// The programs the installation runs (nil: the real ones, logged to its log).
+        public var commands: (any CommandRunning)?
         public init() {}
     }
 
@@ -40,11 +42,13 @@ public final class Installation: @unchecked Sendable {
     }
 
     /// Problems found before any disk is touched (exit status 2 kinds).
+    /// `log` gets what the detection of existing installations finds, when it runs.
     public static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
-                                postInstallAccessor: Bool = false) throws(InstallerError) {
+                                postInstallAccessor: Bool = false, log: EventLog) throws(InstallerError) {
         switch plan.mode {
         case .fresh: try FreshInstall.validate(plan, machine, repositories: repositories, postInstallAccessor: postInstallAccessor)
-        case .reinstall, .restore: try Upgrade.validate(plan, machine, repositories: repositories, postInstallAccessor: postInstallAccessor)
+        case .reinstall, .restore:
+            try Upgrade.validate(plan, machine, repositories: repositories, postInstallAccessor: postInstallAccessor, log: log)
         }
     }
 
@@ -109,13 +113,14 @@ final class InstallContext {
     let machine: Machine
     let repositories: [(Repository, Accessor)]
     let postInstallScript: (Accessor, String)?
-    let log: EventLog
+    let commands: any CommandRunning
+    var log: EventLog { commands.log }
     let environment: InstallEnvironment
     private var devices: PartitionDevices?
 
     init(_ i: Installation) {
         plan = i.plan; machine = i.machine; repositories = i.repositories; postInstallScript = i.postInstallScript
-        log = i.log; environment = i.options.environment
+        commands = i.options.commands ?? SystemCommands(log: i.log); environment = i.options.environment
     }
 
     /// The primary disk and its partitions' devices (the same object for the whole run).
@@ -124,7 +129,7 @@ final class InstallContext {
         guard let disk = machine.disk(named: plan.primaryDisk) else {
             throw .invalid(field, "no disk called \"\(plan.primaryDisk)\" on this machine")
         }
-        let d = PartitionDevices(disk, log: log)
+        let d = PartitionDevices(disk, commands: commands)
         devices = d
         return d
     }

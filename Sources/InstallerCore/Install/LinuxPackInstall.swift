@@ -34,7 +34,7 @@ public enum LinuxPackDisc {
     /// devices are released in every case.
     public static func run(_ pack: Repository, from accessor: Accessor, plan: InstallPlan, machine: Machine,
                            log: EventLog = .shared, environment: InstallEnvironment = .process,
-                           events: @escaping (InstallEvent) -> Void) -> Result<Void, InstallerError> {
+                           commands: (any CommandRunning)? = nil, events: @escaping (InstallEvent) -> Void) -> Result<Void, InstallerError> {
         var devices: PartitionDevices?
         var mount: MountedFilesystem?
         defer {
@@ -44,13 +44,14 @@ public enum LinuxPackDisc {
         let steps = StepRunner(steps: steps, log: log, environment: environment, emit: events)
         do throws(InstallerError) {
             guard let disk = machine.disk(named: plan.primaryDisk) else { throw .invalid("primary-disk", "no disk called \"\(plan.primaryDisk)\"") }
-            let partitions = PartitionDevices(disk, log: log)
+            let commands = commands ?? SystemCommands(log: log)
+            let partitions = PartitionDevices(disk, commands: commands)
             devices = partitions
             try steps.run(.mount) { _ throws(InstallerError) in
                 guard let table = try PartitionTableIO.read(disk.path), table.entry(1) != nil else {
                     throw .failed("the disk has no root partition", at: disk.name)
                 }
-                mount = try MountedFilesystem.mount(try partitions.device(1, of: table), type: "ext3", log: log)
+                mount = try MountedFilesystem.mount(try partitions.device(1, of: table), type: "ext3", commands: commands)
             }
             guard let root = mount?.mountPoint else { throw .failed("the root filesystem is not mounted", at: disk.name) }
             try steps.run(.packages) { progress throws(InstallerError) in
@@ -70,7 +71,7 @@ public enum LinuxPackDisc {
             try steps.run(.finish) { _ throws(InstallerError) in
                 let facts = TargetFacts(rootLabel: "", installationUUID: "", controlDomainUUID: "", installationDate: "", primaryDisk: "",
                                         backupPartition: "", storagePartitions: [], productBrand: "", productVersion: "", buildNumber: "")
-                let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts, log: log)
+                let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts, commands: commands)
                 try configurator.recordRepository(pack, accessor: accessor)
                 log.log("installed \(pack.id) \(pack.version) (\(pack.packages.count) packages)")
                 try configurator.writeInstallLog()

@@ -10,7 +10,7 @@ public struct PackageInstaller {
     /// Expands `${KERNEL_VERSION}` in package roots.
     public var kernelVersion: String?
 
-    public init(root: String, log: EventLog = .shared, kernelVersion: String? = nil) {
+    public init(root: String, log: EventLog, kernelVersion: String? = nil) {
         self.root = root; self.log = log; self.kernelVersion = kernelVersion
     }
 

@@ -30,13 +30,13 @@ final class Restore: InstallProcedure {
     }
 
     func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
-        try Upgrade.validate(context.plan, context.machine, repositories: [], postInstallAccessor: false)
+        try Upgrade.validate(context.plan, context.machine, repositories: [], postInstallAccessor: false, log: log)
         let (devices, table) = try Upgrade.diskAndTable(context)
         let disk = devices.disk
         var backup = "", label = "", rootDev = "", root = ""
         try steps.run(.check) { _ throws(InstallerError) in
             try DiskSafety.check(disk, primary: true, mediaPaths: context.machine.cdrom?.discs ?? [], log: log)
-            backup = try mounts.mount(try devices.device(2, of: table, readOnly: true), devices: devices, readOnly: true, log: log)
+            backup = try mounts.mount(try devices.device(2, of: table, readOnly: true), devices: devices, readOnly: true, commands: context.commands)
             guard FileManager.default.fileExists(atPath: backup + InstallationDetector.backupMarker) else {
                 throw .failed("partition 2 holds no complete backup (no \(InstallationDetector.backupMarker))", at: disk.name)
             }
@@ -48,9 +48,9 @@ final class Restore: InstallProcedure {
         }
         try steps.run(.filesystems) { _ throws(InstallerError) in
             rootDev = try devices.device(1, of: table)
-            try Filesystem.makeExt3(rootDev, label: label, log: log)
+            try Filesystem.makeExt3(rootDev, label: label, commands: context.commands)
         }
-        try steps.run(.mount) { _ throws(InstallerError) in root = try mounts.mount(rootDev, devices: devices, readOnly: false, log: log) }
+        try steps.run(.mount) { _ throws(InstallerError) in root = try mounts.mount(rootDev, devices: devices, readOnly: false, commands: context.commands) }
         try steps.run(.restore) { progress throws(InstallerError) in
             let total = max(TreeCopy.dataBytes(backup), 1)
             let t0 = Date()
@@ -65,7 +65,7 @@ final class Restore: InstallProcedure {
             guard FileManager.default.fileExists(atPath: dir + "/extlinux.conf") else {
                 throw .failed("the backup has no /boot/extlinux/extlinux.conf", at: disk.name, hint: "only extlinux backups can be restored by this build")
             }
-            let r = CommandRunner.run(["extlinux", "--install", dir], log: log)
+            let r = context.commands.run(["extlinux", "--install", dir])
             guard r.ok else { throw .failed("extlinux failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dir) }
             let mbr = Extlinux.mbrFile(label: table.label == "gpt" ? .gpt : .msdos)
             guard let code = FileManager.default.contents(atPath: mbr), code.count >= 440 else {

@@ -22,12 +22,12 @@ final class Upgrade: InstallProcedure {
 
     /// Problems found before any disk is touched, for an upgrade or a restore.
     static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
-                         postInstallAccessor: Bool) throws(InstallerError) {
+                         postInstallAccessor: Bool, log: EventLog) throws(InstallerError) {
         guard let disk = machine.disk(named: plan.primaryDisk) else {
             throw .invalid(plan.mode == .restore ? "backup-disk" : "existing-installation", "no disk called \"\(plan.primaryDisk)\" on this machine")
         }
         var found = (installations: machine.installations, backups: machine.backups)
-        if found.installations.isEmpty && found.backups.isEmpty { found = InstallationDetector.detect(machine) }
+        if found.installations.isEmpty && found.backups.isEmpty { found = InstallationDetector.detect(machine, log: log) }
         switch plan.mode {
         case .fresh:
             return
@@ -81,14 +81,14 @@ final class Upgrade: InstallProcedure {
     func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
         let plan = context.plan
         try Self.validate(plan, context.machine, repositories: context.repositories.map(\.0),
-                          postInstallAccessor: context.postInstallScript != nil)
+                          postInstallAccessor: context.postInstallScript != nil, log: log)
         let (devices, table) = try Self.diskAndTable(context)
         let disk = devices.disk
         var preserved: PreservedSettings?
         var oldRoot = ""
         try steps.run(.preserve) { _ throws(InstallerError) in
             try DiskSafety.check(disk, primary: true, mediaPaths: context.mediaPaths, log: log)
-            oldRoot = try mounts.mount(try devices.device(1, of: table, readOnly: true), devices: devices, readOnly: true, log: log)
+            oldRoot = try mounts.mount(try devices.device(1, of: table, readOnly: true), devices: devices, readOnly: true, commands: context.commands)
             preserved = try PreservedSettings.read(root: oldRoot, log: log)
         }
         guard let kept = preserved else { throw .failed("internal error: the settings of the existing installation were not read") }
@@ -97,9 +97,9 @@ final class Upgrade: InstallProcedure {
             guard let p2 = table.entry(2) else { throw .failed("the disk has no partition 2", at: disk.name) }
             try DiskBytes.zero(disk.path, at: p2.start * table.sectorSize, length: PartitionLayout.alignment)
             let dev = try devices.device(2, of: table)
-            let r = CommandRunner.run(["mke2fs", "-q", "-F", "-t", "ext3", dev], log: log)
+            let r = context.commands.run(["mke2fs", "-q", "-F", "-t", "ext3", dev])
             guard r.ok else { throw .failed("cannot create the backup filesystem: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dev) }
-            let backup = try mounts.mount(dev, devices: devices, readOnly: false, log: log)
+            let backup = try mounts.mount(dev, devices: devices, readOnly: false, commands: context.commands)
             let total = max(TreeCopy.dataBytes(oldRoot), 1)
             let t0 = Date()
             var copy = TreeCopy(source: oldRoot, target: backup, log: log, environment: context.environment)
@@ -115,14 +115,14 @@ final class Upgrade: InstallProcedure {
         inner.mode = .fresh
         inner.guestDisks = []
         inner.storageOnPrimary = table.entry(3) != nil
-        let hookLog = log
+        let commands = context.commands
         let hooks = UpgradeHooks(preserved: kept) { root throws(InstallerError) in
             // The backup, read-only, for the files to put back.
             let dev = try devices.device(2, of: table, readOnly: true)
             defer { devices.release(dev) }
-            let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: true, log: hookLog)
+            let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: true, commands: commands)
             defer { try? m.unmount() }
-            try kept.restoreFiles(from: m.mountPoint, into: root, log: hookLog)
+            try kept.restoreFiles(from: m.mountPoint, into: root, log: commands.log)
         }
         let fresh = FreshInstall(context, plan: inner, upgrade: hooks)
         self.fresh = fresh
@@ -136,8 +136,8 @@ struct MountStack {
     private var mounts: [(MountedFilesystem, String, PartitionDevices)] = []
 
     /// Mounts `dev` (a partition of `devices`) and returns the mount point.
-    mutating func mount(_ dev: String, devices: PartitionDevices, readOnly: Bool, log: EventLog) throws(InstallerError) -> String {
-        let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: readOnly, log: log)
+    mutating func mount(_ dev: String, devices: PartitionDevices, readOnly: Bool, commands: any CommandRunning) throws(InstallerError) -> String {
+        let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: readOnly, commands: commands)
         mounts.append((m, dev, devices))
         return m.mountPoint
     }

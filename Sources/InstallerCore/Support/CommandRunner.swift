@@ -4,6 +4,8 @@ import Foundation
 /// installer spawns programs: every implementation logs the command, its exit status and
 /// its duration. `InstallerBackend` holds one; a test may hand it a fake.
 public protocol CommandRunning: Sendable {
+    /// Where the commands are logged (and what their callers say about them).
+    var log: EventLog { get }
     /// Runs `argv` (looked up on PATH) with stdin closed, collecting stdout and stderr together.
     func run(_ argv: [String], environment: [String: String]?) -> CommandRunner.Result
 }

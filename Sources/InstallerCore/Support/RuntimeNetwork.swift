@@ -3,7 +3,7 @@ import Synchronization
 
 /// Brings up one NIC of this computer so that a remote installation source (HTTP, FTP, NFS)
 /// can be reached: DHCP through busybox `udhcpc`, or a static address, default route and
-/// nameserver. Every command goes through `CommandRunner` (logged with its exit status).
+/// nameserver. Every command goes through `commands` (logged with its exit status).
 ///
 /// Used with `--real-hardware` only (or on a profile machine when
 /// `InstallEnvironment.runtimeNetwork` is set, as the network-namespace test does); a profile
@@ -48,14 +48,20 @@ public struct RuntimeNetwork: Sendable {
     /// The DHCP client: `udhcpc` when it is on PATH (the installer CD), else `busybox udhcpc`.
     public var dhcpClient: [String] = RuntimeNetwork.defaultDHCPClient()
     public var sysClassNet = "/sys/class/net"
-    public var log: EventLog = .shared
+    /// Runs `ip` and the DHCP client.
+    public var commands: any CommandRunning = SystemCommands(log: .shared)
+    /// The log of `commands`; setting it makes `commands` the real programs logged there.
+    public var log: EventLog {
+        get { commands.log }
+        set { commands = SystemCommands(log: newValue) }
+    }
 
     public init() {}
 
-    /// The settings of `environment` (see the properties).
-    public static func fromEnvironment(_ environment: InstallEnvironment = .process, log: EventLog = .shared) -> RuntimeNetwork {
+    /// The settings of `environment` (see the properties), its commands run through `commands`.
+    public static func fromEnvironment(_ environment: InstallEnvironment, commands: any CommandRunning) -> RuntimeNetwork {
         var n = RuntimeNetwork()
-        n.log = log
+        n.commands = commands
         if let p = environment.resolvConf { n.resolvConf = p }
         if let t = environment.dhcpTimeout { n.dhcpTimeout = t }
         if let t = environment.linkTimeout { n.linkTimeout = t }
@@ -125,7 +131,7 @@ public struct RuntimeNetwork: Sendable {
 
     /// The IPv4 addresses the NIC holds now (`ip -4 -o addr show dev NIC`).
     public func addresses(_ nic: String) -> [String] {
-        let r = CommandRunner.run(["ip", "-4", "-o", "addr", "show", "dev", nic], log: log)
+        let r = commands.run(["ip", "-4", "-o", "addr", "show", "dev", nic])
         guard r.ok else { return [] }
         return r.output.split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -139,7 +145,7 @@ public struct RuntimeNetwork: Sendable {
     }
 
     private func run(_ argv: [String], _ nic: String) throws(InstallerError) {
-        let r = CommandRunner.run(argv, log: log)
+        let r = commands.run(argv)
         guard r.ok else {
             let why = r.output.trimmingCharacters(in: .whitespacesAndNewlines)
             throw .failed("could not configure the network: `\(argv.joined(separator: " "))` failed (exit \(r.exitCode))" + (why.isEmpty ? "" : ": \(why)"), at: nic)
@@ -179,7 +185,7 @@ public struct RuntimeNetwork: Sendable {
         let pause = dhcpTimeout >= 9 ? 3 : 1
         let tries = max(1, dhcpTimeout / pause)
         let argv = dhcpClient + ["-i", nic, "-f", "-q", "-n", "-t", "\(tries)", "-T", "\(pause)", "-s", dir + "/lease"]
-        let r = CommandRunner.run(argv, log: log)
+        let r = commands.run(argv)
         var lease: [String: String] = [:]
         for line in r.output.split(separator: "\n") where line.hasPrefix("hi-lease ") {
             let kv = line.dropFirst(9).split(separator: "=", maxSplits: 1)

@@ -98,7 +98,8 @@ public enum Extlinux {
     /// Writes extlinux.conf, runs `extlinux --install ROOT/boot/extlinux`, copies mboot.c32 and
     /// its library for hypervisor entries, and (location mbr) writes the MBR code to `disk`.
     public static func install(root: String, disk: String, label: PartitionLayout.Label, kernels: Kernels,
-                               rootLabel: String, location: Bootloader.Location, log: EventLog = .shared) throws(InstallerError) {
+                               rootLabel: String, location: Bootloader.Location, commands: any CommandRunning) throws(InstallerError) {
+        let log = commands.log
         try TargetPath.write(root: root, configPath, config(kernels, rootLabel: rootLabel))
         let dir = try TargetPath.resolve(root: root, "/boot/extlinux")
         if kernels.xen != nil {
@@ -109,7 +110,7 @@ public enum Extlinux {
                 try TargetPath.write(root: root, "/boot/extlinux/" + m, [UInt8](d))
             }
         }
-        let r = CommandRunner.run(["extlinux", "--install", dir], log: log)
+        let r = commands.run(["extlinux", "--install", dir])
         guard r.ok else { throw .failed("extlinux failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dir) }
         guard location == .mbr else {
             log.log("bootloader location is the partition: the MBR of \(disk) is left as it is")
