@@ -18,7 +18,7 @@ public enum Filesystem {
     /// A new empty directory under /tmp (mkdtemp), removed with rmdir when released.
     public static func makeTempDirectory(_ prefix: String) throws(InstallerError) -> String {
         var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
-        guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let p = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw .failed("cannot create a temporary directory: \(String(cString: strerror(errno)))", at: "/tmp")
         }
         return String(cString: p)

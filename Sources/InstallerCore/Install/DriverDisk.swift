@@ -63,7 +63,7 @@ public enum DriverDisk {
             throw .failed("cannot create \(parent): \(error.localizedDescription)", at: parent)
         }
         var template = Array((parent + "/driver-disk.XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw .failed("cannot create a directory for the driver disk: \(String(cString: strerror(errno)))", at: parent)
         }
         let copy = String(cString: made)
