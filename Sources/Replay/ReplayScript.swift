@@ -19,7 +19,7 @@ public struct ReplayScript {
         case plan(String)
         case exit(Int32)
         /// Creates (empty) the file NAME in the run's state directory: releases the installer's
-        /// `HOST_INSTALLER_PAUSE_AT` test hook (`touch resume`).
+        /// `pauseAt` test hook (`InstallEnvironment`) (`touch resume`).
         case touch(String)
         /// For later `screen` commands: text matching the regular expression is replaced, row
         /// by row, in both the recorded and the compared screen — by TEXT (a template) when

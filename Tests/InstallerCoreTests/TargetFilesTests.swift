@@ -214,7 +214,7 @@ enum Fixtures {
         p.bootloader.kind = .grub
         let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: nil, description: "", requires: [], packages: [], directory: "")
         #expect(throws: InstallerError.invalid("bootloader", "grub is not supported by this build", hint: "use extlinux (the default)")) {
-            try CleanInstall.validate(p, Fixtures.machine, repositories: [repo])
+            try Installation.validate(p, Fixtures.machine, repositories: [repo], log: EventLog())
         }
     }
 }

@@ -46,7 +46,7 @@ final class Consoles {
 
     private func startShell(rows: Int, cols: Int) -> PTYSession? {
         // Test hook: the random-key walk runs a harmless program here, never a root shell.
-        let hook = ProcessInfo.processInfo.environment["HOST_INSTALLER_CONSOLE_SHELL"].flatMap { $0.isEmpty ? nil : $0 }
+        let hook = InstallEnvironment.process.consoleShell
         let shellPath = hook ?? (FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh")
         var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "USER"].contains($0.key) }
         env["TERM"] = "xterm-256color"

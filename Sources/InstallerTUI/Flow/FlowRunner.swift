@@ -8,6 +8,8 @@ final class FlowRunner {
     let ui: UI
     var state: FlowState
     let log = EventLog.shared
+    /// Loads keymaps (set by the command; the default reads this process's environment).
+    var backend = InstallerBackend(environment: .process, log: .shared)
     /// The base product of the source last checked by `checkSource` (nil when unknown).
     var mediaFound: MediaIdentity?
 
@@ -78,7 +80,7 @@ final class FlowRunner {
             log.log("Keymap \(keymap) chosen (not loaded: not a Linux console)")
             return
         }
-        let status = CommandRunner.run(["loadkeys", keymap])
-        log.log("Keymap \(keymap) loaded with loadkeys: exit \(status.exitCode)")
+        let status = backend.loadKeymap(keymap)
+        log.log("Keymap \(keymap) loaded with loadkeys: exit \(status)")
     }
 }

@@ -9,17 +9,15 @@ struct InstallRunner {
     let ui: UI
     let machine: Machine
     let consoles: Consoles?
+    let backend: InstallerBackend
 
     enum Outcome { case complete, failed(InstallerError) }
 
     func run(_ plan: InstallPlan) -> Outcome {
-        let log = EventLog.shared
-        let opened: InstallSources.Opened
+        let opened: PreparedInstallation
         do throws(InstallerError) {
-            opened = try ui.working("Please wait", "Reading package information...") { () throws(InstallerError) -> InstallSources.Opened in
-                let o = try InstallSources.open(plan, machine: machine)
-                try CleanInstall.validate(plan, machine, repositories: o.repositories.map(\.0), postInstallAccessor: o.postInstall != nil)
-                return o
+            opened = try ui.working("Please wait", "Reading package information...") { () throws(InstallerError) -> PreparedInstallation in
+                try backend.prepare(plan, machine: machine)
             }
         } catch {
             return .failed(error)
@@ -34,10 +32,7 @@ struct InstallRunner {
         let shared = Mutex(Progress())
         // SIGINT, SIGTERM or SIGHUP during the install: the install stops at its next check,
         // its mounts and loop devices are released, the terminal is restored (Terminal.start).
-        let options = CleanInstall.Options()
-        let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: log, options: options)
-        install.postInstallScript = opened.postInstall
-        install.start { event in
+        opened.start { event in
             shared.withLock { p in
                 switch event {
                 case let .progress(f, step, left): p.fraction = f; p.step = step; p.left = left
@@ -63,15 +58,15 @@ struct InstallRunner {
             }
             return p.result != nil ? "done" : nil
         }
-        let result = shared.withLock { $0.result }!
-        switch result {
-        case .success:
+        switch shared.withLock({ $0.result }) {
+        case nil: return .failed(.failed("the installation ended without a result"))
+        case .success?:
             if case .manual = plan.time, !askedTime { askTime(plan) }
-            if opened.linuxPackOnAnotherDisc, let main = opened.repositories.first(where: { $0.0.id == .main })?.0 {
+            if opened.linuxPackOnAnotherDisc, let main = opened.mainRepository {
                 if case let .failed(e) = linuxPackFromDisc(plan, main: main) { return .failed(e) }
             }
             return .complete
-        case let .failure(e): return .failed(e)
+        case let .failure(e)?: return .failed(e)
         }
     }
 
@@ -99,12 +94,7 @@ struct InstallRunner {
             if let y = dc.year, let mo = dc.month, let d = dc.day, let h = dc.hour, let mi = dc.minute,
                (1970...2200).contains(y), (1...12).contains(mo), (0...23).contains(h), (0...59).contains(mi),
                let date = cal.date(from: dc), cal.component(.day, from: date) == d {
-                if machine.isReal {
-                    CommandRunner.run(["date", "-u", "-s", "@\(Int(date.timeIntervalSince1970))"])
-                    CommandRunner.run(["hwclock", "--systohc", "--utc"])
-                } else {
-                    EventLog.shared.log("manual time entered: \(date) (the clock of a profile machine is left alone)")
-                }
+                backend.setClock(date, machine: machine)
                 return
             }
             ui.message("Date error", "The date/time you entered was not valid. Please try again.")
