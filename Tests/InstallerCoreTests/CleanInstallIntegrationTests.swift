@@ -66,7 +66,7 @@ struct CleanInstallIntegrationTests {
         var p = InstallPlan()
         p.keymap = "uk"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda", "sdb"]
+        p.guestDisks = ["sdb"]   // the rest of sda holds storage too (storageOnPrimary)
         p.sources = [.local(path: dir + "/repo")]
         p.rootPassword = .plaintext(password)
         p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
@@ -326,7 +326,7 @@ struct ProductTarballInstallTests {
         var p = InstallPlan()
         p.keymap = "jp106"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda"]
+        p.guestDisks = []
         p.rootPassword = .plaintext("boot-test-password")
         p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
                                           config: .static(ip: "10.0.2.77", netmask: "255.255.255.0", gateway: "10.0.2.2"))
