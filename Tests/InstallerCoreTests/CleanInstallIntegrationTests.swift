@@ -350,7 +350,7 @@ struct ProductTarballInstallTests {
         } else {
             // The repositories are handed in; the plan still names a source, as every plan a
             // front end makes does (the rule book refuses a plan without one).
-            p.sources = [.local(path: nil)]
+            p.sources = [.local(path: dir + "/repo")]
             install = CleanInstall(plan: p, machine: m, repositories: repos, log: log, options: opts)
         }
         let t0 = Date()

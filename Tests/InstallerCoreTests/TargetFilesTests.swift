@@ -211,7 +211,7 @@ enum Fixtures {
 
     @Test func grubIsRefusedAtValidation() {
         var p = Fixtures.staticPlan
-        p.sources = [.local(path: nil)]
+        p.sources = [.url("http://10.0.0.1/xcp/", credentials: nil)]
         p.bootloader.kind = .grub
         let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: nil, description: "", requires: [], packages: [], directory: "")
         #expect(throws: InstallerError.invalid("bootloader", "grub is not supported by this build; use extlinux (the default)")) {

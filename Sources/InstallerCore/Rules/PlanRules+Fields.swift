@@ -60,24 +60,37 @@ extension PlanRules {
 
     // MARK: Sources and scripts
 
-    static func sources(_ plan: InstallPlan) -> [PlanProblem] {
+    static func sources(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
         guard !plan.sources.isEmpty else {
             return [PlanProblem(.source(nil), "no installation source was given", screenTitle: "Select Installation Source",
                                 screenMessage: "Please choose an installation source.")]
         }
         return plan.sources.enumerated().compactMap { i, s in
-            locationProblem(s, kind: "source", example: "path/to/repository").map {
+            if let noCD = noCDDrive(s, kind: "source", c) {
+                return PlanProblem(.source(i), noCD, screenTitle: "Problem With Location",
+                                   screenMessage: "There is no installation CD in this computer. Insert the Xen Cloud Platform CD, or choose HTTP or FTP, or NFS.")
+            }
+            return locationProblem(s, kind: "source", example: "path/to/repository").map {
                 PlanProblem(.source(i), $0.message, screenTitle: "Specify Repository", screenMessage: $0.screen)
             }
         }
     }
 
-    static func driverSources(_ plan: InstallPlan) -> [PlanProblem] {
+    static func driverSources(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
         plan.driverSources.enumerated().compactMap { i, s in
-            locationProblem(s, kind: "driver-source", example: "path/to/driver-disk").map {
+            if let noCD = noCDDrive(s, kind: "driver-source", c) {
+                return PlanProblem(.driverSource(i), noCD, screenTitle: "Problem With Location")
+            }
+            return locationProblem(s, kind: "driver-source", example: "path/to/driver-disk").map {
                 PlanProblem(.driverSource(i), $0.message, screenTitle: "Specify Driver Repository", screenMessage: $0.screen)
             }
         }
+    }
+
+    /// Local media (the CD drive) on a machine that has no CD drive.
+    static func noCDDrive(_ s: Source, kind: String, _ c: Context) -> String? {
+        guard case .local(nil) = s, let m = c.machine, m.cdrom == nil else { return nil }
+        return "<\(kind) type=\"local\"/> reads the CD drive, and this machine has none; give a URL, an NFS path or a local path"
     }
 
     /// What is wrong with a location, in the validator's words and the location screens'.

@@ -35,7 +35,7 @@ public enum PlanRules {
         if plan.mode != .restore { out += keymap(plan, context) }
         out += disks(plan, context)
         if plan.mode != .restore {
-            out += sources(plan)
+            out += sources(plan, context)
             out += rootPassword(plan)
             out += network(plan)
             out += timezone(plan, context)
@@ -43,7 +43,7 @@ public enum PlanRules {
             out += bootloader(plan)
             out += postInstallScript(plan)
         }
-        out += driverSources(plan)
+        out += driverSources(plan, context)
         return out
     }
 
