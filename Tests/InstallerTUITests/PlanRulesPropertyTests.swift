@@ -40,6 +40,7 @@ import Testing
                                Machine.NIC(name: "eth1", mac: "00:16:3e:00:00:02", link: false)],
                         cdrom: Machine.CDROM(name: "sr0", discs: ["/media/cd"]))
         m.backups = [BackupFound(disk: "sda", partition: 2, product: "XCP", version: "0.1.0", build: "1", date: "")]
+        m.installations = [ExistingInstallation(disk: "sda", partition: 1, product: "XCP", version: "0.1.0", build: "1", date: "", inventory: [:])]
         return m
     }()
 
@@ -57,6 +58,14 @@ import Testing
             if chance(8) {
                 p.mode = .restore
                 p.primaryDisk = pick(["sda", "sda", "sdb", "sdz"])
+                return p
+            }
+            if chance(8) {
+                // An upgrade: the screens ask only for the installation and the source.
+                p.mode = .reinstall
+                p.primaryDisk = pick(["sda", "sda", "sdb", "sdz"])
+                p.sources = [chance(85) ? goodSource() : pick([Source.url("gopher://x/", credentials: nil), .nfs("server:packages")])]
+                p.bootloader = Bootloader(kind: chance(85) ? .extlinux : .grub, location: .mbr)
                 return p
             }
             p.keymap = chance(92) ? pick(["us", "uk", "de", "fr"]) : pick(["", "u s", "de/latin"])
@@ -135,7 +144,7 @@ import Testing
                 let kind = PlanRules.problems(s.answers.plan, PlanRules.Context(machine: machine, keymaps: ScreenRules.keymaps)).first?.field.kind ?? "?"
                 return ["bootloader", "postInstallScript"].contains(kind) || plan.mode == .restore ? kind : "confirm:\(kind)"
             case .keymap: return "keymap"
-            case .primaryDisk, .backupChoice: return "primaryDisk"
+            case .primaryDisk, .backupChoice, .installType: return "primaryDisk"
             case .guestDisks: return "guestDisk"
             case .source, .sourceLocation: return "source"
             case .rootPassword: return "rootPassword"
@@ -147,6 +156,16 @@ import Testing
         if plan.mode == .restore {
             _ = InstallTypeScreen.apply(.restore, disk: nil, label: nil, to: &s)
             return submit(.backup(disk: plan.primaryDisk, label: "backup"), .backupChoice) ?? submit(.confirm, .confirm)
+        }
+        if plan.mode == .reinstall {
+            if let f = submit(.installType(.reinstall, disk: plan.primaryDisk, label: "XCP 0.1.0"), .installType) { return f }
+            switch plan.sources.first {
+            case let .url(u, c)?: if let f = submit(.url(u, user: c?.user ?? "", password: c?.password ?? ""), .sourceLocation) { return f }
+            case let .nfs(p)?: if let f = submit(.nfs(p), .sourceLocation) { return f }
+            default: if let f = submit(.source(.local), .source) { return f }
+            }
+            s.answers.plan.bootloader = plan.bootloader
+            return submit(.confirm, .confirm)
         }
         if let f = submit(.keymap(plan.keymap), .keymap) { return f }
         if let f = submit(.primaryDisk(plan.primaryDisk), .primaryDisk) { return f }

@@ -34,28 +34,12 @@ extension AnswerfileChecker {
                 plan.guestDisks.append(d)
             }
         }
-        if let e = byName["existing-installation"]?.first {
-            locations[.primaryDisk] = e
-            if let d = disk(e, hasDriverSource: hasDriverSource) {
-                if options.installationsDetected, let m = machine, m.disks.contains(where: { $0.name == d }),
-                   !m.installations.contains(where: { $0.disk == d }) {
-                    let found = m.installations.map(\.label)
-                    error(e, "no installation was found on disk \(Self.quoted(d)) (" + (found.isEmpty ? "none was found on any disk" : "found: " + found.joined(separator: ", ")) + ")")
-                } else {
-                    plan.primaryDisk = d
-                }
-            }
-        }
-        if let e = byName["backup-disk"]?.first {
-            locations[.primaryDisk] = e
-            if let d = disk(e, hasDriverSource: hasDriverSource) {
-                if options.installationsDetected, let m = machine, m.disks.contains(where: { $0.name == d }),
-                   !m.backups.contains(where: { $0.disk == d }) {
-                    let found = m.backups.map(\.label)
-                    error(e, "no backup was found on disk \(Self.quoted(d)) (" + (found.isEmpty ? "none was found on any disk" : "found: " + found.joined(separator: ", ")) + ")")
-                } else {
-                    plan.primaryDisk = d
-                }
+        // The disk of the installation to upgrade, or of the backup to restore; the rule book
+        // checks that it holds one (once installations were looked for).
+        for name in ["existing-installation", "backup-disk"] {
+            if let e = byName[name]?.first {
+                locations[.primaryDisk] = e
+                if let d = disk(e, hasDriverSource: hasDriverSource) { plan.primaryDisk = d }
             }
         }
         if let e = byName["keymap"]?.first {

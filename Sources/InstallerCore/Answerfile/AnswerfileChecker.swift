@@ -134,7 +134,8 @@ struct AnswerfileChecker {
     /// already reported as wrong.
     mutating func applyRules(_ root: XElement) {
         let required = Set(ElementRule.all.filter { $0.need(mode) == .required }.map(\.name))
-        let context = PlanRules.Context(machine: machine, keymaps: keymaps, timezones: options.timezones)
+        let context = PlanRules.Context(machine: machine, keymaps: keymaps, timezones: options.timezones,
+                                        installationsDetected: options.installationsDetected)
         for p in PlanRules.problems(plan, context) {
             let at = location(p.field)
             if at == nil, required.contains(elementName(p.field)) { continue }

@@ -20,9 +20,15 @@ public enum PlanRules {
         /// True when the plan's driver sources have been loaded already (the installer): a
         /// disk still waiting for its driver is then an error even with a `<driver-source>`.
         public var driversLoaded: Bool
+        /// True once the installations and backups on the disks were looked for
+        /// (`machine.installations`, `machine.backups`): an upgrade must then name a disk
+        /// holding an installation, a restore one holding a backup.
+        public var installationsDetected: Bool
 
-        public init(machine: Machine?, keymaps: KeymapCatalogue? = nil, timezones: TimezoneCatalogue = .system, driversLoaded: Bool = false) {
-            self.machine = machine; self.keymaps = keymaps; self.timezones = timezones; self.driversLoaded = driversLoaded
+        public init(machine: Machine?, keymaps: KeymapCatalogue? = nil, timezones: TimezoneCatalogue = .system,
+                    driversLoaded: Bool = false, installationsDetected: Bool = false) {
+            self.machine = machine; self.keymaps = keymaps; self.timezones = timezones
+            self.driversLoaded = driversLoaded; self.installationsDetected = installationsDetected
         }
     }
 

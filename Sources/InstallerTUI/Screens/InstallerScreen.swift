@@ -91,7 +91,8 @@ extension ScreenRules {
     /// The rule book's first problem with the plan among the fields `keep` selects, as the
     /// screen's dialog; nil when there is none.
     static func check(_ plan: InstallPlan, _ s: FlowState, fields keep: (PlanField) -> Bool = { _ in true }) -> Outcome? {
-        PlanRules.problems(plan, PlanRules.Context(machine: s.machine, keymaps: keymaps), where: keep).first.map {
+        // The installer looks for installations and backups before the first screen.
+        PlanRules.problems(plan, PlanRules.Context(machine: s.machine, keymaps: keymaps, installationsDetected: true), where: keep).first.map {
             .invalid(title: $0.screenTitle, message: $0.screenMessage)
         }
     }
