@@ -117,7 +117,7 @@ enum AnswerfileFixtures {
     }
 
     @Test func unknownDiskNeedsAMachine() {
-        let xml = "<installation><primary-disk>sdz</primary-disk><keymap>us</keymap><root-password>x</root-password><source type=\"local\"/><timezone>UTC</timezone></installation>"
+        let xml = "<installation><primary-disk>sdz</primary-disk><keymap>us</keymap><root-password>secret</root-password><source type=\"local\"/><timezone>UTC</timezone></installation>"
         #expect(Answerfile.parse(text: xml, options: AnswerfileOptions(keymaps: AnswerfileFixtures.keymaps)).isValid)
         let r = Answerfile.parse(text: xml, options: options)
         #expect(r.report(file: "a.xml") == ["a.xml:1:15: unknown disk \"sdz\" (this machine has: sda, sdb, sdc, sdd, sdf)"])
@@ -232,8 +232,8 @@ enum AnswerfileFixtures {
         plan.nameservers = .manual(["172.16.0.2"])
         plan.hostname = .manual("host9")
         plan.timezone = "Australia/Sydney"
-        plan.time = .ntp(servers: [], fromDHCP: false)
-        plan.bootloader = Bootloader(kind: .grub, location: .partition)
+        plan.time = .ntp(servers: ["172.16.0.1"], fromDHCP: false)
+        plan.bootloader = Bootloader(kind: .extlinux, location: .partition)
         plan.postInstallScript = .url("http://x.example.com/s", credentials: nil)
         let text = try AnswerfileWriter.render(plan)
         var back = try #require(Answerfile.parse(text: text, options: options).plan, "\(text)")

@@ -59,7 +59,7 @@ struct CleanInstallIntegrationTests {
         var p = InstallPlan()
         p.keymap = "uk"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda", "sdb"]
+        p.guestDisks = ["sdb"]   // the rest of sda holds storage too (storageOnPrimary)
         p.sources = [.local(path: dir + "/repo")]
         p.rootPassword = .plaintext(password)
         p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
@@ -319,7 +319,7 @@ struct ProductTarballInstallTests {
         var p = InstallPlan()
         p.keymap = "jp106"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda"]
+        p.guestDisks = []
         p.rootPassword = .plaintext("boot-test-password")
         p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
                                           config: .static(ip: "10.0.2.77", netmask: "255.255.255.0", gateway: "10.0.2.2"))
@@ -341,6 +341,9 @@ struct ProductTarballInstallTests {
             #expect(install.repositories.map { $0.0.id.description }.sorted() == ["xs:driver.megaraid_sas", "xs:linux", "xs:main"].sorted()
                     || install.repositories.count >= 2, "\(install.repositories.map { $0.0.id })")
         } else {
+            // The repositories are handed in; the plan still names a source, as every plan a
+            // front end makes does (the rule book refuses a plan without one).
+            p.sources = [.local(path: dir + "/repo")]
             install = Installation(plan: p, machine: m, repositories: repos, log: log, options: opts)
         }
         let t0 = Date()

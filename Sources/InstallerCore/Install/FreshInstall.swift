@@ -31,20 +31,8 @@ final class FreshInstall: InstallProcedure {
     /// Problems found before any disk is touched.
     static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
                          postInstallAccessor: Bool) throws(InstallerError) {
-        if plan.bootloader.kind == .grub {
-            throw .invalid("bootloader", "grub is not supported by this build", hint: "use extlinux (the default)")
-        }
-        guard let disk = machine.disk(named: plan.primaryDisk) else {
-            throw .invalid("primary-disk", "no disk called \"\(plan.primaryDisk)\" on this machine",
-                           hint: "choose one of: \(machine.visibleDisks.map(\.name).joined(separator: ", "))")
-        }
-        if disk.sizeBytes < Size.minimumPrimaryDisk {
-            throw .invalid(disk.name, "the disk holds \(Size.humanGB(disk.sizeBytes)); the installation needs at least \(Size.humanGB(Size.minimumPrimaryDisk))")
-        }
-        for g in plan.guestDisks where g != plan.primaryDisk {
-            guard machine.disk(named: g) != nil else { throw .invalid("guest-disk", "no disk called \"\(g)\" on this machine") }
-        }
-        guard plan.rootPassword != nil else { throw .invalid("root-password", "no root password was given") }
+        // What can be known without the media: the rule book the screens and the answerfile use.
+        try PlanRules.require(plan, PlanRules.Context(machine: machine, driversLoaded: true))
         guard repositories.contains(where: { $0.id == .main }) else {
             throw .invalid("source", "the installation source has no \(RepositoryID.main) repository (the base product)")
         }

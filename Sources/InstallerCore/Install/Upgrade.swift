@@ -39,7 +39,7 @@ final class Upgrade: InstallProcedure {
             guard let inst = found.installations.first(where: { $0.disk == disk.name }) else {
                 throw .invalid("existing-installation", "no installation was found on disk \"\(disk.name)\"")
             }
-            if plan.bootloader.kind == .grub { throw .invalid("bootloader", "grub is not supported by this build", hint: "use extlinux (the default)") }
+            try PlanRules.require(plan, PlanRules.Context(machine: machine, driversLoaded: true))
             guard let main = repositories.first(where: { $0.id == .main }) else {
                 throw .invalid("source", "the installation source has no \(RepositoryID.main) repository (the base product)")
             }
