@@ -145,6 +145,30 @@ enum AnswerfileFixtures {
         #expect(lenient.plan?.primaryDisk == "sda")
     }
 
+    /// A static interface whose host name, DNS and NTP the file leaves out: refused when
+    /// unattended (no DHCP names them), asked for on their screens with --ask-missing.
+    @Test func theNamesAStaticInterfaceNeedsCanBeAskedFor() {
+        let xml = """
+        <?xml version="1.0"?>
+        <installation>
+          <primary-disk>sda</primary-disk>
+          <keymap>us</keymap>
+          <root-password>s3cret!x</root-password>
+          <source type="url">http://10.0.0.1/xcp/</source>
+          <admin-interface name="eth0" proto="static"><ip>10.0.0.9</ip><subnet-mask>255.255.255.0</subnet-mask><gateway>10.0.0.1</gateway></admin-interface>
+          <timezone>Europe/London</timezone>
+        </installation>
+        """
+        let strict = Answerfile.parse(text: xml, options: options)
+        #expect(strict.plan == nil && strict.errors.count == 3, "\(strict.report(file: "f"))")
+        var o = options
+        o.allowMissing = true
+        let lenient = Answerfile.parse(text: xml, options: o)
+        #expect(lenient.errors.isEmpty, "\(lenient.report(file: "f"))")
+        #expect(lenient.missing == ["hostname", "nameserver", "ntp-server"])
+        #expect(lenient.plan?.adminInterface?.config == .static(ip: "10.0.0.9", netmask: "255.255.255.0", gateway: "10.0.0.1"))
+    }
+
     @Test func externalEntitiesAreNeverRead() {
         let secret = NSTemporaryDirectory() + "answerfile-secret-\(getpid())"
         try? "TOP-SECRET-CONTENT".write(toFile: secret, atomically: true, encoding: .utf8)

@@ -137,6 +137,12 @@ struct AnswerfileChecker {
         let context = PlanRules.Context(machine: machine, keymaps: keymaps, timezones: options.timezones,
                                         installationsDetected: options.installationsDetected)
         for p in PlanRules.problems(plan, context) {
+            // With --ask-missing, the names a static interface needs and the file leaves out
+            // are asked for on their screens, like a required element left out.
+            if options.allowMissing, locations[p.field] == nil, [.hostname, .nameserver(nil), .ntpServer(nil)].contains(p.field) {
+                if !missing.contains(elementName(p.field)) { missing.append(elementName(p.field)) }
+                continue
+            }
             let at = location(p.field)
             if at == nil, required.contains(elementName(p.field)) { continue }
             let e = at ?? root
