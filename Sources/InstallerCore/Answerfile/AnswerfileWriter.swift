@@ -4,7 +4,9 @@ import Glibc
 #endif
 
 /// Writes an answerfile that reproduces a plan (`--record-answerfile`). The root password is
-/// always stored as a SHA-512 crypt hash, and the file is created with mode 0600.
+/// always stored as a SHA-512 crypt hash, and the file is created with mode 0600. A source's
+/// password is never written: the URL keeps the user name, and a comment above the element
+/// says where the password goes.
 ///
 /// What the answerfile format cannot say is left out: `installLinuxPack`, manual time entry
 /// (`TimeConfig.manual`), and DHCP nameservers together with a static admin interface.
@@ -13,8 +15,9 @@ public enum AnswerfileWriter {
         try render(plan, plaintextPassword: false)
     }
 
-    /// `plaintextPassword`: a plaintext root password is written as it is (tests that hold
-    /// the answerfile to the screens' password rules; never for a file that is kept).
+    /// `plaintextPassword`: a plaintext root password and the sources' passwords are written
+    /// as they are (tests that hold the answerfile to the screens' rules and round trips;
+    /// never for a file that is kept).
     static func render(_ plan: InstallPlan, plaintextPassword: Bool) throws(InstallerError) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<!-- Written by host-installer. It holds the root password hash: keep it private. -->\n"
@@ -29,6 +32,9 @@ public enum AnswerfileWriter {
             switch s {
             case let .local(p): element(name, [("type", "local")], p)
             case let .nfs(p): element(name, [("type", "nfs")], p)
+            case let .url(u, c?) where !plaintextPassword && !c.password.isEmpty:
+                out += "  <!-- the password of \(XMLEscape.escape(c.user)) is not recorded: write it after the user name, as USER:PASSWORD@ in this URL -->\n"
+                element(name, [("type", "url")], withCredentials(u, Credentials(user: c.user, password: "")))
             case let .url(u, c): element(name, [("type", "url")], withCredentials(u, c))
             }
         }
