@@ -8,7 +8,7 @@ import InstallerCore
 extension FlowRunner {
     func scanDriverDisk(_ source: Source) -> FlowAction {
         let machine = state.machine
-        return ui.working("Please wait", "Searching for drivers at \(source.displayName)...") { () -> FlowAction in
+        return ui.wait(BackgroundTask { () -> FlowAction in
             do throws(InstallerError) {
                 let found = try DriverDisk.scan(source, machine: machine)
                 EventLog.shared.log("driver disk \(source.displayName): " + found.map(\.summary).joined(separator: "; "))
@@ -17,12 +17,12 @@ extension FlowRunner {
                 EventLog.shared.log("driver disk \(source.displayName): \(error.description)")
                 return .driverDiskScanned(found: [], error: error.description + "\n\nCheck the location (and the network settings, for a server) and try again.")
             }
-        }
+        }, "Please wait", "Searching for drivers at \(source.displayName)...")
     }
 
     func loadDrivers(_ source: Source) -> FlowAction {
         let machine = state.machine
-        return ui.working("Please wait", "Loading drivers...") { () -> FlowAction in
+        return ui.wait(BackgroundTask { () -> FlowAction in
             do throws(InstallerError) {
                 var (loaded, m) = try DriverDisk.load(source, machine: machine)
                 let found = InstallationDetector.detect(m)
@@ -34,6 +34,6 @@ extension FlowRunner {
                 EventLog.shared.log("loading drivers from \(source.displayName) failed: \(error.description)")
                 return .driversLoaded(loaded: [], machine: nil, error: error.description)
             }
-        }
+        }, "Please wait", "Loading drivers...")
     }
 }

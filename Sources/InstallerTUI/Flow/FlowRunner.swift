@@ -10,6 +10,13 @@ final class FlowRunner {
     let log = EventLog.shared
     /// The base product of the source last checked by `checkSource` (nil when unknown).
     var mediaFound: MediaIdentity?
+    /// Alt-F2/F3 for the failure screen's "Shell" and "View log".
+    var consoles: Consoles?
+    /// For the support bundle: the answerfile as given, and the machine as first probed.
+    var answerfileText: String?
+    var bundleMachine: Machine?
+    /// The flow after Confirm, while `install()` runs.
+    var end: EndRun?
 
     init(ui: UI, state: FlowState) { self.ui = ui; self.state = state }
 
@@ -64,6 +71,10 @@ final class FlowRunner {
                         }
                     case let .finish(plan): return .finished(plan)
                     case let .exit(code): return .exit(code)
+                    case let .log(line): log.log(line)
+                    case .startInstall, .setClock, .readLinuxPackDisc, .installLinuxPack, .showConsole, .saveBundle,
+                         .showMessage, .leaveInstaller:
+                        break   // after Confirm: `install()`
                     }
                 }
             }

@@ -1,0 +1,169 @@
+import Foundation
+import InstallerCore
+
+/// The one place where the screens' runner asks InstallerCore to act: check and verify a
+/// source, open the sources and validate the plan, run the install, read and install the
+/// Linux Pack disc, set the clock, save the support bundle. Each function blocks; the runner
+/// calls them inside a `BackgroundTask`. Results come back as values or `FlowAction`s, so
+/// a change of backend is a change here only.
+enum InstallEffects {
+    /// Reachable, and holding a base repository: nil, or the message to show. With the base
+    /// product found.
+    static func checkSource(_ source: Source, machine: Machine) -> (error: String?, media: MediaIdentity?) {
+        do throws(InstallerError) {
+            let accessor = try Accessors.make(for: source, machine: machine)
+            defer { accessor.close() }
+            let repos = try RepositoryScanner.scanInstallSource(accessor)
+            EventLog.shared.log("source \(source.displayName): " + repos.map { "\($0.id) \($0.version)" }.joined(separator: ", "))
+            return (nil, repos.first { $0.id == .main }.map { MediaIdentity(product: $0.product, version: $0.version) })
+        } catch {
+            return (error.description + "\n\nCheck the location (and the network settings, for a server) and try again.", nil)
+        }
+    }
+
+    /// Reads every package of the source and compares its checksum; `progress(fraction, package)`.
+    static func verify(_ source: Source, machine: Machine,
+                       progress: @escaping @Sendable (Double, String) -> Void) -> Result<Verifier.Report, InstallerError> {
+        do throws(InstallerError) {
+            let accessor = try Accessors.make(for: source, machine: machine)
+            defer { accessor.close() }
+            let repos = try RepositoryScanner.scanInstallSource(accessor)
+            return .success(Verifier.verify(repos, accessor: accessor, progress: progress))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Brings up the source's NIC (runtime networking); nil when it is up.
+    static func bringUpNetwork(_ settings: RuntimeNetwork.Settings) -> String? {
+        do throws(InstallerError) {
+            try RuntimeNetwork.fromEnvironment().bringUp(settings)
+            return nil
+        } catch {
+            return "The network could not be configured: \(error.description)."
+        }
+    }
+
+    /// Opens the plan's sources and validates the plan against them (nothing is written).
+    static func open(_ plan: InstallPlan, machine: Machine) -> Result<Session, InstallerError> {
+        do throws(InstallerError) {
+            let o = try InstallSources.open(plan, machine: machine)
+            do throws(InstallerError) {
+                try CleanInstall.validate(plan, machine, repositories: o.repositories.map(\.0), postInstallAccessor: o.postInstall != nil)
+            } catch {
+                o.close()
+                throw error
+            }
+            return .success(Session(plan: plan, machine: machine, opened: o))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// "Set local time": the clock is set only on real hardware (kept in UTC).
+    static func setClock(_ date: Date, machine: Machine) {
+        if machine.isReal {
+            CommandRunner.run(["date", "-u", "-s", "@\(Int(date.timeIntervalSince1970))"])
+            CommandRunner.run(["hwclock", "--systohc", "--utc"])
+        } else {
+            EventLog.shared.log("manual time entered: \(date) (the clock of a profile machine is left alone)")
+        }
+    }
+
+    /// Writes the support bundle (the password removed) and saves it to `place`; the path saved.
+    static func saveBundle(_ contents: SupportBundle.Contents, to place: String) -> Result<String, InstallerError> {
+        do throws(InstallerError) {
+            let log = EventLog.shared
+            let tmp = try SupportBundle.write(contents, toDirectory: NSTemporaryDirectory() + "hi-bundle-\(getpid())", secrets: log.secrets)
+            defer { try? FileManager.default.removeItem(atPath: (tmp as NSString).deletingLastPathComponent) }
+            return .success(try Upload.save(tmp, to: place))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The open sources of one install, from `open` to `close`. Used by one background task
+    /// at a time (the runner starts the next only once the previous one has reported).
+    final class Session: @unchecked Sendable {
+        let plan: InstallPlan
+        let machine: Machine
+        private let opened: InstallSources.Opened
+        /// The next disc of a profile machine's drive (discs[0] is the main disc).
+        private var nextDisc = 1
+        private var pack: (Repository, Accessor)?
+
+        init(plan: InstallPlan, machine: Machine, opened: InstallSources.Opened) {
+            self.plan = plan; self.machine = machine; self.opened = opened
+        }
+
+        /// The installed product, when the Linux Pack is to be asked for on its own disc.
+        var linuxPackDisc: MediaIdentity? {
+            guard opened.linuxPackOnAnotherDisc, let main = mainRepository else { return nil }
+            return MediaIdentity(product: main.product, version: main.version)
+        }
+
+        private var mainRepository: Repository? { opened.repositories.first { $0.0.id == .main }?.0 }
+
+        /// Runs the install (clean, upgrade or restore); progress and the time question come
+        /// as actions, the end as `installFinished`. SIGINT, SIGTERM or SIGHUP stop it at its
+        /// next check, releasing its mounts and loop devices (CleanupRegistry).
+        func runInstall(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
+            let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: .shared, options: CleanInstall.Options())
+            install.postInstallScript = opened.postInstall
+            return .installFinished(install.run { event in
+                switch event {
+                case let .progress(f, step, left): send(.progress(fraction: f, step: step, secondsLeft: left))
+                case .question(.setTime): send(.askTime)
+                case .log, .question, .finished: break
+                }
+            })
+        }
+
+        /// The disc now in the drive: the device on real hardware; on a profile machine the
+        /// next disc listed (each Use media ejects the previous one). nil when it is empty.
+        func discInDrive() -> String? {
+            guard let cd = machine.cdrom else { return nil }
+            if machine.isReal { return cd.discs.first }
+            guard nextDisc < cd.discs.count else { return nil }
+            defer { nextDisc += 1 }
+            return cd.discs[nextDisc]
+        }
+
+        /// Reads `disc`: the Linux Pack for the installed product, kept for `installLinuxPack`.
+        func readLinuxPackDisc(_ disc: String) -> DiscCheck {
+            let log = EventLog.shared
+            guard let main = mainRepository else { return .wrongDisc("the installed product is not known") }
+            do throws(InstallerError) {
+                let a = try Accessors.local(disc)
+                do throws(InstallerError) {
+                    let p = try LinuxPackDisc.check(a, main: main)
+                    log.log("Linux Pack disc \(disc): \(p.id) \(p.version), \(p.packages.count) packages")
+                    pack = (p, a)
+                    return .ready
+                } catch { a.close(); throw error }
+            } catch {
+                log.log("Linux Pack disc \(disc): \(error.description)")
+                // What the disc is, without the drive's path; the log has the full text.
+                return .wrongDisc(error.message)
+            }
+        }
+
+        /// Installs the Linux Pack read by `readLinuxPackDisc` onto the new system.
+        func installLinuxPack(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
+            guard let (p, accessor) = pack else { return .linuxPackFinished(error: .failed("no Linux Pack disc was read")) }
+            defer { accessor.close(); pack = nil }
+            let r = LinuxPackDisc.run(p, from: accessor, plan: plan, machine: machine) { e in
+                if case let .progress(f, step, left) = e { send(.progress(fraction: f, step: step, secondsLeft: left)) }
+            }
+            if case let .failure(e) = r { return .linuxPackFinished(error: e) }
+            return .linuxPackFinished(error: nil)
+        }
+
+        /// Closes the sources (and a Linux Pack disc read but not installed).
+        func close() {
+            pack?.1.close()
+            pack = nil
+            opened.close()
+        }
+    }
+}
