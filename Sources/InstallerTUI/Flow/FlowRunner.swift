@@ -89,7 +89,6 @@ final class FlowRunner {
             log.log("Keymap \(keymap) chosen (not loaded: not a Linux console)")
             return
         }
-        let status = CommandRunner.run(["loadkeys", keymap])
-        log.log("Keymap \(keymap) loaded with loadkeys: exit \(status.exitCode)")
+        InstallEffects.loadKeymap(keymap)
     }
 }

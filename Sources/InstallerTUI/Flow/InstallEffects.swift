@@ -2,8 +2,9 @@ import Foundation
 import InstallerCore
 
 /// The one place where the screens' runner asks InstallerCore to act: check and verify a
-/// source, open the sources and validate the plan, run the install, read and install the
-/// Linux Pack disc, set the clock, save the support bundle. Each function blocks; the runner
+/// source, bring up its NIC, read a driver disk and load its drivers, load the keymap, open
+/// the sources and validate the plan, run the install, read and install the Linux Pack disc,
+/// set the clock, save the support bundle. Each function blocks; the runner
 /// calls them inside a `BackgroundTask`. Results come back as values or `FlowAction`s, so
 /// a change of backend is a change here only.
 enum InstallEffects {
@@ -42,6 +43,40 @@ enum InstallEffects {
         } catch {
             return "The network could not be configured: \(error.description)."
         }
+    }
+
+    /// The driver repositories on a driver disk source, as `driverDiskScanned`.
+    static func scanDriverDisk(_ source: Source, machine: Machine) -> FlowAction {
+        do throws(InstallerError) {
+            let found = try DriverDisk.scan(source, machine: machine)
+            EventLog.shared.log("driver disk \(source.displayName): " + found.map(\.summary).joined(separator: "; "))
+            return .driverDiskScanned(found: found, error: nil)
+        } catch {
+            EventLog.shared.log("driver disk \(source.displayName): \(error.description)")
+            return .driverDiskScanned(found: [], error: error.description + "\n\nCheck the location (and the network settings, for a server) and try again.")
+        }
+    }
+
+    /// Loads the drivers (insmod on real hardware), then probes the hardware again and looks
+    /// again for installations (they may sit on a disk that just appeared): `driversLoaded`.
+    static func loadDrivers(_ source: Source, machine: Machine) -> FlowAction {
+        do throws(InstallerError) {
+            var (loaded, m) = try DriverDisk.load(source, machine: machine)
+            let found = InstallationDetector.detect(m)
+            m.installations = found.installations
+            m.backups = found.backups
+            EventLog.shared.log("hardware probed again: \(m.visibleDisks.count) disks (\(m.visibleDisks.map(\.name).joined(separator: ", ")))")
+            return .driversLoaded(loaded: loaded, machine: m, error: nil)
+        } catch {
+            EventLog.shared.log("loading drivers from \(source.displayName) failed: \(error.description)")
+            return .driversLoaded(loaded: [], machine: nil, error: error.description)
+        }
+    }
+
+    /// Loads the keymap into the Linux console (the caller checks that it is one).
+    static func loadKeymap(_ keymap: String) {
+        let status = CommandRunner.run(["loadkeys", keymap])
+        EventLog.shared.log("Keymap \(keymap) loaded with loadkeys: exit \(status.exitCode)")
     }
 
     /// Opens the plan's sources and validates the plan against them (nothing is written).
