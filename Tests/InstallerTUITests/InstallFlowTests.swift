@@ -276,3 +276,69 @@ import Testing
         #expect(task.take().updates.isEmpty)
     }
 }
+
+/// The end screens' buttons and what they show, built from states (no terminal).
+@Suite @MainActor struct EndScreenTests {
+    static func failedState() -> FlowState {
+        var s = InstallFlowTests.confirmed()
+        s.options.logPath = "/tmp/state/install-log"
+        s.options.bundleDirectory = "/tmp/state/support"
+        _ = Flow.reduce(&s, .beginInstall)
+        _ = Flow.reduce(&s, .installFinished(.failure(.failed("cannot read the archive", at: "packages.main/dom0.tar.bz2"))))
+        return s
+    }
+
+    @Test func failureScreenButtonsAndText() {
+        let s = Self.failedState()
+        #expect(s.install?.screen == .failed)
+        let screen = EndScreens.make(.failed, state: s)
+        #expect(screen.form.title == "Installation Failed")
+        #expect(screen.form.buttons.map(\.id) == ["log", "shell", "bundle", "ok"])
+        let text = (screen.form.body.first as? TextBlock)?.text ?? ""
+        #expect(text.contains("cannot read the archive") && text.contains("Where: packages.main/dom0.tar.bz2") && text.contains("/tmp/state/install-log"))
+        #expect(screen.answer(button: "log") == .viewLog && screen.answer(button: "shell") == .shell)
+        #expect(screen.answer(button: "bundle") == .saveBundle && screen.answer(button: "ok") == .leave)
+    }
+
+    @Test func saveBundleOffersTheStateDirectory() {
+        var s = Self.failedState()
+        _ = Flow.reduce(&s, .endScreen(.saveBundle))
+        let screen = EndScreens.make(.saveBundle, state: s)
+        #expect(screen.answer(button: "ok") == .bundle(to: "/tmp/state/support"))
+        #expect(screen.answer(button: "back") == .bundle(to: nil))
+    }
+
+    @Test func progressFollowsTheState() {
+        var s = InstallFlowTests.confirmed()
+        _ = Flow.reduce(&s, .beginInstall)
+        let screen = EndScreens.make(.progress, state: s)
+        #expect(screen.form.title == "Installing Xen Cloud Platform" && screen.form.buttons.isEmpty)
+        _ = Flow.reduce(&s, .progress(fraction: 0.25, step: "Creating filesystems", secondsLeft: 40))
+        screen.update(s)
+        let step = screen.form.body.first as? TextBlock, bar = screen.form.body.last as? ProgressBar
+        #expect(step?.text == "Creating filesystems" && bar?.fraction == 0.25 && bar?.secondsLeft == 40)
+        // F12 on a progress window does nothing.
+        #expect(screen.answer(button: "ok") == nil)
+    }
+
+    @Test func setTimeAnswersWhatIsTyped() {
+        var s = InstallFlowTests.confirmed(time: .manual)
+        _ = Flow.reduce(&s, .beginInstall)
+        _ = Flow.reduce(&s, .askTime)
+        let screen = EndScreens.make(.setTime, state: s)
+        let entries = screen.form.body.compactMap { $0 as? Entry }
+        #expect(entries.count == 5)
+        for (e, v) in zip(entries, ["2027", "03", "01", "08", "15"]) { e.value = v }
+        #expect(screen.answer(button: "ok") == .setTime(year: "2027", month: "03", day: "01", hour: "08", minute: "15"))
+    }
+
+    @Test func linuxPackPromptNamesTheProduct() {
+        var s = InstallFlowTests.confirmed()
+        _ = Flow.reduce(&s, .beginInstall)
+        _ = Flow.reduce(&s, .installStarted(linuxPackDisc: InstallFlowTests.xcp))
+        _ = Flow.reduce(&s, .installFinished(.success(InstallFlowTests.summary)))
+        let screen = EndScreens.make(.linuxPackDisc, state: s)
+        #expect(((screen.form.body.first as? TextBlock)?.text ?? "").contains("Linux Pack disc for XCP 0.1.0"))
+        #expect(screen.answer(button: "use") == .useDisc && screen.answer(button: "skip") == .skipDisc)
+    }
+}

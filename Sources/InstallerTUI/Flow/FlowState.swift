@@ -62,7 +62,8 @@ struct FlowState: Equatable, Sendable {
     var machine: Machine
     var answers = Answers()
     var options = FlowOptions()
-    /// The screen shown now; nil once the flow has finished.
+    /// The screen shown now; nil once the questions are over (after Confirm, `install`
+    /// names the screen).
     var current: ScreenID?
     /// Screens shown before this one, for Back.
     var history: [ScreenID] = []

@@ -29,7 +29,8 @@ extension FlowRunner {
                 if let button, let answer = screen.answer(button: button) { dispatch(.endScreen(answer)) }
             }
         }
-        return e.left ?? nil
+        guard let left = e.left else { return .failed("the installation did not finish") }
+        return left
     }
 
     /// The background work's reports since the last tick, given to the reducer. true when
