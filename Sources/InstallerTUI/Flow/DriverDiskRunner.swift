@@ -8,11 +8,11 @@ import InstallerCore
 extension FlowRunner {
     func scanDriverDisk(_ source: Source) -> FlowAction {
         let machine = state.machine
-        return ui.wait(BackgroundTask { InstallEffects.scanDriverDisk(source, machine: machine) }, "Please wait", "Searching for drivers at \(source.displayName)...")
+        return ui.wait(BackgroundTask { [effects] in effects.scanDriverDisk(source, machine: machine) }, "Please wait", "Searching for drivers at \(source.displayName)...")
     }
 
     func loadDrivers(_ source: Source) -> FlowAction {
         let machine = state.machine
-        return ui.wait(BackgroundTask { InstallEffects.loadDrivers(source, machine: machine) }, "Please wait", "Loading drivers...")
+        return ui.wait(BackgroundTask { [effects] in effects.loadDrivers(source, machine: machine) }, "Please wait", "Loading drivers...")
     }
 }

@@ -8,6 +8,8 @@ final class FlowRunner {
     let ui: UI
     var state: FlowState
     let log = EventLog.shared
+    /// Everything the flow asks InstallerCore to do (set by the command).
+    var effects = InstallEffects()
     /// The base product of the source last checked by `checkSource` (nil when unknown).
     var mediaFound: MediaIdentity?
     /// Alt-F2/F3 for the failure screen's "Shell" and "View log".
@@ -89,6 +91,6 @@ final class FlowRunner {
             log.log("Keymap \(keymap) chosen (not loaded: not a Linux console)")
             return
         }
-        InstallEffects.loadKeymap(keymap)
+        effects.loadKeymap(keymap)
     }
 }

@@ -6,11 +6,12 @@ import InstallerCore
 /// the sources and validate the plan, run the install, read and install the Linux Pack disc,
 /// set the clock, save the support bundle. Each function blocks; the runner
 /// calls them inside a `BackgroundTask`. Results come back as values or `FlowAction`s, so
-/// a change of backend is a change here only.
-enum InstallEffects {
+/// a change of backend is a change here only (a backend value would be a stored property,
+/// given by the command that makes the `FlowRunner`).
+struct InstallEffects: Sendable {
     /// Reachable, and holding a base repository: nil, or the message to show. With the base
     /// product found.
-    static func checkSource(_ source: Source, machine: Machine) -> (error: String?, media: MediaIdentity?) {
+    func checkSource(_ source: Source, machine: Machine) -> (error: String?, media: MediaIdentity?) {
         do throws(InstallerError) {
             let accessor = try Accessors.make(for: source, machine: machine)
             defer { accessor.close() }
@@ -23,7 +24,7 @@ enum InstallEffects {
     }
 
     /// Reads every package of the source and compares its checksum; `progress(fraction, package)`.
-    static func verify(_ source: Source, machine: Machine,
+    func verify(_ source: Source, machine: Machine,
                        progress: @escaping @Sendable (Double, String) -> Void) -> Result<Verifier.Report, InstallerError> {
         do throws(InstallerError) {
             let accessor = try Accessors.make(for: source, machine: machine)
@@ -35,8 +36,13 @@ enum InstallEffects {
         }
     }
 
+    /// Runtime networking is on: `--real-hardware`, or a profile machine in the network test.
+    func runtimeNetworkEnabled(for machine: Machine) -> Bool {
+        RuntimeNetwork.enabled(for: machine)
+    }
+
     /// Brings up the source's NIC (runtime networking); nil when it is up.
-    static func bringUpNetwork(_ settings: RuntimeNetwork.Settings) -> String? {
+    func bringUpNetwork(_ settings: RuntimeNetwork.Settings) -> String? {
         do throws(InstallerError) {
             try RuntimeNetwork.fromEnvironment().bringUp(settings)
             return nil
@@ -46,7 +52,7 @@ enum InstallEffects {
     }
 
     /// The driver repositories on a driver disk source, as `driverDiskScanned`.
-    static func scanDriverDisk(_ source: Source, machine: Machine) -> FlowAction {
+    func scanDriverDisk(_ source: Source, machine: Machine) -> FlowAction {
         do throws(InstallerError) {
             let found = try DriverDisk.scan(source, machine: machine)
             EventLog.shared.log("driver disk \(source.displayName): " + found.map(\.summary).joined(separator: "; "))
@@ -59,7 +65,7 @@ enum InstallEffects {
 
     /// Loads the drivers (insmod on real hardware), then probes the hardware again and looks
     /// again for installations (they may sit on a disk that just appeared): `driversLoaded`.
-    static func loadDrivers(_ source: Source, machine: Machine) -> FlowAction {
+    func loadDrivers(_ source: Source, machine: Machine) -> FlowAction {
         do throws(InstallerError) {
             var (loaded, m) = try DriverDisk.load(source, machine: machine)
             let found = InstallationDetector.detect(m)
@@ -74,13 +80,13 @@ enum InstallEffects {
     }
 
     /// Loads the keymap into the Linux console (the caller checks that it is one).
-    static func loadKeymap(_ keymap: String) {
+    func loadKeymap(_ keymap: String) {
         let status = CommandRunner.run(["loadkeys", keymap])
         EventLog.shared.log("Keymap \(keymap) loaded with loadkeys: exit \(status.exitCode)")
     }
 
     /// Opens the plan's sources and validates the plan against them (nothing is written).
-    static func open(_ plan: InstallPlan, machine: Machine) -> Result<Session, InstallerError> {
+    func open(_ plan: InstallPlan, machine: Machine) -> Result<Session, InstallerError> {
         do throws(InstallerError) {
             let o = try InstallSources.open(plan, machine: machine)
             do throws(InstallerError) {
@@ -96,7 +102,7 @@ enum InstallEffects {
     }
 
     /// "Set local time": the clock is set only on real hardware (kept in UTC).
-    static func setClock(_ date: Date, machine: Machine) {
+    func setClock(_ date: Date, machine: Machine) {
         if machine.isReal {
             CommandRunner.run(["date", "-u", "-s", "@\(Int(date.timeIntervalSince1970))"])
             CommandRunner.run(["hwclock", "--systohc", "--utc"])
@@ -106,7 +112,7 @@ enum InstallEffects {
     }
 
     /// Writes the support bundle (the password removed) and saves it to `place`; the path saved.
-    static func saveBundle(_ contents: SupportBundle.Contents, to place: String) -> Result<String, InstallerError> {
+    func saveBundle(_ contents: SupportBundle.Contents, to place: String) -> Result<String, InstallerError> {
         do throws(InstallerError) {
             let log = EventLog.shared
             let tmp = try SupportBundle.write(contents, toDirectory: NSTemporaryDirectory() + "hi-bundle-\(getpid())", secrets: log.secrets)

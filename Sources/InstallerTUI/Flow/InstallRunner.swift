@@ -55,7 +55,7 @@ extension FlowRunner {
         switch effect {
         case let .startInstall(plan):
             let machine = state.machine
-            let opened = ui.wait(BackgroundTask { InstallEffects.open(plan, machine: machine) }, "Please wait", "Reading package information...")
+            let opened = ui.wait(BackgroundTask { [effects] in effects.open(plan, machine: machine) }, "Please wait", "Reading package information...")
             switch opened {
             case let .failure(error):
                 dispatch(.installFinished(.failure(error)))
@@ -65,7 +65,7 @@ extension FlowRunner {
                 dispatch(.installStarted(linuxPackDisc: session.linuxPackDisc))
             }
         case let .setClock(date):
-            InstallEffects.setClock(date, machine: state.machine)
+            effects.setClock(date, machine: state.machine)
         case .readLinuxPackDisc:
             guard let session = e.session, let disc = session.discInDrive() else {
                 dispatch(.linuxPackDiscChecked(.noDisc))
@@ -80,7 +80,7 @@ extension FlowRunner {
         case let .saveBundle(place):
             let contents = SupportBundle.Contents(log: log.lines, machine: bundleMachine ?? state.machine,
                                                   answerfile: answerfileText, plan: state.answers.plan)
-            dispatch(.bundleSaved(ui.wait(BackgroundTask { InstallEffects.saveBundle(contents, to: place) }, "Please wait", "Saving the support bundle...")))
+            dispatch(.bundleSaved(ui.wait(BackgroundTask { [effects] in effects.saveBundle(contents, to: place) }, "Please wait", "Saving the support bundle...")))
         case let .showError(title, message):
             ui.message(title, message)
         case let .showMessage(title, message, width):

@@ -10,7 +10,7 @@ extension FlowRunner {
         if let error = configureSourceNetwork(for: source) { return error }
         let machine = state.machine
         mediaFound = nil
-        let found = ui.wait(BackgroundTask { InstallEffects.checkSource(source, machine: machine) },
+        let found = ui.wait(BackgroundTask { [effects] in effects.checkSource(source, machine: machine) },
                             "Please wait", "Searching for repository at \(source.displayName)...")
         mediaFound = found.media
         return found.error
@@ -21,8 +21,8 @@ extension FlowRunner {
     func verify(_ source: Source) -> String? {
         let machine = state.machine
         let started = Date()
-        let task = BackgroundTask<Swift.Result<Verifier.Report, InstallerError>, (Double, String)>(name: "host-installer.verify") { send in
-            InstallEffects.verify(source, machine: machine) { f, label in send((f, label)) }
+        let task = BackgroundTask<Swift.Result<Verifier.Report, InstallerError>, (Double, String)>(name: "host-installer.verify") { [effects] send in
+            effects.verify(source, machine: machine) { f, label in send((f, label)) }
         }
         let (form, label, bar) = FormKit.progress(title: "Verifying Installation Source", text: "Initializing...", width: 64,
                                                   help: "Every package is read and its checksum compared with the one the repository records.")
@@ -57,12 +57,12 @@ extension FlowRunner {
     /// Runtime networking for a remote source: with `--real-hardware` the NIC chosen on the
     /// Networking screen is really configured (DHCP or static) before the source is opened.
     func configureSourceNetwork(for source: Source) -> String? {
-        guard RuntimeNetwork.isRemote(source), RuntimeNetwork.enabled(for: state.machine) else { return nil }
+        guard RuntimeNetwork.isRemote(source), effects.runtimeNetworkEnabled(for: state.machine) else { return nil }
         let a = state.answers
         let isStatic = a.sourceConfig != .dhcp
         let settings = RuntimeNetwork.Settings(nic: a.sourceNIC ?? "", config: a.sourceConfig,
                                                nameserver: isStatic ? a.sourceNameserver : nil)
-        return ui.wait(BackgroundTask { InstallEffects.bringUpNetwork(settings) },
+        return ui.wait(BackgroundTask { [effects] in effects.bringUpNetwork(settings) },
                        "Networking", "Configuring network interface \(settings.nic), please wait...")
     }
 }
