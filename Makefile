@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT_BUILD := swift build
 BIN := .build/debug/host-installer
 
-.PHONY: all deps build demo test unit replays bench soak clean iso
+.PHONY: all deps build demo test quick unit replays bench soak clean iso
 
 all: build
 
@@ -20,13 +20,16 @@ demo: build
 	  HOST_INSTALLER_STATE="$$STATE" $(BIN)
 
 unit: build
-	swift test 2>&1 | tail -n 40
+	@scripts/run-swift-tests
+
+# For iterating: the unit tests and the golden-screen replays (a few minutes), no integration scripts.
+quick: unit replays
 
 replays: build
 	@$(BIN) replay Tests/Replays/*.replay
 
 test: build
-	@set -o pipefail; swift test 2>&1 | awk '!/^\[[0-9]+\/[0-9]+\]|^Compiling|^Building|^Write|^Planning/' 
+	@scripts/run-swift-tests
 	@$(BIN) replay Tests/Replays/*.replay
 	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1   # for the installer CD tests
 	@scripts/run-integration

@@ -42,14 +42,17 @@ let package = Package(
             dependencies: ["InstallerCore", "Replay", "CNCurses", "CSystem"],
             path: "Sources/InstallerTUI", swiftSettings: libxml2Headers
         ),
+        // Test scaffolding shared by both test targets: paths, scratch directories, the Python
+        // test servers, tools, the root-gated integration check. No InstallerCore types.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "InstallerCoreTests",
-            dependencies: ["InstallerCore", "LazyLibs"],
+            dependencies: ["InstallerCore", "LazyLibs", "TestSupport"],
             path: "Tests/InstallerCoreTests", swiftSettings: libxml2Headers
         ),
         .testTarget(
             name: "InstallerTUITests",
-            dependencies: ["InstallerTUI", "InstallerCore", "Replay"],
+            dependencies: ["InstallerTUI", "InstallerCore", "Replay", "TestSupport"],
             path: "Tests/InstallerTUITests", swiftSettings: libxml2Headers
         ),
     ],

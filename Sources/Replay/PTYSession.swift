@@ -129,6 +129,9 @@ public final class PTYSession {
                 off += w
             }
         }
+        // The quiet time of `settle` counts from the input too: a `screen` right after a key
+        // must not be compared with what was drawn before the program read that key.
+        lastOutput = Self.now()
     }
 
     public func send(_ key: ReplayKey) {

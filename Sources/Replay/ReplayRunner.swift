@@ -105,7 +105,7 @@ public struct ReplayRunner {
                     let s = try start()
                     for n in names {
                         s.send(ReplayKey.named(n)!)
-                        s.settle(quiet: 0.03, limit: 0.5)
+                        s.settle(quiet: 0.05, limit: 0.5)
                     }
                 case let .type(text, delay):
                     let s = try start()
@@ -117,7 +117,7 @@ public struct ReplayRunner {
                             s.settle(quiet: Double(delay) / 1000, limit: Double(delay) / 1000)
                         }
                     }
-                    s.settle(quiet: 0.03, limit: 0.5)
+                    s.settle(quiet: 0.05, limit: 0.5)
                 case let .resize(r, c):
                     let s = try start()
                     s.resize(rows: r, cols: c)

@@ -49,7 +49,12 @@ enum AnswerfileFixtures {
             }
             return
         }
-        #expect(actual == (read(path) ?? ""), "golden file \((path as NSString).lastPathComponent)", sourceLocation: sourceLocation)
+        guard let expected = read(path) else {
+            // A missing golden is a failure, never a silent recording (RECORD_GOLDEN=1 records).
+            #expect(actual.isEmpty, "missing golden file \(path) (record it with RECORD_GOLDEN=1 and review the diff)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(actual == expected, "golden file \((path as NSString).lastPathComponent)", sourceLocation: sourceLocation)
     }
 
     /// Size, modification time and allocated blocks of every disk image.

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// Real-part tests: a clean install of a synthetic product into sparse image files, with
@@ -8,14 +9,6 @@ import Testing
 /// tools of scripts/install-deps, and are skipped otherwise.
 /// `HOST_INSTALLER_KEEP_IMAGES=DIR` keeps the images of the main test in DIR (for
 /// tests/integration/20-clean-install.sh, which checks them again with other tools).
-enum IntegrationEnv {
-    static let tools = ["losetup", "mke2fs", "mount", "umount", "extlinux", "mkswap", "debugfs", "python3", "bzip2"]
-    static var canRun: Bool {
-        getuid() == 0 && FileManager.default.fileExists(atPath: "/dev/loop-control")
-            && tools.allSatisfy { t in ["/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + t) } }
-    }
-}
-
 @Suite(.serialized, .enabled(if: IntegrationEnv.canRun, "needs root, loop devices and the tools of scripts/install-deps"))
 struct CleanInstallIntegrationTests {
     static let password = "Pa55-w0rd-never-logged"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 @testable import InstallerTUI
 
@@ -9,8 +10,7 @@ import Testing
 /// each driver's checksum and marks it loaded; `insmod` (the --real-hardware path) is not
 /// run here: the tests must not load modules into this computer's kernel.
 @Suite struct DriverDiskFlowTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let fixtures = root + "/Tests/Fixtures"
+    static let fixtures = TestPaths.fixtures
 
     /// The fixture machine with a MegaRAID disk that needs the megaraid_sas driver.
     static func needsDriverMachine() throws -> Machine {
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func remoteDriverDiskOverHTTPWithStaticNetworking() throws {
-        let server = try HTTPFixtureServer(root: Self.fixtures + "/media")
+        let server = try TestServer(script: "testhttpd.py", root: Self.fixtures + "/media")
         defer { server.stop() }
         var m = try Self.needsDriverMachine()
         m.nics.append(Machine.NIC(name: "eth1", mac: "00:16:3e:00:00:02", link: true))
@@ -204,40 +204,4 @@ import Testing
                 == .showError(title: "Specify Driver Repository", message: "The NFS path must look like server:/path/to/driver-disk."))
         #expect(s.current == .driverLocation && s.driverDisk.nfsPath == "")
     }
-}
-
-/// Tests/Fixtures/servers/testhttpd.py on 127.0.0.1 (stopped by its PID).
-final class HTTPFixtureServer {
-    let process = Process()
-    private(set) var port = 0
-
-    init(root: String) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [DriverDiskFlowTests.fixtures + "/servers/testhttpd.py", root]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        var line = Data()
-        while line.last != 10 {
-            let d = out.fileHandleForReading.readData(ofLength: 1)
-            if d.isEmpty { break }
-            line.append(d)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let p = Int(text.dropFirst(5)) else {
-            stop()
-            throw InstallerError.failed("testhttpd.py did not start: \(text)")
-        }
-        port = p
-    }
-
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-    }
-
-    deinit { stop() }
 }

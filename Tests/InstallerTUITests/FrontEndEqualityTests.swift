@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// The two front ends held against each other: the answerfile and the replay walk
 /// (Tests/Replays/equal-plans.replay, whose `plan` command checks the same JSON file)
 /// that mean the same install give equal plans.
 @Suite struct FrontEndEqualityTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = TestPaths.root
 
     @Test func answerfileAndScreensGiveTheSamePlan() throws {
         let machine = try MachineProfile.parse(String(contentsOfFile: Self.root + "/Tests/Fixtures/machines/two-disks.json", encoding: .utf8),

@@ -5,7 +5,8 @@ import Testing
 
 /// The flow after Confirm (progress, set-time, Linux Pack disc, Installation Complete, the
 /// failure screen and its bundle), driven through the reducer without a terminal. Each step
-/// checks the whole state: the expected state is the previous one with the changes named.
+/// checks the whole state (`FlowTester`): the expected state is the previous one with the
+/// changes named.
 @Suite struct InstallFlowTests {
     /// A flow at Confirm on a one-disk machine (the answers do not matter after it).
     static func confirmed(time: TimeConfig = .ntp(servers: [], fromDHCP: true), mode: InstallPlan.Mode = .fresh) -> FlowState {
@@ -18,14 +19,13 @@ import Testing
         return s
     }
 
-    /// Sends `action`, expects exactly `effects`, and the state as before with `change` applied.
+    /// Sends `action`, expects exactly `effects`, and the state as before with `change` applied
+    /// (the shared `FlowTester`, which names the differing lines).
     static func step(_ s: inout FlowState, _ action: FlowAction, _ effects: [Effect] = [],
                      sourceLocation: SourceLocation = #_sourceLocation, _ change: (inout FlowState) -> Void = { _ in }) {
-        var expected = s
-        change(&expected)
-        let got = Flow.reduce(&s, action)
-        #expect(got == effects, sourceLocation: sourceLocation)
-        #expect(s == expected, sourceLocation: sourceLocation)
+        var t = FlowTester(s)
+        t.send(action, effects: effects, sourceLocation: sourceLocation, change)
+        s = t.state
     }
 
     static let summary = InstallSummary(rootLabel: "root-abc", primaryDisk: "sda", productVersion: "0.1.0")

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Replay
 
 /// The replay harness against the real binary (built by `swift build` before `swift test`).
 @Suite struct ReplayHarnessTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = TestPaths.root
     static let binary = root + "/.build/debug/host-installer"
 
     @Test func aGoldenScreenThatNoLongerMatchesFailsWithADiff() throws {

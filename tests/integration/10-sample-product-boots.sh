@@ -6,7 +6,8 @@
 # and host-installer make-repo. Cleans up its images and media; bounded to about 5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ "$(id -u)" -ne 0 ]; then echo "10-sample-product-boots: SKIPPED, needs root (loop devices, mount)"; exit 0; fi
+. tests/integration/lib/skip.sh
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices, mount)"; fi
 
 TMP=$(mktemp -d /tmp/sample-boots.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

@@ -10,25 +10,17 @@
 # the sample media that scripts/build-sample-product builds (the boot is skipped when neither works).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
+. tests/integration/lib/images.sh
 export PATH=/opt/swift/usr/bin:$PATH
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: 20-clean-install needs root (loop devices, mount)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "20-clean-install needs root (loop devices, mount)"; fi
 
 W=$(mktemp -d /tmp/hi-it20.XXXXXX)
 TPID=
-release_images() {   # detach (by name) the loop devices attached to our images, unmounting them first
-  local img dev m
-  for img in "$W"/*/*.img; do
-    [ -e "$img" ] || continue
-    for dev in $(losetup -j "$img" -n -O NAME 2>/dev/null); do
-      for m in $(awk -v d="$dev" '$1==d {print $2}' /proc/mounts); do umount "$m" 2>/dev/null || umount -l "$m"; rmdir "$m" 2>/dev/null; done
-      losetup -d "$dev" || true
-    done
-  done
-}
 cleanup() {
   set +e
   if [ -n "$TPID" ] && kill -0 "$TPID" 2>/dev/null; then kill -9 "$TPID"; wait "$TPID" 2>/dev/null; fi
-  release_images
+  release_images "$W"/*/*.img
   if [ -n "${KEEP_W:-}" ]; then echo "kept $W"; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
@@ -107,7 +99,7 @@ tail -n 1 "$W/b/install-log" | grep -q 'HOST_INSTALLER_FAIL_AFTER=filesystems: k
 grep -q 'STEP mount' "$W/b/install-log" && fail "a step ran after filesystems"
 [ "$(losetup -j "$W/b/sda.img" -n -O NAME | wc -l)" -eq 1 ] || fail "expected the crashed install's loop device"
 dumpe2fs -h "$W/b/sda.img?offset=1048576" 2>/dev/null | grep -Eq 'volume name: +root-[a-z]{8}' || fail "no root filesystem after the filesystems step"
-release_images
+release_images "$W"/*/*.img
 [ -z "$(leftovers)" ] || fail "could not release the crashed install's loop device"
 ok "HOST_INSTALLER_FAIL_AFTER=filesystems: SIGKILL (rc 137) right after the step; GPT + root fs written, nothing later"
 
@@ -152,8 +144,7 @@ if [ -z "$SAMPLE" ] && [ -x scripts/build-sample-product ]; then
   fi
 fi
 if [ -z "$SAMPLE" ] && [ -z "$MEDIA" ]; then
-  echo "SKIP boot: no sample product (set HOST_INSTALLER_SAMPLE_TARBALL or provide scripts/build-sample-product)"
-  exit 0
+  skip "the boot: no sample product (set HOST_INSTALLER_SAMPLE_TARBALL or provide scripts/build-sample-product)"
 fi
 mkdir -p "$W/d"
 start=$(date +%s.%N)

@@ -5,15 +5,16 @@
 # the same namespace. Everything is stopped by PID when the namespace's shell exits.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 for tool in ganesha.nfsd rpcbind unshare ip; do
-  command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/install-deps installs it)"; exit 0; }
+  command -v "$tool" >/dev/null || { skip "$tool is not installed (scripts/install-deps installs it)"; }
 done
-[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root for a network namespace"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { skip "needs root for a network namespace"; }
 # No build here (make test has built both; a nested `flock swift build` would deadlock under
 # a caller that holds the build lock): the test binary is run directly.
 HI=$PWD/.build/debug/host-installer
 XCTEST=$PWD/.build/debug/host-installerPackageTests.xctest
-[ -x "$HI" ] && [ -x "$XCTEST" ] || { echo "skipped: build first (swift build --build-tests)"; exit 0; }
+[ -x "$HI" ] && [ -x "$XCTEST" ] || { skip "build first (swift build --build-tests)"; }
 
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/export/packages.main" "$W/export/packages.linux" "$W/recov"

@@ -19,8 +19,9 @@
 # Namespaces and links are named hi-<pid>-..., and always deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (network namespaces, loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (network namespaces, loop devices)"; fi
 for t in ip dnsmasq busybox; do command -v "$t" >/dev/null || { echo "FAIL: $t is missing (scripts/install-deps)"; exit 1; }; done
 
 id=$$

@@ -10,23 +10,15 @@
 # --real-hardware is not run by any test.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: 35-driver-disk needs root (loop devices, mount)"; exit 0; fi
+. tests/integration/lib/skip.sh
+. tests/integration/lib/images.sh
+if [ "$(id -u)" -ne 0 ]; then skip "35-driver-disk needs root (loop devices, mount)"; fi
 BIN=.build/debug/host-installer
 # No build here: `make test` has built the binary.
 [ -x "$BIN" ] || { echo "FAIL: build first (swift build)"; exit 1; }
 
 W=$(mktemp -d /tmp/hi-it35.XXXXXX)
-release_images() {   # detach (by name) the loop devices attached to our images, unmounting them first
-  local img dev m
-  for img in "$W"/state/disks/*.img "$W"/u/state*/disks/*.img; do
-    [ -e "$img" ] || continue
-    for dev in $(losetup -j "$img" -n -O NAME 2>/dev/null); do
-      for m in $(awk -v d="$dev" '$1==d {print $2}' /proc/mounts); do umount "$m" 2>/dev/null || umount -l "$m"; rmdir "$m" 2>/dev/null; done
-      losetup -d "$dev" || true
-    done
-  done
-}
-cleanup() { set +e; release_images; if [ -n "${KEEP_W:-}" ]; then echo "kept $W"; else rm -rf "$W"; fi; }
+cleanup() { set +e; release_images "$W"/state/disks/*.img "$W"/u/state*/disks/*.img; if [ -n "${KEEP_W:-}" ]; then echo "kept $W"; else rm -rf "$W"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
@@ -68,7 +60,7 @@ ok "sda (not chosen) untouched: its first MiB is all zeros"
 
 # 2. Unattended: an answerfile with <driver-source type="local"/> installs onto sdc too (the
 #    driver disk is loaded before the plan is checked against the disks).
-release_images; rm -rf "$W/state"; mkdir -p "$W/u"
+release_images "$W"/state/disks/*.img "$W"/u/state*/disks/*.img; rm -rf "$W/state"; mkdir -p "$W/u"
 cat > "$W/u/answerfile.xml" <<'XML'
 <?xml version="1.0"?>
 <installation>

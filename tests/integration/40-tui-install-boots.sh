@@ -5,8 +5,9 @@
 # qemu (TCG) and must print the configured hostname, IP settings, time zone and keymap.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=${HOST_INSTALLER:-.build/debug/host-installer}
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/tui-install.XXXXXX)
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT

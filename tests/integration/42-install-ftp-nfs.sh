@@ -8,11 +8,12 @@
 # stops the install with exit 1 and a message naming the package; none of it lands.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
 PY=/usr/bin/python3
-[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: needs root (loop devices)"; exit 0; }
-$PY -c 'import pyftpdlib' 2>/dev/null || { echo "SKIPPED: python3-pyftpdlib is not installed (scripts/install-deps)"; exit 0; }
-[ -x /usr/bin/ganesha.nfsd ] || { echo "SKIPPED: nfs-ganesha is not installed (scripts/install-deps)"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { skip "needs root (loop devices)"; }
+$PY -c 'import pyftpdlib' 2>/dev/null || { skip "python3-pyftpdlib is not installed (scripts/install-deps)"; }
+[ -x /usr/bin/ganesha.nfsd ] || { skip "nfs-ganesha is not installed (scripts/install-deps)"; }
 
 . tests/integration/lib/servers.sh
 . tests/integration/lib/machine.sh

@@ -6,8 +6,9 @@
 # password in its output or log, and no loop device or mount left behind.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
-[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: needs root (loop devices)"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { skip "needs root (loop devices)"; }
 W=$(mktemp -d /tmp/server-killed.XXXXXX)
 SPID=; IPID=
 cleanup() {

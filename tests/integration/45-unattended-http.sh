@@ -6,8 +6,9 @@
 # exits 2 and leaves the disk images untouched.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/unattended-http.XXXXXX)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }

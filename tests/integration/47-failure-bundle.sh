@@ -4,8 +4,9 @@
 # and no password; neither do the logs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=${HOST_INSTALLER:-.build/debug/host-installer}
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/failure-bundle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 HOST_INSTALLER_REPLAY_STATE="$work" "$BIN" replay Tests/Replays/install-fails.replay

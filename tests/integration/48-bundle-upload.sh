@@ -8,12 +8,13 @@
 # state directory's log too, and neither holds the password.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=${HOST_INSTALLER:-$PWD/.build/debug/host-installer}
 PY=/usr/bin/python3
-[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: needs root (loop devices)"; exit 0; }
-$PY -c 'import pyftpdlib' 2>/dev/null || { echo "SKIPPED: python3-pyftpdlib is not installed (scripts/install-deps)"; exit 0; }
-[ -x /usr/bin/ganesha.nfsd ] || { echo "SKIPPED: nfs-ganesha is not installed (scripts/install-deps)"; exit 0; }
-[ -x "$BIN" ] || { echo "SKIPPED: build first"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { skip "needs root (loop devices)"; }
+$PY -c 'import pyftpdlib' 2>/dev/null || { skip "python3-pyftpdlib is not installed (scripts/install-deps)"; }
+[ -x /usr/bin/ganesha.nfsd ] || { skip "nfs-ganesha is not installed (scripts/install-deps)"; }
+[ -x "$BIN" ] || { skip "build first"; }
 
 . tests/integration/lib/servers.sh
 W=$(mktemp -d /tmp/bundle-upload.XXXXXX)

@@ -5,8 +5,9 @@
 # the harness closes the terminal (SIGHUP, then SIGKILL only after 10 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=${HOST_INSTALLER:-.build/debug/host-installer}
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/hangup.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 HOST_INSTALLER_REPLAY_STATE="$work" "$BIN" replay tests/integration/replays/hangup-during-install.replay

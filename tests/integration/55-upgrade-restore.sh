@@ -7,8 +7,9 @@
 # identical to the 0.1.0 one, the backup is untouched, and it boots as 0.1.0 again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/upgrade-restore.XXXXXX)
 . tests/integration/lib/upgrade.sh
 trap 'upg_release "$work"; rm -rf "$work"' EXIT

@@ -8,8 +8,9 @@
 # REPLAY_UPDATE=1 re-records the golden screens.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/upgrade-replay.XXXXXX)
 . tests/integration/lib/upgrade.sh
 trap 'upg_release "$work"; rm -rf "$work"' EXIT

@@ -9,8 +9,9 @@
 # bounded subset for make test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
-if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: needs root (loop devices)"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip "needs root (loop devices)"; fi
 work=$(mktemp -d /tmp/upgrade-crash.XXXXXX)
 . tests/integration/lib/upgrade.sh
 trap 'upg_release "$work"; rm -rf "$work"' EXIT

@@ -6,6 +6,7 @@
 # is cached as .cache/iso/installer-KEY.iso, KEY a digest of the binary and the scripts, so
 # one test run builds it once.
 # INSTALLER_ISO=PATH uses that CD instead.
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/lib/skip.sh"
 iso_build() {
   local top=$1 key iso bin=$1/.build/release/host-installer
   if [ -n "${INSTALLER_ISO:-}" ]; then echo "$INSTALLER_ISO"; return 0; fi
@@ -32,7 +33,7 @@ iso_build() {
 # sets ISO (the CD, built or cached), BIN (the replay harness) and work (a new directory
 # /tmp/NAME.XXXXXX holding disk.img, a sparse 20G disk for the VM). The caller removes work.
 iso_setup() {
-  command -v qemu-system-x86_64 >/dev/null || { echo "SKIPPED: no qemu-system-x86_64"; exit 0; }
+  command -v qemu-system-x86_64 >/dev/null || { skip "no qemu-system-x86_64"; }
   ISO=$(iso_build "$1")
   BIN=$(iso_replay_bin "$1")
   work=$(mktemp -d "/tmp/$2.XXXXXX")

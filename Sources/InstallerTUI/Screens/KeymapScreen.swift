@@ -5,9 +5,9 @@ import InstallerCore
 struct KeymapScreen: InstallerScreen {
     static let help = """
     Choose the keyboard layout of the console. The list shows each keymap with its \
-    layout family in brackets; "us" and "uk" come first. Type a letter to jump to the \
-    next keymap starting with it. The keymap is used by the installer now and by the \
-    installed host.
+    layout family in brackets; "us" and "uk" come first. Type the start of a keymap's \
+    name ("fr", "de-l") to jump to it; the same letter again goes to the next one. The \
+    keymap is used by the installer now and by the installed host.
     """
 
     let form: Form

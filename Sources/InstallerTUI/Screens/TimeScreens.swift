@@ -12,7 +12,7 @@ struct TimezoneAreaScreen: InstallerScreen {
         let current = state.answers.timezoneArea ?? state.answers.plan.timezone.split(separator: "/").first.map(String.init) ?? ""
         (form, list) = FormKit.list(title: "Select Time Zone", text: "Please select the geographical area that your host is in:",
                                     items: areas, selected: areas.firstIndex(of: current) ?? 0, rows: 8, width: 50,
-                                    help: "Choose the area first, then the city on the next screen. Type a letter to jump to the next entry starting with it.")
+                                    help: "Choose the area first, then the city on the next screen. Type the start of a name to jump to it (the same letter again goes to the next one).")
     }
     func answer(button: String) -> ScreenAnswer? { button == "ok" && !areas.isEmpty ? .timezoneArea(areas[list.selected]) : nil }
 }
@@ -30,7 +30,7 @@ struct TimezoneCityScreen: InstallerScreen {
         let current = state.answers.plan.timezone.hasPrefix(area + "/") ? String(state.answers.plan.timezone.dropFirst(area.count + 1)) : ""
         (form, list) = FormKit.list(title: "Select Time Zone", text: "Please select the city or area that the host is in (type a letter to jump to it):",
                                     items: cities.map(TimezoneCatalogue.display), selected: cities.firstIndex(of: current) ?? 0, rows: 8, width: 50,
-                                    help: "The host's clock is kept in UTC; the time zone sets how local time is shown. Type a letter to jump to the next city starting with it.")
+                                    help: "The host's clock is kept in UTC; the time zone sets how local time is shown. Type the start of a city's name to jump to it (\"Zu\" for Zurich).")
     }
     func answer(button: String) -> ScreenAnswer? { button == "ok" && !cities.isEmpty ? .timezoneCity(area + "/" + cities[list.selected]) : nil }
 

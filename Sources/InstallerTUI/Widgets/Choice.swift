@@ -1,4 +1,6 @@
-/// Radio buttons: Up/Down move among the options, Space chooses the highlighted one.
+/// Radio buttons: each button is an element of the Tab order (Tab and Shift-Tab move from
+/// one button to the next, as in newt and as the guide says), Up/Down move among them too,
+/// and Space chooses the highlighted one.
 @MainActor
 final class RadioGroup: Widget {
     let options: [String]
@@ -19,6 +21,15 @@ final class RadioGroup: Widget {
             c.text("(\(i == selected ? "*" : " ")) " + o, row: row + i, col: col, style: style, maxWidth: width)
         }
     }
+
+    func moveFocus(forward: Bool) -> Bool {
+        let next = cursor + (forward ? 1 : -1)
+        guard options.indices.contains(next) else { return false }
+        cursor = next
+        return true
+    }
+
+    func focusEntered(forward: Bool) { cursor = forward ? 0 : options.count - 1 }
 
     func handle(_ key: Key) -> WidgetEvent {
         switch key {

@@ -96,11 +96,12 @@ final class Form {
         case .f(12): return .button("ok")
         case .f(1): return .help
         case let .altF(n): return .console(n)
-        case .tab:
-            if !s.isEmpty { focus = (focus + 1) % s.count }
-            return nil
-        case .backTab:
-            if !s.isEmpty { focus = (focus + s.count - 1) % s.count }
+        case .tab, .backTab:
+            let forward = key == .tab
+            if focusedWidget?.moveFocus(forward: forward) == true { return nil }
+            guard !s.isEmpty else { return nil }
+            focus = (focus + (forward ? 1 : s.count - 1)) % s.count
+            focusedWidget?.focusEntered(forward: forward)
             return nil
         default: break
         }

@@ -1,17 +1,59 @@
-/// A scrolling list with one selected row. Typing a letter jumps to the next entry that
-/// starts with it (cycling, case-insensitive); Enter finishes the form as "ok".
+import Glibc
+
+/// A scrolling list with one selected row; Enter finishes the form as "ok".
+/// Typing searches by prefix as a person types (case-insensitive): "Zu" reaches Zurich, not
+/// Zagreb then the next entry starting with "u". A letter that extends no match, or one
+/// typed after a pause, starts a new search from the entry after the selected one (so
+/// typing the same letter again cycles). An entry's leading "[tag] " is not searched
+/// (the keymap list: "[qwerty] us" is found by typing "us").
 @MainActor
 final class ListBox: Widget {
     var items: [String]
     private(set) var selected: Int
     let rows: Int
     private(set) var top = 0
+    /// What has been typed so far, and when the last letter came (seconds, monotonic).
+    private var typed = ""
+    private var typedAt = -Double.infinity
+    /// How long a pause starts a new search.
+    static let typeAheadPause = 1.0
+    /// The clock for the pause (tests set their own).
+    var now: () -> Double = { var t = timespec(); clock_gettime(CLOCK_MONOTONIC, &t); return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9 }
 
     init(_ items: [String], selected: Int = 0, rows: Int = 8) {
         self.items = items
         self.selected = items.isEmpty ? 0 : min(max(selected, 0), items.count - 1)
         self.rows = rows
         scrollToSelection()
+    }
+
+    /// The text a search matches: the entry without leading blanks or a leading "[tag] ".
+    static func searchKey(_ item: String) -> String {
+        var s = Substring(item.lowercased()).drop { $0 == " " }
+        if s.hasPrefix("["), let close = s.firstIndex(of: "]") { s = s[s.index(after: close)...].drop { $0 == " " } }
+        return String(s)
+    }
+
+    private func typeAhead(_ ch: Character) {
+        let t = now()
+        let fresh = t - typedAt > Self.typeAheadPause
+        typedAt = t
+        let letter = String(ch).lowercased()
+        // Go on with what was typed, starting at the selected entry itself.
+        if !fresh, !typed.isEmpty, let i = find(typed + letter, from: 0) {
+            typed += letter; select(i); return
+        }
+        typed = letter
+        if let i = find(letter, from: 1) { select(i) }
+    }
+
+    /// The first entry from `selected + offset` on (cycling) whose search key starts with `prefix`.
+    private func find(_ prefix: String, from offset: Int) -> Int? {
+        for step in 0..<items.count {
+            let idx = (selected + offset + step) % items.count
+            if Self.searchKey(items[idx]).hasPrefix(prefix) { return idx }
+        }
+        return nil
     }
 
     var focusable: Bool { !items.isEmpty }
@@ -53,12 +95,8 @@ final class ListBox: Widget {
         case .home: select(0)
         case .end: select(items.count - 1)
         case .enter: return .activate("ok")
-        case let .char(ch) where ch.isLetter || ch.isNumber:
-            let target = String(ch).lowercased()
-            for step in 1...items.count {
-                let idx = (selected + step) % items.count
-                if items[idx].trimmingCharacters(in: .whitespaces).lowercased().hasPrefix(target) { select(idx); break }
-            }
+        case let .char(ch) where ch.isLetter || ch.isNumber || ch == "-" || ch == "_" || ch == "/":
+            typeAhead(ch)
         default: return .ignored
         }
         return .handled

@@ -13,11 +13,18 @@ protocol Widget: AnyObject {
     func height(width: Int) -> Int
     func draw(into c: inout Canvas, row: Int, col: Int, width: Int, focused: Bool)
     func handle(_ key: Key) -> WidgetEvent
+    /// Tab (forward) or Shift-Tab inside the widget: true when it moved to another of its
+    /// own elements (a radio button group is one element per button, as in newt).
+    func moveFocus(forward: Bool) -> Bool
+    /// The focus arrives by Tab (forward) or Shift-Tab.
+    func focusEntered(forward: Bool)
 }
 
 extension Widget {
     var focusable: Bool { false }
     func handle(_ key: Key) -> WidgetEvent { .ignored }
+    func moveFocus(forward: Bool) -> Bool { false }
+    func focusEntered(forward: Bool) {}
 }
 
 /// Word wrapping for dialog text; blank lines separate paragraphs.

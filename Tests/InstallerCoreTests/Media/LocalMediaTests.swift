@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// Directory and ISO 9660 sources (images made here with xorriso), the scanner and the verifier.

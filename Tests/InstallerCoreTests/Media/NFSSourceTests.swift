@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// NFS sources through libnfs against nfs-ganesha (NFSv4, FSAL_VFS) started by the test on

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// HTTP and FTP sources against real servers on 127.0.0.1 (Tests/Fixtures/servers), each

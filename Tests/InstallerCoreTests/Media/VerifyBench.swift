@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// Not a test: `scripts/bench-verify` runs it (HI_BENCH_VERIFY=1). It prints the time of the

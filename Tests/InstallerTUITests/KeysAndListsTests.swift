@@ -1,0 +1,56 @@
+import Testing
+@testable import InstallerCore
+@testable import InstallerTUI
+
+/// The guide's keys (issue 17): Tab reaches every radio button; typing in a list searches by
+/// prefix as a person types.
+@Suite @MainActor struct KeysAndListsTests {
+    @Test func tabMovesFromOneRadioButtonToTheNextThenToTheFields() {
+        let radio = RadioGroup(["Automatic configuration (DHCP)", "Static configuration:"], selected: 0)
+        let ip = Entry("IP Address:")
+        let f = Form(title: "Networking", body: [radio, ip], buttons: [.ok, .back], help: "h")
+        #expect(f.focusedWidget === radio)
+        _ = f.handle(.tab)                      // to "Static configuration", not to Ok
+        #expect(f.focusedWidget === radio)
+        _ = f.handle(.space)
+        #expect(radio.selected == 1)
+        _ = f.handle(.tab)
+        #expect(f.focusedWidget === ip)
+        _ = f.handle(.backTab)                  // back onto the last radio button
+        #expect(f.focusedWidget === radio)
+        _ = f.handle(.backTab)
+        _ = f.handle(.space)
+        #expect(radio.selected == 0)
+        _ = f.handle(.backTab)                  // before the first button: the form's last stop (Back)
+        #expect(f.focusedWidget == nil)
+        #expect(f.handle(.enter) == .button("back"))
+    }
+
+    @Test func typingSearchesByPrefixAsAPersonTypes() {
+        let cities = ["Vienna", "Vilnius", "Zagreb", "Zaporozhye", "Ulyanovsk", "Zurich"]
+        let l = ListBox(cities, selected: 0)
+        var clock = 100.0
+        l.now = { clock }
+        _ = l.handle(.char("Z"))
+        #expect(l.items[l.selected] == "Zagreb")
+        _ = l.handle(.char("u"))
+        #expect(l.items[l.selected] == "Zurich")
+        clock += 2                              // a pause: a new search, from the next entry
+        _ = l.handle(.char("v"))
+        #expect(l.items[l.selected] == "Vienna")
+        _ = l.handle(.char("i"))
+        _ = l.handle(.char("l"))
+        #expect(l.items[l.selected] == "Vilnius")
+    }
+
+    @Test func theKeymapListIsSearchedByName() throws {
+        let l = ListBox(["[azerty] be-latin1", "[azerty] fr", "[qwerty] uk", "[qwerty] us", "[qwertz] de"], selected: 0)
+        l.now = { 0 }
+        _ = l.handle(.char("u"))
+        _ = l.handle(.char("s"))
+        #expect(l.selected == 3)
+        _ = l.handle(.char("x"))                // extends nothing: a new search for "x" finds none, stays
+        #expect(l.selected == 3)
+        #expect(ListBox.searchKey("[qwerty] us") == "us")
+    }
+}
