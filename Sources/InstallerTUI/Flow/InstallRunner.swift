@@ -17,6 +17,8 @@ extension FlowRunner {
         while e.left == nil, let id = state.install?.screen {
             let screen = EndScreens.make(id, state: state)
             if id == .progress { e.progressForm = screen.form }
+            // The bundle holds the log as it was when the failure was first shown.
+            if id == .failed, e.failureLog == nil { e.failureLog = log.lines }
             // Dialogs are drawn alone, except the set-time one over a running install.
             ui.backdrop = state.install?.overProgress == true ? e.progressForm : nil
             while e.left == nil, state.install?.screen == id {
@@ -78,7 +80,7 @@ extension FlowRunner {
         case let .showConsole(n):
             consoles?.show(n)
         case let .saveBundle(place):
-            let contents = SupportBundle.Contents(log: log.lines, machine: bundleMachine ?? state.machine,
+            let contents = SupportBundle.Contents(log: e.failureLog ?? log.lines, machine: bundleMachine ?? state.machine,
                                                   answerfile: answerfileText, plan: state.answers.plan)
             dispatch(.bundleSaved(ui.wait(BackgroundTask { [effects] in effects.saveBundle(contents, to: place) }, "Please wait", "Saving the support bundle...")))
         case let .showError(title, message):
@@ -104,6 +106,8 @@ final class EndRun {
     var task: BackgroundTask<FlowAction, FlowAction>?
     /// The progress window, under the set-time dialog while the install runs.
     var progressForm: Form?
+    /// The event log when the failure screen was first shown (for the support bundle).
+    var failureLog: [String]?
     /// Set by `leaveInstaller`: nil inside when complete, else the error.
     var left: InstallerError??
 }
