@@ -34,8 +34,12 @@ test: build
 	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1   # for the installer CD tests
 	@scripts/run-integration
 
+# Longer runs of the randomised and fault-injection tests than `make test` has time for.
 soak: build
 	@UPGRADE_KILL_POINTS=all bash tests/integration/60-upgrade-crash.sh
+	@RANDOM_KEYS=10000 bash tests/integration/25-random-keys.sh
+	@set -o pipefail; FUZZ_ANSWERFILES=10000 swift test --filter AnswerfileFuzzTests 2>&1 | grep -E '✔|✘|Test run|fuzz'
+
 
 bench: deps
 	@swift build -c release --static-swift-stdlib 2>&1 | tail -n 1   # static: the same binary goes on the installer CD

@@ -13,8 +13,10 @@ public final class PTYSession {
     /// The terminal's master side (to poll for output).
     public var masterFD: Int32 { master }
     public private(set) var exitStatus: Int32?
-    /// When output last arrived (monotonic seconds).
+    /// When output last arrived, or input was last sent (monotonic seconds).
     private var lastOutput: Double = 0
+    /// When output last arrived (monotonic seconds), for hang checks.
+    public private(set) var lastOutputTime: Double = 0
 
     public init(executable: String, arguments: [String], environment: [String: String], rows: Int, cols: Int) throws {
         self.rows = rows; self.cols = cols
@@ -83,6 +85,7 @@ public final class PTYSession {
         }
         flushKeyboard()   // answers to terminal queries
         lastOutput = Self.now()
+        lastOutputTime = lastOutput
         return true
     }
 

@@ -8,6 +8,16 @@ public struct ReplayRunner {
     /// Where progress and failures are written.
     public var report: (String) -> Void = { print($0) }
 
+    /// Variables handed through to the installer besides PATH, HOME, LANG and LC_ALL (the
+    /// caller names them: the runtime-networking settings, for replays run inside a network
+    /// namespace, tests/integration/32-runtime-network.sh).
+    public var passThroughNames: [String] = []
+    /// The variable that tells the installer its state directory.
+    public var stateVariable = "STATE"
+    /// A state directory to use and keep (to inspect or boot the disks); nil: a fresh one per
+    /// run, removed afterwards.
+    public var keptState: String?
+
     public init(executable: String, update: Bool) {
         self.executable = executable; self.update = update
     }
@@ -43,8 +53,8 @@ public struct ReplayRunner {
         let dir = scriptURL.deletingLastPathComponent().path
         let goldenDir = dir + "/" + scriptURL.deletingPathExtension().lastPathComponent
         // Each run gets its own state directory (disk images, log, plan), removed afterwards,
-        // unless HOST_INSTALLER_REPLAY_STATE names one to keep (to inspect or boot the disks).
-        let kept = ProcessInfo.processInfo.environment["HOST_INSTALLER_REPLAY_STATE"]
+        // unless `keptState` names one to keep.
+        let kept = keptState
         let state = kept ?? NSTemporaryDirectory() + "replay-\(getpid())-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         defer { if kept == nil { try? FileManager.default.removeItem(atPath: state) } }
@@ -52,12 +62,10 @@ public struct ReplayRunner {
         var rows = 25, cols = 80
         var args: [String] = []
         var program = executable
-        // Passed through: the runtime-networking settings, for replays run inside a network
-        // namespace (tests/integration/32-runtime-network.sh).
-        var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "HOST_INSTALLER_DATA",
-            "HOST_INSTALLER_RUNTIME_NETWORK", "HOST_INSTALLER_RESOLV_CONF", "HOST_INSTALLER_DHCP_TIMEOUT"].contains($0.key) }
+        let names = ["PATH", "HOME", "LANG", "LC_ALL"] + passThroughNames
+        var env = ProcessInfo.processInfo.environment.filter { names.contains($0.key) }
         env["TERM"] = "xterm-256color"
-        env["HOST_INSTALLER_STATE"] = state
+        env[stateVariable] = state
         if env["LANG"] == nil { env["LANG"] = "C.UTF-8" }
         var session: PTYSession?
         var masks: [(NSRegularExpression, String?)] = []
@@ -173,6 +181,20 @@ public struct ReplayRunner {
                     let expected = (try? String(contentsOfFile: file, encoding: .utf8)) ?? "(missing \(file))"
                     if expected != actual {
                         outcome.failures.append("\(loc): plan differs from \(file)\nexpected:\n\(expected)\nactual:\n\(actual)")
+                        return outcome
+                    }
+                case let .random(n, seed):
+                    let count = ProcessInfo.processInfo.environment["RANDOM_KEYS"].flatMap { Int($0) } ?? n
+                    let walk = RandomWalk(count: count, seed: seed)
+                    let result = try walk.run(rows: rows, cols: cols) {
+                        session = nil
+                        return try start()
+                    }
+                    outcome.checks += 1
+                    let exits = result.exits.sorted { $0.key < $1.key }.map { "exit \($0.key): \($0.value)" }.joined(separator: ", ")
+                    report("     random: \(result.keys) actions (seed \(seed)), \(result.restarts) restarts\(exits.isEmpty ? "" : " (" + exits + ")")")
+                    if let failure = result.failure {
+                        outcome.failures.append("\(loc): \(failure)")
                         return outcome
                     }
                 case let .exit(code):

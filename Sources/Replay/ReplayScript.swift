@@ -19,12 +19,16 @@ public struct ReplayScript {
         case plan(String)
         case exit(Int32)
         /// Creates (empty) the file NAME in the run's state directory: releases the installer's
-        /// `HOST_INSTALLER_PAUSE_AT` test hook (`touch resume`).
+        /// `pauseAt` test hook (`InstallEnvironment`) (`touch resume`).
         case touch(String)
         /// For later `screen` commands: text matching the regular expression is replaced, row
         /// by row, in both the recorded and the compared screen — by TEXT (a template) when
         /// given (time stamps, durations), else by as many `#` (same width: dates).
         case mask(String, String?)
+        /// `random N SEED`: N random keys and resizes (RandomWalk); the installer must neither
+        /// crash nor hang, and is started again when it leaves with 0 or 3.
+        /// `RANDOM_KEYS=N` in the environment overrides N (`make soak`).
+        case random(count: Int, seed: UInt64)
     }
 
     public struct Line: Equatable {
@@ -90,6 +94,11 @@ public struct ReplayScript {
                 guard rest.count == 1 || rest.count == 2 else { throw fail("mask takes a regular expression and, optionally, its replacement") }
                 do { _ = try NSRegularExpression(pattern: rest[0]) } catch { throw fail("mask: bad regular expression '\(rest[0])': \(error)") }
                 cmd = .mask(rest[0], rest.count == 2 ? rest[1] : nil)
+            case "random":
+                guard rest.count == 2, let n = Int(rest[0]), n > 0, let seed = UInt64(rest[1]) else {
+                    throw fail("random takes a number of keys and a seed")
+                }
+                cmd = .random(count: n, seed: seed)
             case "exit":
                 guard let s = Int32(try one()) else { throw fail("exit takes a status number") }
                 cmd = .exit(s)

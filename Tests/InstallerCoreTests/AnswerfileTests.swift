@@ -117,7 +117,7 @@ enum AnswerfileFixtures {
     }
 
     @Test func unknownDiskNeedsAMachine() {
-        let xml = "<installation><primary-disk>sdz</primary-disk><keymap>us</keymap><root-password>x</root-password><source type=\"local\"/><timezone>UTC</timezone></installation>"
+        let xml = "<installation><primary-disk>sdz</primary-disk><keymap>us</keymap><root-password>secret</root-password><source type=\"local\"/><timezone>UTC</timezone></installation>"
         #expect(Answerfile.parse(text: xml, options: AnswerfileOptions(keymaps: AnswerfileFixtures.keymaps)).isValid)
         let r = Answerfile.parse(text: xml, options: options)
         #expect(r.report(file: "a.xml") == ["a.xml:1:15: unknown disk \"sdz\" (this machine has: sda, sdb, sdc, sdd, sdf)"])
@@ -160,13 +160,13 @@ enum AnswerfileFixtures {
         #expect(r.report(file: "x.xml") == ["x.xml:2:26: entity declarations are not allowed in an answerfile (<!ENTITY xxe ...>); remove the DOCTYPE"])
     }
 
-    @Test func billionLaughsIsRejectedFast() throws {
+    /// Refused at the entity declaration, before any expansion (checked by what is reported,
+    /// not by a timing: tests never fail on timings).
+    @Test func billionLaughsIsRejectedBeforeExpansion() throws {
         let text = try #require(AnswerfileFixtures.read(AnswerfileFixtures.bad + "/billion-laughs.xml"))
-        let clock = ContinuousClock()
-        var result: AnswerfileResult?
-        let elapsed = clock.measure { result = Answerfile.parse(text: text, options: options) }
-        #expect(result?.plan == nil)
-        #expect(elapsed < .milliseconds(200))
+        let result = Answerfile.parse(text: text, options: options)
+        #expect(result.plan == nil)
+        #expect(result.report(file: "b.xml") == ["b.xml:3:3: entity declarations are not allowed in an answerfile (<!ENTITY lol ...>); remove the DOCTYPE"])
     }
 
     @Test func aLeadingBlankLineBeforeTheDeclarationKeepsLineNumbers() {
@@ -232,8 +232,8 @@ enum AnswerfileFixtures {
         plan.nameservers = .manual(["172.16.0.2"])
         plan.hostname = .manual("host9")
         plan.timezone = "Australia/Sydney"
-        plan.time = .ntp(servers: [], fromDHCP: false)
-        plan.bootloader = Bootloader(kind: .grub, location: .partition)
+        plan.time = .ntp(servers: ["172.16.0.1"], fromDHCP: false)
+        plan.bootloader = Bootloader(kind: .extlinux, location: .partition)
         plan.postInstallScript = .url("http://x.example.com/s", credentials: nil)
         let text = try AnswerfileWriter.render(plan)
         var back = try #require(Answerfile.parse(text: text, options: options).plan, "\(text)")
@@ -243,8 +243,12 @@ enum AnswerfileFixtures {
     }
 }
 
-/// Random mutations of the good answerfiles: the parser must never crash and never take long.
+/// Random mutations of the good answerfiles: the parser must never crash or hang. 3,000 inputs
+/// in `make test`; `FUZZ_ANSWERFILES=N` for more (`make soak`: 10,000). The slowest parse is
+/// printed, never asserted (timings do not fail tests).
 @Suite struct AnswerfileFuzzTests {
+    static let count = ProcessInfo.processInfo.environment["FUZZ_ANSWERFILES"].flatMap { Int($0) } ?? 3000
+
     struct SplitMix64 {
         var state: UInt64
         mutating func next() -> UInt64 {
@@ -313,20 +317,19 @@ enum AnswerfileFixtures {
         let clock = ContinuousClock()
         var slowest: Duration = .zero
         var valid = 0
-        for n in 0..<3000 {
+        for n in 0..<Self.count {
             let input = mutate(seeds[n % seeds.count], &rng)
             var result: AnswerfileResult?
             let t = clock.measure { result = Answerfile.parse(input, options: options) }
             slowest = max(slowest, t)
             let r = try #require(result)
-            #expect(t < .milliseconds(200), "input \(n) took \(t)")
             #expect(r.plan != nil || !r.errors.isEmpty, "input \(n): no plan and no error")
             #expect(r.problems.allSatisfy { $0.line >= 1 && $0.column >= 1 && !$0.message.isEmpty })
             #expect(zip(r.problems, r.problems.dropFirst()).allSatisfy { ($0.line, $0.column) <= ($1.line, $1.column) }, "input \(n): not in file order")
             if r.plan != nil { valid += 1 }
         }
         #expect(valid > 0)
-        print("answerfile fuzz: 3000 inputs, \(valid) still valid, slowest parse \(slowest)")
+        print("answerfile fuzz: \(Self.count) inputs, \(valid) still valid, slowest parse \(slowest)")
     }
 }
 
@@ -339,13 +342,15 @@ enum AnswerfileFixtures {
                 ["f:2:3: unknown network interface \"eth9\" (this machine has: eth0, eth1, eth2)"])
     }
 
-    @Test func aLargeFileOfTagsIsQuick() {
+    /// 900 KB of nested tags is refused (not a stack overflow); how long it takes is printed.
+    @Test func aLargeFileOfTagsIsRefused() {
         let text = String(repeating: "<a>", count: 300_000)
         let clock = ContinuousClock()
         var r: AnswerfileResult?
         let t = clock.measure { r = Answerfile.parse(text: text, options: AnswerfileFixtures.options) }
         #expect(r?.plan == nil)
-        #expect(t < .seconds(2))
+        #expect(r?.errors.isEmpty == false)
+        print("300,000 nested tags refused in \(t)")
     }
 
     @Test func anInvalidResultBecomesOneInstallerError() {

@@ -155,14 +155,14 @@ import Testing
         let bytes = [UInt8](FileManager.default.contents(atPath: dir + "/root.tar.bz2")!)
         var p = r.packages[0]
         p.sha256 = Digest.sha256Hex(bytes)
-        try PackageInstaller(root: root).install(p, of: r, from: acc)
+        try PackageInstaller(root: root, log: EventLog()).install(p, of: r, from: acc)
         #expect(FileManager.default.fileExists(atPath: root + "/boot/vmlinuz-1.0"))
         #expect(FileManager.default.fileExists(atPath: root + "/usr/lib/libx.so"))
         // A second package writing into /lib goes through the in-target symlink lib -> usr/lib.
         let tar2 = ArchiveExtractorTests.makeTar(dir, "more.tar", "add('lib/', tarfile.DIRTYPE)\nadd('lib/liby.so', data=b'y')")
         let b2 = [UInt8](FileManager.default.contents(atPath: tar2)!)
         let p2 = Package(label: "more", kind: .tbz2, size: UInt64(b2.count), md5: Digest.md5Hex(b2), file: "more.tar")
-        try PackageInstaller(root: root).install(p2, of: r, from: acc)
+        try PackageInstaller(root: root, log: EventLog()).install(p2, of: r, from: acc)
         #expect(FileManager.default.fileExists(atPath: root + "/usr/lib/liby.so"))
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/lib")) == "usr/lib")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".host-installer") } == [])
@@ -175,7 +175,7 @@ import Testing
         let (r, acc) = which == "md5" ? Self.repo(dir, md5: String(repeating: "0", count: 32))
                                       : Self.repo(dir, sha256: String(repeating: "f", count: 64))
         do {
-            try PackageInstaller(root: root).install(r.packages[0], of: r, from: acc)
+            try PackageInstaller(root: root, log: EventLog()).install(r.packages[0], of: r, from: acc)
             Issue.record("no error")
         } catch {
             #expect(error.message.contains(which == "md5" ? "MD5 mismatch" : "SHA-256 mismatch"))

@@ -59,7 +59,7 @@ struct CleanInstallIntegrationTests {
         var p = InstallPlan()
         p.keymap = "uk"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda", "sdb"]
+        p.guestDisks = ["sdb"]   // the rest of sda holds storage too (storageOnPrimary)
         p.sources = [.local(path: dir + "/repo")]
         p.rootPassword = .plaintext(password)
         p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
@@ -96,10 +96,10 @@ struct CleanInstallIntegrationTests {
         let machine = Self.machine(dir)
         let log = EventLog()
         let events = Mutex<[InstallEvent]>([])
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
-        let install = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
+        opts.environment = .empty
+        let install = Installation(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
         let t0 = Date()
         let result = install.run { e in events.withLock { $0.append(e) } }
         let secs = Date().timeIntervalSince(t0)
@@ -139,12 +139,12 @@ struct CleanInstallIntegrationTests {
         #expect(DiskBytes.read(dir + "/sda.img", at: 0, count: 440) == mbr)
 
         // Read the installed root back through a read-only loop and mount.
-        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
+        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, commands: SystemCommands(log: log))
         defer { loop.detach() }
         let (lrc, labelOut) = Shell.run("e2label \(loop.device)")
         #expect(lrc == 0 && labelOut.trimmingCharacters(in: .whitespacesAndNewlines) == summary.rootLabel)
         #expect(summary.rootLabel.count == 13 && summary.rootLabel.hasPrefix("root-") && summary.rootLabel.dropFirst(5).allSatisfy { $0.isLowercase })
-        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, log: log)
+        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         let r = mnt.mountPoint
         func file(_ p: String) -> String { String(decoding: FileManager.default.contents(atPath: r + p) ?? Data(), as: UTF8.self) }
@@ -203,9 +203,9 @@ struct CleanInstallIntegrationTests {
         #expect(found.backups == [])
         #expect(Digest.md5Hex([UInt8](FileManager.default.contents(atPath: dir + "/sdb.img")!.prefix(1 << 20))) == before)
         // A backup partition (as an upgrade makes it) is found too.
-        let p2 = try LoopDevice.attach(image: dir + "/sda.img", offset: t.entries[1].start * 512, size: t.entries[1].length * 512, log: log)
-        try Filesystem.makeExt3(p2.device, label: "backup-test", log: log)
-        let bm = try MountedFilesystem.mount(p2.device, log: log)
+        let p2 = try LoopDevice.attach(image: dir + "/sda.img", offset: t.entries[1].start * 512, size: t.entries[1].length * 512, commands: SystemCommands(log: log))
+        try Filesystem.makeExt3(p2.device, label: "backup-test", commands: SystemCommands(log: log))
+        let bm = try MountedFilesystem.mount(p2.device, commands: SystemCommands(log: log))
         try TargetPath.write(root: bm.mountPoint, "/.xen-backup-partition", "")
         try TargetPath.write(root: bm.mountPoint, "/etc/xensource-inventory", "PRODUCT_BRAND='XCP'\nPRODUCT_VERSION='0.0.9'\nINSTALLATION_UUID='x'\n")
         try bm.unmount()
@@ -221,14 +221,14 @@ struct CleanInstallIntegrationTests {
         defer { Shell.run("rm -rf \(dir)") }
         let repo = Self.makeProduct(dir, corruptMD5: true)
         let machine = Self.machine(dir)
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
+        opts.environment = .empty
         let log = EventLog()
         // On a background thread, as the front ends run it; the result comes as the last event.
         let done = DispatchSemaphore(value: 0)
         let last = Mutex<InstallEvent?>(nil)
-        let thread = CleanInstall(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
+        let thread = Installation(plan: Self.plan(dir), machine: machine, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts)
             .start { e in
                 last.withLock { $0 = e }
                 if case .finished = e { done.signal() }
@@ -239,9 +239,9 @@ struct CleanInstallIntegrationTests {
         #expect(e.message.contains("MD5 mismatch"))
         Self.noLeftovers(machine, log: log)
         // Nothing of the package is on the new root filesystem.
-        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
+        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, commands: SystemCommands(log: log))
         defer { loop.detach() }
-        let mnt = try MountedFilesystem.mount(loop.device, readOnly: true, log: log)
+        let mnt = try MountedFilesystem.mount(loop.device, readOnly: true, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: mnt.mountPoint) == ["lost+found"])
     }
@@ -250,31 +250,31 @@ struct CleanInstallIntegrationTests {
         let dir = Shell.tempDir("install-refuse")
         defer { Shell.run("rm -rf \(dir)") }
         let repo = Self.makeProduct(dir)
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
+        opts.environment = .empty
         let log = EventLog()
         // Too small: 10 GiB.
         let small = Self.machine(dir + "/small", primarySize: 10 * Size.GiB)
-        let r1 = CleanInstall(plan: Self.plan(dir), machine: small, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r1 = Installation(plan: Self.plan(dir), machine: small, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e1) = r1 else { Issue.record("installed on a 10 GiB disk"); return }
         #expect(e1.message.contains("at least 16 GB"))
         #expect(try PartitionTableIO.read(small.disks[0].path) == nil)
         // Busy: a filesystem of the image is mounted.
         let busy = Self.machine(dir + "/busy")
-        let loop = try LoopDevice.attach(image: busy.disks[0].path, offset: 1 << 20, size: 64 << 20, log: log)
+        let loop = try LoopDevice.attach(image: busy.disks[0].path, offset: 1 << 20, size: 64 << 20, commands: SystemCommands(log: log))
         defer { loop.detach() }
-        try Filesystem.makeExt3(loop.device, label: "busy", log: log)
-        let mnt = try MountedFilesystem.mount(loop.device, log: log)
+        try Filesystem.makeExt3(loop.device, label: "busy", commands: SystemCommands(log: log))
+        let mnt = try MountedFilesystem.mount(loop.device, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
-        let r2 = CleanInstall(plan: Self.plan(dir), machine: busy, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r2 = Installation(plan: Self.plan(dir), machine: busy, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e2) = r2 else { Issue.record("installed on a mounted disk"); return }
         #expect(e2.message.contains("in use"), "\(e2)")
         #expect(try PartitionTableIO.read(busy.disks[0].path) == nil)
         // The installation media: the image is the machine's CD.
         var media = Self.machine(dir + "/media")
         media.cdrom = Machine.CDROM(name: "sr0", discs: [media.disks[0].path])
-        let r3 = CleanInstall(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        let r3 = Installation(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e3) = r3 else { Issue.record("installed onto the media"); return }
         #expect(e3.message.contains("installation media"), "\(e3)")
     }
@@ -319,7 +319,7 @@ struct ProductTarballInstallTests {
         var p = InstallPlan()
         p.keymap = "jp106"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda"]
+        p.guestDisks = []
         p.rootPassword = .plaintext("boot-test-password")
         p.adminInterface = AdminInterface(nic: "eth0", mac: "52:54:00:12:34:56",
                                           config: .static(ip: "10.0.2.77", netmask: "255.255.255.0", gateway: "10.0.2.2"))
@@ -327,21 +327,24 @@ struct ProductTarballInstallTests {
         p.nameservers = .manual(["10.0.2.3"])
         p.timezone = "Asia/Tokyo"
         p.time = .ntp(servers: ["10.0.2.2"], fromDHCP: false)
-        var opts = CleanInstall.Options()
-        opts.environment = env
+        var opts = Installation.Options()
+        opts.environment = InstallEnvironment(env)
         let log = EventLog()
         try? log.attach(file: dir + "/install-log")
-        let install: CleanInstall
+        let install: Installation
         if repos.isEmpty, let media = env["HOST_INSTALLER_IT_MEDIA"] {
             what = media
             p.sources = [.local(path: media)]
             p.installLinuxPack = true
             p.driverSources = [.local(path: media)]
-            install = try CleanInstall.fromSources(plan: p, machine: m, log: log, options: opts)
+            install = try InstallerBackend(environment: opts.environment, log: log).prepare(p, machine: m, handleSignals: opts.handleSignals).installation
             #expect(install.repositories.map { $0.0.id.description }.sorted() == ["xs:driver.megaraid_sas", "xs:linux", "xs:main"].sorted()
                     || install.repositories.count >= 2, "\(install.repositories.map { $0.0.id })")
         } else {
-            install = CleanInstall(plan: p, machine: m, repositories: repos, log: log, options: opts)
+            // The repositories are handed in; the plan still names a source, as every plan a
+            // front end makes does (the rule book refuses a plan without one).
+            p.sources = [.local(path: dir + "/repo")]
+            install = Installation(plan: p, machine: m, repositories: repos, log: log, options: opts)
         }
         let t0 = Date()
         let r = install.run { _ in }

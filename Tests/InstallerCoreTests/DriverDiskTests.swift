@@ -129,10 +129,10 @@ struct DriverDiskInstallTests {
         var plan = CleanInstallIntegrationTests.plan(dir)
         plan.driverSources = [.local(path: DriverFixtures.media + "/driver-disk")]
         let log = EventLog()
-        var opts = CleanInstall.Options()
+        var opts = Installation.Options()
         opts.handleSignals = false
-        opts.environment = [:]
-        let install = try CleanInstall.fromSources(plan: plan, machine: machine, log: log, options: opts)
+        opts.environment = .empty
+        let install = try InstallerBackend(environment: opts.environment, log: log).prepare(plan, machine: machine, handleSignals: opts.handleSignals).installation
         #expect(install.repositories.map(\.0.id.description) == ["xs:main", "xs:driver.megaraid_sas"])
         if case let .failure(e) = install.run(events: { _ in }) {
             Issue.record("install failed: \(e)\n\(log.lines.suffix(20).joined(separator: "\n"))")
@@ -143,7 +143,7 @@ struct DriverDiskInstallTests {
         let packDisc = DirectoryAccessor(DriverFixtures.media + "/linux-pack")
         let pack = try LinuxPackDisc.check(packDisc, main: main)
         let fractions = Mutex<[Double]>([])
-        let r = LinuxPackDisc.run(pack, from: packDisc, plan: plan, machine: machine, log: log, environment: [:]) { e in
+        let r = LinuxPackDisc.run(pack, from: packDisc, plan: plan, machine: machine, log: log, environment: .empty) { e in
             if case let .progress(f, _, _) = e { fractions.withLock { $0.append(f) } }
         }
         if case let .failure(e) = r { Issue.record("Linux Pack failed: \(e)"); return }
@@ -151,9 +151,9 @@ struct DriverDiskInstallTests {
         #expect(fs == fs.sorted() && fs.last == 1)
         CleanInstallIntegrationTests.noLeftovers(machine, log: log)
 
-        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, log: log)
+        let loop = try LoopDevice.attach(image: dir + "/sda.img", offset: 2048 * 512, size: 8_388_608 * 512, readOnly: true, commands: SystemCommands(log: log))
         defer { loop.detach() }
-        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, log: log)
+        let mnt = try MountedFilesystem.mount(loop.device, type: "ext3", readOnly: true, commands: SystemCommands(log: log))
         defer { try? mnt.unmount() }
         let r0 = mnt.mountPoint
         let fm = FileManager.default

@@ -6,10 +6,10 @@ import Testing
 @Suite struct StepRunnerTests {
     @Test func progressFollowsTheWeights() throws {
         let events = Mutex<[InstallEvent]>([])
-        let r = StepRunner(steps: [InstallStep(name: "a", text: "A", weight: 1), InstallStep(name: "b", text: "B", weight: 3)],
-                           log: EventLog(), environment: [:]) { e in events.withLock { $0.append(e) } }
-        try r.run("a") { _ in }
-        try r.run("b") { p in p(0.5) }
+        let r = StepRunner(steps: [InstallStep(.check, "A", weight: 1), InstallStep(.partition, "B", weight: 3)],
+                           log: EventLog(), environment: .empty) { e in events.withLock { $0.append(e) } }
+        try r.run(.check) { _ in }
+        try r.run(.partition) { p in p(0.5) }
         let fractions = events.withLock { $0 }.compactMap { e -> Double? in
             if case let .progress(f, _, _) = e { return f }
             return nil
@@ -26,32 +26,35 @@ import Testing
     }
 
     @Test func theStepsAreNamedAndWeighted() {
-        #expect(CleanInstall.steps.map(\.name) == ["check", "partition", "filesystems", "mount", "packages", "configure", "bootloader", "post-install", "finish"])
-        #expect(CleanInstall.steps.allSatisfy { $0.weight > 0 })
+        #expect(InstallSteps.fresh.map(\.name) == ["check", "partition", "filesystems", "mount", "packages", "configure", "bootloader", "post-install", "finish"])
+        #expect(InstallSteps.upgrade.map(\.name) == ["preserve", "backup"] + InstallSteps.fresh.map(\.name))
+        #expect(InstallSteps.restore.map(\.name) == ["check", "filesystems", "mount", "restore", "bootloader", "finish"])
+        #expect(InstallSteps.linuxPack.map(\.name) == ["mount", "packages", "finish"])
+        for mode in InstallPlan.Mode.allCases { #expect(InstallSteps.of(mode).allSatisfy { $0.weight > 0 }) }
     }
 }
 
 @Suite struct StepRunnerTestHookTests {
     @Test func hooksAreInertUnlessSet() {
-        #expect(StepRunner.testHooks([:]).delayMs == 0)
-        #expect(StepRunner.testHooks([:]).pauseAt == nil)
-        #expect(StepRunner.testHooks(["HOST_INSTALLER_STEP_DELAY_MS": "abc"]).delayMs == 0)
-        #expect(StepRunner.testHooks(["HOST_INSTALLER_PAUSE_AT": ""]).pauseAt == nil)
-        #expect(StepRunner.testHooks(["HOST_INSTALLER_STEP_DELAY_MS": "250"]).delayMs == 250)
-        #expect(StepRunner.testHooks(["HOST_INSTALLER_STEP_DELAY_MS": "99999999"]).delayMs == 60_000)
-        #expect(StepRunner.testHooks(["HOST_INSTALLER_PAUSE_AT": "packages"]).pauseAt == "packages")
+        #expect(InstallEnvironment([:]).stepDelayMs == 0)
+        #expect(InstallEnvironment([:]).pauseAt == nil)
+        #expect(InstallEnvironment(["HOST_INSTALLER_STEP_DELAY_MS": "abc"]).stepDelayMs == 0)
+        #expect(InstallEnvironment(["HOST_INSTALLER_PAUSE_AT": ""]).pauseAt == nil)
+        #expect(InstallEnvironment(["HOST_INSTALLER_STEP_DELAY_MS": "250"]).stepDelayMs == 250)
+        #expect(InstallEnvironment(["HOST_INSTALLER_STEP_DELAY_MS": "99999999"]).stepDelayMs == 60_000)
+        #expect(InstallEnvironment(["HOST_INSTALLER_PAUSE_AT": "packages"]).pauseAt == "packages")
         let log = EventLog()
-        _ = StepRunner(steps: [InstallStep(name: "a", text: "A", weight: 1)], log: log, environment: [:]) { _ in }
+        _ = StepRunner(steps: [InstallStep(.check, "A", weight: 1)], log: log, environment: .empty) { _ in }
         #expect(!log.lines.contains { $0.contains("test hook") })
     }
 
     @Test func eachStepWaitsTheDelayAndItIsLogged() throws {
         let log = EventLog()
-        let r = StepRunner(steps: [InstallStep(name: "a", text: "A", weight: 1), InstallStep(name: "b", text: "B", weight: 1)],
-                           log: log, environment: ["HOST_INSTALLER_STEP_DELAY_MS": "60"]) { _ in }
+        let r = StepRunner(steps: [InstallStep(.check, "A", weight: 1), InstallStep(.partition, "B", weight: 1)],
+                           log: log, environment: InstallEnvironment(["HOST_INSTALLER_STEP_DELAY_MS": "60"])) { _ in }
         let t0 = Date()
-        try r.run("a") { _ in }
-        try r.run("b") { _ in }
+        try r.run(.check) { _ in }
+        try r.run(.partition) { _ in }
         #expect(Date().timeIntervalSince(t0) >= 0.12)
         #expect(log.lines.contains { $0.contains("test hook HOST_INSTALLER_STEP_DELAY_MS=60: every step waits 60 ms") })
     }
@@ -62,25 +65,25 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = EventLog()
         let ran = Mutex<[String]>([])
-        let r = StepRunner(steps: [InstallStep(name: "a", text: "A", weight: 1), InstallStep(name: "b", text: "B", weight: 1)],
-                           log: log, environment: ["HOST_INSTALLER_PAUSE_AT": "b", "HOST_INSTALLER_STATE": dir]) { _ in }
+        let r = StepRunner(steps: [InstallStep(.check, "A", weight: 1), InstallStep(.partition, "B", weight: 1)],
+                           log: log, environment: InstallEnvironment(["HOST_INSTALLER_PAUSE_AT": "partition", "HOST_INSTALLER_STATE": dir])) { _ in }
         nonisolated(unsafe) let runner = r
         let done = Mutex(false)
         let t = Thread {
-            try? runner.run("a") { _ in ran.withLock { $0.append("a") } }
-            try? runner.run("b") { _ in ran.withLock { $0.append("b") } }
+            try? runner.run(.check) { _ in ran.withLock { $0.append("a") } }
+            try? runner.run(.partition) { _ in ran.withLock { $0.append("b") } }
             done.withLock { $0 = true }
         }
         t.start()
         // Held at b: a has run, b has started (its STEP line is logged) but its body has not.
         var waited = 0
-        while !log.lines.contains(where: { $0.contains("HOST_INSTALLER_PAUSE_AT=b: waiting for the file 'resume'") }) && waited < 200 {
+        while !log.lines.contains(where: { $0.contains("HOST_INSTALLER_PAUSE_AT=partition: waiting for the file 'resume'") }) && waited < 200 {
             usleep(20_000); waited += 1
         }
         usleep(200_000)
         #expect(ran.withLock { $0 } == ["a"])
         #expect(!done.withLock { $0 })
-        #expect(log.lines.contains { $0.contains("STEP b: B") })
+        #expect(log.lines.contains { $0.contains("STEP partition: B") })
         FileManager.default.createFile(atPath: dir + "/resume", contents: Data())
         waited = 0
         while !done.withLock({ $0 }) && waited < 200 { usleep(20_000); waited += 1 }

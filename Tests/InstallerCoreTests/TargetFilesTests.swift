@@ -16,7 +16,7 @@ enum Fixtures {
         var p = InstallPlan()
         p.keymap = "de"
         p.primaryDisk = "sda"
-        p.guestDisks = ["sda", "sdb"]
+        p.guestDisks = ["sdb"]
         p.rootPassword = .plaintext("s3cret!")
         p.adminInterface = AdminInterface(nic: "eth0", mac: "00:16:3e:00:00:01",
                                           config: .static(ip: "10.0.0.5", netmask: "255.255.255.0", gateway: "10.0.0.1"))
@@ -211,10 +211,11 @@ enum Fixtures {
 
     @Test func grubIsRefusedAtValidation() {
         var p = Fixtures.staticPlan
+        p.sources = [.url("http://10.0.0.1/xcp/", credentials: nil)]
         p.bootloader.kind = .grub
         let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: nil, description: "", requires: [], packages: [], directory: "")
-        #expect(throws: InstallerError.invalid("bootloader", "grub is not supported by this build", hint: "use extlinux (the default)")) {
-            try CleanInstall.validate(p, Fixtures.machine, repositories: [repo])
+        #expect(throws: InstallerError.invalid("bootloader", "grub is not supported by this build; use extlinux (the default)")) {
+            try Installation.validate(p, Fixtures.machine, repositories: [repo], log: EventLog())
         }
     }
 }

@@ -18,6 +18,19 @@ import Testing
         #expect(UpgradeCompatibility.refusal(Self.inst("XCP", "0.1.0", uuids: false))?.contains("INSTALLATION_UUID") == true)
     }
 
+    /// Product versions compare part by part, missing parts as 0 (`VersionCompare`): the
+    /// upgrade check does not use the kernel file-name order, where 0.1 < 0.1.0.
+    @Test func productVersionsComparePartByPart() {
+        #expect(VersionCompare.compare("0.1.10", "0.1.9") > 0)
+        #expect(VersionCompare.compare("0.1", "0.1.0") == 0)
+        #expect(VersionCompare.compare("0.10", "0.9") > 0)
+        #expect(VersionCompare.compare("1.0", "0.99.99") > 0)
+        #expect(UpgradeCompatibility.refusal(Self.inst("XCP", "0.1.9"), mediaProduct: "XCP", mediaVersion: "0.1.10") == nil)
+        #expect(UpgradeCompatibility.refusal(Self.inst("XCP", "0.1.0"), mediaProduct: "XCP", mediaVersion: "0.1") == nil)
+        #expect(UpgradeCompatibility.refusal(Self.inst("XCP", "0.1"), mediaProduct: "XCP", mediaVersion: "0.1.0") == nil)
+        #expect(UpgradeCompatibility.refusal(Self.inst("XCP", "0.2"), mediaProduct: "XCP", mediaVersion: "0.1.99")?.contains("newer than this media") == true)
+    }
+
     @Test func settingsAreReadBackFromWhatAnInstallWrites() throws {
         let root = NSTemporaryDirectory() + "preserved-\(getpid())"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -36,7 +49,7 @@ import Testing
                                 productBrand: "XCP", productVersion: "0.1.0", buildNumber: "1")
         for (path, text) in TargetConfigurator.files(plan, machine, facts) { try TargetPath.write(root: root, path, text) }
         try TargetPath.write(root: root, "/etc/shadow", "root:$6$salt$hash:20000:0:99999:7:::\n")
-        let s = try PreservedSettings.read(root: root)
+        let s = try PreservedSettings.read(root: root, log: EventLog())
         #expect(s.installationUUID == "iu" && s.controlDomainUUID == "cu" && s.productVersion == "0.1.0")
         #expect(s.rootHash == "$6$salt$hash")
         let kept = s.apply(to: InstallPlan())

@@ -54,3 +54,27 @@ import Testing
         #expect(ListBox.searchKey("[qwerty] us") == "us")
     }
 }
+
+/// Confirm Installation says what will be installed and how (issue 17), never the password.
+@Suite struct ConfirmSummaryTests {
+    @Test func theSummaryNamesSourceNetworkNamesAndTime() {
+        var p = InstallPlan()
+        p.sources = [.url("http://h/x/", credentials: Credentials(user: "bob", password: "pw-secret"))]
+        p.installLinuxPack = true
+        p.rootPassword = .plaintext("root-secret")
+        p.adminInterface = AdminInterface(nic: "eth1", mac: "00:16:3e:00:00:02", config: .static(ip: "10.0.0.5", netmask: "255.255.255.0", gateway: "10.0.0.1"))
+        p.hostname = .manual("xcp1")
+        p.nameservers = .manual(["10.0.0.53", "10.0.0.54"])
+        p.timezone = "Europe/Zurich"
+        p.time = .ntp(servers: ["ntp1"], fromDHCP: false)
+        let lines = ConfirmScreen.summary(p)
+        #expect(lines == ["  - Source: http://h/x/ (user bob), with the Linux Pack",
+                          "  - Management interface: eth1, 10.0.0.5/255.255.255.0, gateway 10.0.0.1",
+                          "  - Host name: xcp1; DNS 10.0.0.53, 10.0.0.54",
+                          "  - Time zone: Europe/Zurich; NTP ntp1"])
+        #expect(!lines.joined().contains("secret"))
+        p.time = .manual
+        p.hostname = .dhcp
+        #expect(ConfirmScreen.summary(p)[2...3] == ["  - Host name: from DHCP; DNS 10.0.0.53, 10.0.0.54", "  - Time zone: Europe/Zurich; clock set by hand"])
+    }
+}

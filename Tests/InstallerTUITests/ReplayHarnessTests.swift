@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Replay
+import InstallerCore
 
 /// The replay harness against the real binary (built by `swift build` before `swift test`).
 @Suite struct ReplayHarnessTests {
@@ -12,6 +13,7 @@ import TestSupport
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build host-installer first")
         var runner = ReplayRunner(executable: Self.binary, update: false)
         runner.report = { _ in }
+        runner.stateVariable = InstallEnvironment.Name.state
         let outcome = runner.run(scriptAt: Self.root + "/Tests/Fixtures/replay-mismatch/mismatch.replay")
         #expect(!outcome.passed)
         let report = outcome.failures.joined(separator: "\n")

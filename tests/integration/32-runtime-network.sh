@@ -137,7 +137,7 @@ root_has /etc/xensource-inventory || fail "the installed root has no /etc/xensou
 echo "== 2. Static address, gateway and nameserver from the answerfile"
 reset_nic
 answerfile '<admin-interface name="eth0" proto="static"><ip>10.77.0.9</ip><subnet-mask>255.255.255.0</subnet-mask><gateway>10.77.0.1</gateway></admin-interface>
-  <nameserver>10.77.0.1</nameserver><hostname>static-host</hostname>' > "$work/af.xml"
+  <nameserver>10.77.0.1</nameserver><hostname>static-host</hostname><ntp-server>10.77.0.1</ntp-server>' > "$work/af.xml"
 install
 [ "$rc" -eq 0 ] || fail "the static install exited $rc"
 grep -q '^network: eth0 10.77.0.9/24 (static), gateway 10.77.0.1, nameserver 10.77.0.1$' "$work/out" || fail "no static configuration line"

@@ -31,9 +31,12 @@ public enum AnswerfileFetch {
         return (path, Array(d))
     }
 
-    /// `http://h/dir/file.xml` → (`http://h/dir/`, `file.xml`).
+    /// `http://h/dir/file.xml` → (`http://h/dir/`, `file.xml`). A query (the NFS options,
+    /// `nfs://h/export/a.xml?version=4&nfsport=2049`) stays with the directory.
     static func split(_ url: String) -> (String, String) {
-        guard let slash = url.lastIndex(of: "/") else { return (url, "") }
-        return (String(url[...slash]), String(url[url.index(after: slash)...]))
+        var path = Substring(url), query = Substring("")
+        if url.lowercased().hasPrefix("nfs://"), let q = url.firstIndex(of: "?") { path = url[..<q]; query = url[q...] }
+        guard let slash = path.lastIndex(of: "/") else { return (url, "") }
+        return (String(path[...slash]) + query, String(path[path.index(after: slash)...]))
     }
 }

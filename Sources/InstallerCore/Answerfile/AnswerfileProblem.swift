@@ -10,10 +10,13 @@ public struct AnswerfileProblem: Equatable, Sendable, CustomStringConvertible {
     /// Set when the problem is a required element that the answerfile leaves out
     /// (`primary-disk`, `keymap`, ...), so that a front end can ask for that value instead.
     public var missingElement: String?
+    /// The plan's field the problem is about (the rule book's, or the one the element holds);
+    /// nil for problems of the file itself (malformed XML, unknown mode, ...).
+    public var field: PlanField?
 
-    public init(_ severity: Severity, line: Int, column: Int, _ message: String, missingElement: String? = nil) {
+    public init(_ severity: Severity, line: Int, column: Int, _ message: String, missingElement: String? = nil, field: PlanField? = nil) {
         self.severity = severity; self.line = line; self.column = column
-        self.message = message; self.missingElement = missingElement
+        self.message = message; self.missingElement = missingElement; self.field = field
     }
 
     /// `FILE:LINE:COLUMN: message`, or `FILE:LINE:COLUMN: warning: message`.

@@ -10,6 +10,12 @@ import Glibc
 /// (`TimeConfig.manual`), and DHCP nameservers together with a static admin interface.
 public enum AnswerfileWriter {
     public static func render(_ plan: InstallPlan) throws(InstallerError) -> String {
+        try render(plan, plaintextPassword: false)
+    }
+
+    /// `plaintextPassword`: a plaintext root password is written as it is (tests that hold
+    /// the answerfile to the screens' password rules; never for a file that is kept).
+    static func render(_ plan: InstallPlan, plaintextPassword: Bool) throws(InstallerError) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<!-- Written by host-installer. It holds the root password hash: keep it private. -->\n"
         out += "<installation mode=\"\(plan.mode.rawValue)\">\n"
@@ -45,6 +51,7 @@ public enum AnswerfileWriter {
         switch plan.rootPassword {
         case .none: break
         case let .hash(h): element("root-password", [("type", "hash")], h)
+        case let .plaintext(p) where plaintextPassword: element("root-password", [("type", "plaintext")], p)
         case let .plaintext(p): element("root-password", [("type", "hash")], try PasswordHash.sha512(p))
         }
         for s in plan.sources { source("source", s) }

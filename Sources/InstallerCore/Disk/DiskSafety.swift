@@ -51,7 +51,7 @@ public enum DiskSafety {
     /// Refuses a disk that must not be written: too small (primary only), in use, or the media.
     /// `mediaPaths` are where the installation source and the CD's discs live.
     public static func check(_ disk: Machine.Disk, primary: Bool, mediaPaths: [String],
-                             log: EventLog = .shared) throws(InstallerError) {
+                             log: EventLog) throws(InstallerError) {
         let label = "\(disk.name) (\(disk.path))"
         if primary && disk.sizeBytes < Size.minimumPrimaryDisk {
             throw .invalid(label, "the disk holds \(Size.humanGB(disk.sizeBytes)); the installation needs at least \(Size.humanGB(Size.minimumPrimaryDisk))",

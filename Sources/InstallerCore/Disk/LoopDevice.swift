@@ -7,30 +7,31 @@ public final class LoopDevice: @unchecked Sendable {
     public let device: String
     public let image: String
     public let offset: UInt64
-    private let log: EventLog
+    private let commands: any CommandRunning
+    private var log: EventLog { commands.log }
     private let lock = NSLock()
     private var token: CleanupRegistry.Token?
 
     /// `losetup --find --show --offset O --sizelimit S [--read-only] IMAGE`. One loop per
     /// partition needs no partition scanning (the host kernel may have no partition parsers).
     public static func attach(image: String, offset: UInt64 = 0, size: UInt64? = nil, readOnly: Bool = false,
-                              log: EventLog = .shared, registry: CleanupRegistry = .shared) throws(InstallerError) -> LoopDevice {
+                              commands: any CommandRunning, registry: CleanupRegistry = .shared) throws(InstallerError) -> LoopDevice {
         var argv = ["losetup", "--find", "--show", "--offset", String(offset)]
         if let size { argv += ["--sizelimit", String(size)] }
         if readOnly { argv.append("--read-only") }
         argv.append(image)
-        let r = CommandRunner.run(argv, log: log)
+        let r = commands.run(argv)
         guard r.ok, let dev = r.output.split(separator: "\n").map(String.init).last(where: { $0.hasPrefix("/dev/loop") }) else {
             throw .failed("cannot attach a loop device: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: image,
                           hint: "the installer needs root and a free loop device")
         }
-        let loop = LoopDevice(device: dev, image: image, offset: offset, log: log)
+        let loop = LoopDevice(device: dev, image: image, offset: offset, commands: commands)
         loop.token = registry.register("detach \(dev)") { [loop] urgent in loop.detach(urgent: urgent) }
         return loop
     }
 
-    private init(device: String, image: String, offset: UInt64, log: EventLog) {
-        self.device = device; self.image = image; self.offset = offset; self.log = log
+    private init(device: String, image: String, offset: UInt64, commands: any CommandRunning) {
+        self.device = device; self.image = image; self.offset = offset; self.commands = commands
     }
 
     deinit { detach() }
@@ -56,7 +57,7 @@ public final class LoopDevice: @unchecked Sendable {
             return
         }
         for attempt in 0..<(urgent ? 1 : 5) {
-            if CommandRunner.run(["losetup", "-d", device], log: log).ok { return }
+            if commands.run(["losetup", "-d", device]).ok { return }
             usleep(UInt32(100_000 * (attempt + 1)))
         }
         log.log("warning: could not detach \(device)")

@@ -90,7 +90,7 @@ public enum PartitionTableIO {
     /// Replaces the partition table of `path` with `layout`. On an image file only the file
     /// is written (`commit_to_dev`); on a block device the kernel is told afterwards with
     /// `partx -u` (libparted's own commit_to_os would run `udevadm settle`, see the notes).
-    public static func write(_ layout: PartitionLayout, to path: String, log: EventLog = .shared) throws(InstallerError) {
+    public static func write(_ layout: PartitionLayout, to path: String, commands: any CommandRunning) throws(InstallerError) {
         let isFile: Bool = try Parted.call { () throws(InstallerError) -> Bool in
             let d = try Parted.Device(path)
             guard d.sectorSize == layout.sectorSize, d.length == layout.totalSectors else {
@@ -125,11 +125,11 @@ public enum PartitionTableIO {
             guard ped_device_sync(d.dev) != 0 else { throw Parted.failure("cannot flush the partition table", path) }
             return d.isFile
         }
-        log.log("wrote a \(layout.label) partition table on \(path): " + layout.partitions.map {
+        commands.log.log("wrote a \(layout.label) partition table on \(path): " + layout.partitions.map {
             "#\($0.number) \($0.name) \($0.start)s+\($0.length)s" }.joined(separator: ", "))
         if !isFile {
-            let r = CommandRunner.run(["partx", "-u", path], log: log)
-            if !r.ok { _ = CommandRunner.run(["partx", "-a", path], log: log) }
+            let r = commands.run(["partx", "-u", path])
+            if !r.ok { _ = commands.run(["partx", "-a", path]) }
         }
     }
 

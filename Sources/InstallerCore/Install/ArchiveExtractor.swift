@@ -40,12 +40,14 @@ public enum ArchiveExtractor {
 
         let ctx = ReadContext(stream: stream)
         let opened = archive_read_open(a, Unmanaged.passUnretained(ctx).toOpaque(), nil, { _, client, out in
-            let ctx = Unmanaged<ReadContext>.fromOpaque(client!).takeUnretainedValue()
+            guard let client, let out else { return -1 }
+            let ctx = Unmanaged<ReadContext>.fromOpaque(client).takeUnretainedValue()
             do {
                 try CleanupRegistry.shared.checkNotDying()
+                guard let base = ctx.buffer.baseAddress else { throw InstallerError.failed("no read buffer") }
                 let n = try ctx.stream.read(into: ctx.buffer)
                 ctx.bytes += UInt64(n)
-                out!.pointee = UnsafeRawPointer(ctx.buffer.baseAddress!)
+                out.pointee = UnsafeRawPointer(base)
                 return n
             } catch {
                 ctx.error = (error as? InstallerError) ?? .failed("\(error)")

@@ -12,7 +12,7 @@ private let linuxSeekHole: Int32 = 4
 /// hard links, symlinks, device nodes, FIFOs, extended attributes and holes (SEEK_DATA /
 /// SEEK_HOLE, so a swap file written without holes stays without holes).
 ///
-/// Fault injection: with `HOST_INSTALLER_FAIL_AT_BYTE=N` the process kills itself
+/// Fault injection: `InstallEnvironment.failAtByte` set to N, the process kills itself
 /// (SIGKILL) once N bytes of file data have been written.
 public struct TreeCopy {
     public let source: String
@@ -27,10 +27,9 @@ public struct TreeCopy {
     private var dirTimes: [(String, stat)] = []
     private var progress: ((UInt64) -> Void)?
 
-    public init(source: String, target: String, log: EventLog = .shared,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(source: String, target: String, log: EventLog, environment: InstallEnvironment) {
         self.source = source; self.target = target; self.log = log
-        self.failAtByte = environment["HOST_INSTALLER_FAIL_AT_BYTE"].flatMap { UInt64($0) }
+        self.failAtByte = environment.failAtByte
     }
 
     /// Bytes of file data under `root` (for progress), without following links.
@@ -151,7 +150,7 @@ public struct TreeCopy {
     private mutating func counted(_ n: UInt64) throws(InstallerError) {
         bytes += n
         if let f = failAtByte, bytes >= f {
-            log.log("HOST_INSTALLER_FAIL_AT_BYTE=\(f): killing the installer after \(bytes) bytes of the copy (fault injection)")
+            log.log("\(InstallEnvironment.Name.failAtByte)=\(f): killing the installer after \(bytes) bytes of the copy (fault injection)")
             kill(getpid(), SIGKILL)
         }
         progress?(bytes)

@@ -63,7 +63,7 @@ public enum DriverDisk {
             throw .failed("cannot create \(parent): \(error.localizedDescription)", at: parent)
         }
         var template = Array((parent + "/driver-disk.XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw .failed("cannot create a directory for the driver disk: \(String(cString: strerror(errno)))", at: parent)
         }
         let copy = String(cString: made)
@@ -127,7 +127,7 @@ public enum DriverDisk {
 
     /// The state directory when one is given (tests and replays), else /tmp (a RAM disk on the CD).
     static var defaultCopyParent: String {
-        if let s = ProcessInfo.processInfo.environment["HOST_INSTALLER_STATE"], !s.isEmpty { return s + "/driver-disks" }
+        if let s = InstallEnvironment.process.stateOverride { return s + "/driver-disks" }
         return "/tmp"
     }
 

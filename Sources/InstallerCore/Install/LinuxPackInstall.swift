@@ -27,43 +27,34 @@ public enum LinuxPackDisc {
         return pack
     }
 
-    public static let steps: [InstallStep] = [
-        InstallStep(name: "mount", text: "Mounting the new root filesystem", weight: 1),
-        InstallStep(name: "packages", text: "Installing the Linux Pack", weight: 20),
-        InstallStep(name: "finish", text: "Completing installation", weight: 1),
-    ]
+    public static var steps: [InstallStep] { InstallSteps.linuxPack }
 
     /// Installs `pack` onto the root partition (1) of the plan's primary disk, records it in
     /// /etc/xensource/installed-repos and rewrites the install log there. Mounts and loop
     /// devices are released in every case.
     public static func run(_ pack: Repository, from accessor: Accessor, plan: InstallPlan, machine: Machine,
-                           log: EventLog = .shared, environment: [String: String] = ProcessInfo.processInfo.environment,
-                           events: @escaping (InstallEvent) -> Void) -> Result<Void, InstallerError> {
-        var loop: LoopDevice?
+                           log: EventLog = .shared, environment: InstallEnvironment = .process,
+                           commands: (any CommandRunning)? = nil, events: @escaping (InstallEvent) -> Void) -> Result<Void, InstallerError> {
+        var devices: PartitionDevices?
         var mount: MountedFilesystem?
         defer {
             if let m = mount { do { try m.unmount() } catch { log.log("warning: \(error.description)") } }
-            loop?.detach()
+            devices?.release()
         }
         let steps = StepRunner(steps: steps, log: log, environment: environment, emit: events)
         do throws(InstallerError) {
             guard let disk = machine.disk(named: plan.primaryDisk) else { throw .invalid("primary-disk", "no disk called \"\(plan.primaryDisk)\"") }
-            try steps.run("mount") { _ throws(InstallerError) in
-                guard let table = try PartitionTableIO.read(disk.path), let p1 = table.entry(1) else {
+            let commands = commands ?? SystemCommands(log: log)
+            let partitions = PartitionDevices(disk, commands: commands)
+            devices = partitions
+            try steps.run(.mount) { _ throws(InstallerError) in
+                guard let table = try PartitionTableIO.read(disk.path), table.entry(1) != nil else {
                     throw .failed("the disk has no root partition", at: disk.name)
                 }
-                let dev: String
-                if disk.isImage {
-                    let l = try LoopDevice.attach(image: disk.path, offset: p1.start * table.sectorSize, size: p1.length * table.sectorSize, log: log)
-                    loop = l
-                    dev = l.device
-                } else {
-                    dev = PartitionLayout.partitionName(disk.path, 1)
-                }
-                mount = try MountedFilesystem.mount(dev, type: "ext3", log: log)
+                mount = try MountedFilesystem.mount(try partitions.device(1, of: table), type: "ext3", commands: commands)
             }
-            let root = mount!.mountPoint
-            try steps.run("packages") { progress throws(InstallerError) in
+            guard let root = mount?.mountPoint else { throw .failed("the root filesystem is not mounted", at: disk.name) }
+            try steps.run(.packages) { progress throws(InstallerError) in
                 let boot = try TargetPath.resolve(root: root, "/boot")
                 let kernel = Extlinux.findKernels(bootNames: (try? FileManager.default.contentsOfDirectory(atPath: boot)) ?? [])?.version
                 let total = max(pack.packages.reduce(UInt64(0)) { $0 + max($1.size, 1) }, 1)
@@ -77,18 +68,18 @@ public enum LinuxPackDisc {
                     done += max(pkg.size, 1)
                 }
             }
-            try steps.run("finish") { _ throws(InstallerError) in
+            try steps.run(.finish) { _ throws(InstallerError) in
                 let facts = TargetFacts(rootLabel: "", installationUUID: "", controlDomainUUID: "", installationDate: "", primaryDisk: "",
                                         backupPartition: "", storagePartitions: [], productBrand: "", productVersion: "", buildNumber: "")
-                let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts, log: log)
+                let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts, commands: commands)
                 try configurator.recordRepository(pack, accessor: accessor)
                 log.log("installed \(pack.id) \(pack.version) (\(pack.packages.count) packages)")
                 try configurator.writeInstallLog()
-                let m = mount!
-                mount = nil
-                try m.unmount()
-                loop?.detach()
-                loop = nil
+                if let m = mount {
+                    mount = nil
+                    try m.unmount()
+                }
+                partitions.release()
             }
         } catch {
             log.log("the Linux Pack installation failed: \(error.description)")

@@ -10,7 +10,7 @@ public struct PackageInstaller {
     /// Expands `${KERNEL_VERSION}` in package roots.
     public var kernelVersion: String?
 
-    public init(root: String, log: EventLog = .shared, kernelVersion: String? = nil) {
+    public init(root: String, log: EventLog, kernelVersion: String? = nil) {
         self.root = root; self.log = log; self.kernelVersion = kernelVersion
     }
 
@@ -67,7 +67,7 @@ public struct PackageInstaller {
 
     private func makeStaging(_ label: String) throws(InstallerError) -> String {
         var t = Array((root + "/.host-installer-staging.XXXXXX").utf8CString)
-        guard let p = t.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let p = t.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw .failed("cannot create a staging directory: \(String(cString: strerror(errno)))", at: root)
         }
         return String(cString: p)

@@ -1,50 +1,33 @@
 import Foundation
 
-/// What an upgrade hands the clean-install steps: the kept settings and UUIDs, and the
-/// files to put back once the new system is configured.
-struct UpgradeHooks: Sendable {
-    var preserved: PreservedSettings
-    var afterConfigure: @Sendable (String) throws(InstallerError) -> Void
-}
-
-/// Upgrade (mode `reinstall`) and restore (mode `restore`), reference 5.5 and 5.6.
+/// Upgrade (mode `reinstall`, reference 5.5): the settings of the existing installation are
+/// read, the old root is copied onto the backup partition, then the clean-install steps
+/// run with `UpgradeHooks` (same partition table, same UUIDs, preserved files put back).
 ///
 /// The old system is never lost: the old root (partition 1) is only ever mounted read-only
 /// (`ro,noload`) until its copy on the backup partition (partition 2) is complete, flushed,
-/// and marked with `.xen-backup-partition` (written last, then flushed). A restore never
-/// writes the backup partition. So after a crash at any point either partition 1 holds the
-/// untouched old installation, or partition 2 holds a complete, marked backup.
-final class Upgrade {
-    static let upgradeSteps: [InstallStep] = [
-        InstallStep(name: "preserve", text: "Reading the settings of the existing installation", weight: 1),
-        InstallStep(name: "backup", text: "Backing up the existing installation", weight: 30),
-    ] + CleanInstall.steps
+/// and marked with `.xen-backup-partition` (written last, then flushed). A restore
+/// (`Restore`) never writes the backup partition. So after a crash at any point either
+/// partition 1 holds the untouched old installation, or partition 2 holds a complete,
+/// marked backup.
+final class Upgrade: InstallProcedure {
+    private let context: InstallContext
+    private var log: EventLog { context.log }
+    private var mounts = MountStack()
+    private var fresh: FreshInstall?
 
-    static let restoreSteps: [InstallStep] = [
-        InstallStep(name: "check", text: "Checking the backup", weight: 1),
-        InstallStep(name: "filesystems", text: "Creating filesystems", weight: 6),
-        InstallStep(name: "mount", text: "Mounting the filesystems", weight: 1),
-        InstallStep(name: "restore", text: "Restoring the backup", weight: 80),
-        InstallStep(name: "bootloader", text: "Installing the bootloader", weight: 5),
-        InstallStep(name: "finish", text: "Completing the restore", weight: 2),
-    ]
-
-    let install: CleanInstall
-    var log: EventLog { install.log }
-    private var loops: [LoopDevice] = []
-    private var mounts: [MountedFilesystem] = []
-
-    init(install: CleanInstall) { self.install = install }
+    init(_ context: InstallContext) { self.context = context }
 
     // MARK: Checks before any disk is touched
 
+    /// Problems found before any disk is touched, for an upgrade or a restore.
     static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
-                         postInstallAccessor: Bool) throws(InstallerError) {
+                         postInstallAccessor: Bool, log: EventLog) throws(InstallerError) {
         guard let disk = machine.disk(named: plan.primaryDisk) else {
             throw .invalid(plan.mode == .restore ? "backup-disk" : "existing-installation", "no disk called \"\(plan.primaryDisk)\" on this machine")
         }
         var found = (installations: machine.installations, backups: machine.backups)
-        if found.installations.isEmpty && found.backups.isEmpty { found = InstallationDetector.detect(machine) }
+        if found.installations.isEmpty && found.backups.isEmpty { found = InstallationDetector.detect(machine, log: log) }
         switch plan.mode {
         case .fresh:
             return
@@ -56,18 +39,14 @@ final class Upgrade {
             guard let inst = found.installations.first(where: { $0.disk == disk.name }) else {
                 throw .invalid("existing-installation", "no installation was found on disk \"\(disk.name)\"")
             }
-            if plan.bootloader.kind == .grub { throw .invalid("bootloader", "grub is not supported by this build", hint: "use extlinux (the default)") }
+            try PlanRules.require(plan, PlanRules.Context(machine: machine, driversLoaded: true))
             guard let main = repositories.first(where: { $0.id == .main }) else {
                 throw .invalid("source", "the installation source has no \(RepositoryID.main) repository (the base product)")
             }
             if let why = UpgradeCompatibility.refusal(inst, mediaProduct: main.product, mediaVersion: main.version) {
                 throw .invalid("existing-installation", "cannot upgrade: \(why)", hint: "choose a clean installation instead")
             }
-            if let s = plan.postInstallScript, !postInstallAccessor {
-                guard case .local(let p?) = s, p.hasPrefix("/") else {
-                    throw .invalid("post-install-script", "\(s.displayName): only a local file path can be read by this backend without an accessor")
-                }
-            }
+            try FreshInstall.checkPostInstall(plan, postInstallAccessor: postInstallAccessor)
         }
     }
 
@@ -83,201 +62,102 @@ final class Upgrade {
         }
     }
 
+    /// The primary disk with its root and backup partitions (upgrade and restore).
+    static func diskAndTable(_ context: InstallContext) throws(InstallerError) -> (PartitionDevices, PartitionTable) {
+        let devices = try context.primary(field: "disk")
+        guard let table = try PartitionTableIO.read(devices.disk.path), table.entry(1) != nil, table.entry(2) != nil else {
+            throw .failed("the disk has no root and backup partitions", at: devices.disk.name)
+        }
+        return (devices, table)
+    }
+
     // MARK: Running
 
-    func run(events: @escaping @Sendable (InstallEvent) -> Void) -> Result<InstallSummary, InstallerError> {
-        var logIndex = log.count
-        let emit: (InstallEvent) -> Void = { [log] e in
-            for l in log.lines(from: logIndex) { events(.log(l)) }
-            logIndex = log.count
-            events(e)
-        }
-        if install.options.handleSignals { CleanupRegistry.shared.installSignalHandlers(log: log) }
-        let result: Result<InstallSummary, InstallerError>
-        do {
-            let isRestore = install.plan.mode == .restore
-            let steps = StepRunner(steps: isRestore ? Self.restoreSteps : Self.upgradeSteps, log: log,
-                                   environment: install.options.environment, emit: emit)
-            result = .success(isRestore ? try restore(steps) : try upgrade(steps))
-        } catch {
-            log.log("\(install.plan.mode == .restore ? "restore" : "upgrade") failed: \(error.description)")
-            result = .failure(error)
-        }
-        release()
-        if case .success = result { log.log(install.plan.mode == .restore ? "restore complete" : "upgrade complete") }
-        emit(.finished(result))
-        return result
+    func release() {
+        mounts.release(log: log)
+        fresh?.release()
     }
 
-    private func release() {
-        for m in mounts.reversed() { do { try m.unmount() } catch { log.log("warning: \(error.description)") } }
-        mounts = []
-        for l in loops.reversed() { l.detach() }
-        loops = []
-    }
-
-    private func unmountAll() throws(InstallerError) {
-        for m in mounts.reversed() { try m.unmount() }
-        mounts = []
-        for l in loops.reversed() { l.detach() }
-        loops = []
-    }
-
-    /// The block device of partition `n` (a loop device over an image's partition).
-    private func device(_ disk: Machine.Disk, _ table: PartitionTable, _ n: Int, readOnly: Bool) throws(InstallerError) -> String {
-        guard let e = table.entry(n) else { throw .failed("the disk has no partition \(n)", at: disk.name) }
-        if disk.isImage {
-            let l = try LoopDevice.attach(image: disk.path, offset: e.start * table.sectorSize, size: e.length * table.sectorSize,
-                                          readOnly: readOnly, log: log)
-            loops.append(l)
-            return l.device
-        }
-        return PartitionLayout.partitionName(disk.path, n)
-    }
-
-    private func mount(_ dev: String, readOnly: Bool) throws(InstallerError) -> String {
-        let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: readOnly, log: log)
-        mounts.append(m)
-        return m.mountPoint
-    }
-
-    private func diskAndTable() throws(InstallerError) -> (Machine.Disk, PartitionTable) {
-        let plan = install.plan
-        guard let disk = install.machine.disk(named: plan.primaryDisk) else { throw .invalid("disk", "no disk called \"\(plan.primaryDisk)\"") }
-        guard let table = try PartitionTableIO.read(disk.path), table.entry(1) != nil, table.entry(2) != nil else {
-            throw .failed("the disk has no root and backup partitions", at: disk.name)
-        }
-        return (disk, table)
-    }
-
-    private func upgrade(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
-        try Self.validate(install.plan, install.machine, repositories: install.repositories.map(\.0),
-                          postInstallAccessor: install.postInstallScript != nil)
-        let (disk, table) = try diskAndTable()
-        var preserved: PreservedSettings!
+    func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
+        let plan = context.plan
+        try Self.validate(plan, context.machine, repositories: context.repositories.map(\.0),
+                          postInstallAccessor: context.postInstallScript != nil, log: log)
+        let (devices, table) = try Self.diskAndTable(context)
+        let disk = devices.disk
+        var preserved: PreservedSettings?
         var oldRoot = ""
-        try steps.run("preserve") { _ throws(InstallerError) in
-            var media: [String] = install.machine.cdrom?.discs ?? []
-            for s in install.plan.sources { if case let .local(p?) = s { media.append(p) } }
-            try DiskSafety.check(disk, primary: true, mediaPaths: media, log: log)
-            oldRoot = try mount(try device(disk, table, 1, readOnly: true), readOnly: true)
+        try steps.run(.preserve) { _ throws(InstallerError) in
+            try DiskSafety.check(disk, primary: true, mediaPaths: context.mediaPaths, log: log)
+            oldRoot = try mounts.mount(try devices.device(1, of: table, readOnly: true), devices: devices, readOnly: true, commands: context.commands)
             preserved = try PreservedSettings.read(root: oldRoot, log: log)
         }
-        try steps.run("backup") { progress throws(InstallerError) in
+        guard let kept = preserved else { throw .failed("internal error: the settings of the existing installation were not read") }
+        try steps.run(.backup) { progress throws(InstallerError) in
             // Wipe the old backup's superblock first: a half-made backup must never look valid.
-            let p2 = table.entry(2)!
+            guard let p2 = table.entry(2) else { throw .failed("the disk has no partition 2", at: disk.name) }
             try DiskBytes.zero(disk.path, at: p2.start * table.sectorSize, length: PartitionLayout.alignment)
-            let dev = try device(disk, table, 2, readOnly: false)
-            let r = CommandRunner.run(["mke2fs", "-q", "-F", "-t", "ext3", dev], log: log)
+            let dev = try devices.device(2, of: table)
+            let r = context.commands.run(["mke2fs", "-q", "-F", "-t", "ext3", dev])
             guard r.ok else { throw .failed("cannot create the backup filesystem: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dev) }
-            let backup = try mount(dev, readOnly: false)
+            let backup = try mounts.mount(dev, devices: devices, readOnly: false, commands: context.commands)
             let total = max(TreeCopy.dataBytes(oldRoot), 1)
             let t0 = Date()
-            var copy = TreeCopy(source: oldRoot, target: backup, log: log, environment: install.options.environment)
+            var copy = TreeCopy(source: oldRoot, target: backup, log: log, environment: context.environment)
             try copy.run { n in progress(Double(n) / Double(total)) }
             try TreeCopy.flush(backup)
-            try TreeCopy.writeMarker(backup, text: "backup of \(preserved.productVersion) made \(EventLog.timestamp())\n")
+            try TreeCopy.writeMarker(backup, text: "backup of \(kept.productVersion) made \(EventLog.timestamp())\n")
             let secs = Date().timeIntervalSince(t0)
             log.log(String(format: "backup: %d entries, %.1f MiB in %.2f s (%.1f MiB/s)", copy.entries, Double(copy.bytes) / 1048576, secs,
                            Double(copy.bytes) / 1048576 / max(secs, 0.001)))
-            try unmountAll()
+            try mounts.unmountAll()
         }
-        var inner = preserved.apply(to: install.plan)
+        var inner = kept.apply(to: plan)
         inner.mode = .fresh
         inner.guestDisks = []
         inner.storageOnPrimary = table.entry(3) != nil
-        var options = install.options
-        options.handleSignals = false
-        let kept: PreservedSettings = preserved
-        let hookLog = self.log
-        options.upgrade = UpgradeHooks(preserved: kept) { root throws(InstallerError) in
+        let commands = context.commands
+        let hooks = UpgradeHooks(preserved: kept) { root throws(InstallerError) in
             // The backup, read-only, for the files to put back.
-            var loop: LoopDevice?
-            let dev: String
-            if disk.isImage {
-                let p2 = table.entry(2)!
-                loop = try LoopDevice.attach(image: disk.path, offset: p2.start * table.sectorSize, size: p2.length * table.sectorSize,
-                                             readOnly: true, log: hookLog)
-                dev = loop!.device
-            } else {
-                dev = PartitionLayout.partitionName(disk.path, 2)
-            }
-            defer { loop?.detach() }
-            let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: true, log: hookLog)
+            let dev = try devices.device(2, of: table, readOnly: true)
+            defer { devices.release(dev) }
+            let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: true, commands: commands)
             defer { try? m.unmount() }
-            try kept.restoreFiles(from: m.mountPoint, into: root, log: hookLog)
+            try kept.restoreFiles(from: m.mountPoint, into: root, log: commands.log)
         }
-        let clean = CleanInstall(plan: inner, machine: install.machine, repositories: install.repositories, log: log, options: options)
-        clean.postInstallScript = install.postInstallScript
-        return try clean.runSteps(steps)
+        let fresh = FreshInstall(context, plan: inner, upgrade: hooks)
+        self.fresh = fresh
+        return try fresh.run(steps)
+    }
+}
+
+/// The filesystems an upgrade or a restore has mounted, with the loop devices under them:
+/// unmounted (newest first) and detached together.
+struct MountStack {
+    private var mounts: [(MountedFilesystem, String, PartitionDevices)] = []
+
+    /// Mounts `dev` (a partition of `devices`) and returns the mount point.
+    mutating func mount(_ dev: String, devices: PartitionDevices, readOnly: Bool, commands: any CommandRunning) throws(InstallerError) -> String {
+        let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: readOnly, commands: commands)
+        mounts.append((m, dev, devices))
+        return m.mountPoint
     }
 
-    /// The root label the backup's system boots with: extlinux.conf's `root=LABEL=`, else fstab's `/`.
-    static func rootLabel(backup: String) -> String? {
-        for p in [Extlinux.configPath, "/boot/extlinux.conf"] {
-            if let t = try? String(contentsOfFile: backup + p, encoding: .utf8), let r = t.range(of: "root=LABEL=") {
-                let label = t[r.upperBound...].prefix { !$0.isWhitespace }
-                if !label.isEmpty { return String(label) }
-            }
+    /// Unmounts everything; the first failure is thrown.
+    mutating func unmountAll() throws(InstallerError) {
+        while let (m, dev, devices) = mounts.last {
+            try m.unmount()
+            mounts.removeLast()
+            devices.release(dev)
         }
-        if let t = try? String(contentsOfFile: backup + "/etc/fstab", encoding: .utf8) {
-            for line in t.split(separator: "\n") {
-                let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if f.count >= 2, f[1] == "/", f[0].hasPrefix("LABEL=") { return String(f[0].dropFirst(6)) }
-            }
-        }
-        return nil
     }
 
-    private func restore(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
-        try Self.validate(install.plan, install.machine, repositories: [], postInstallAccessor: false)
-        let (disk, table) = try diskAndTable()
-        var backup = "", label = "", rootDev = "", root = ""
-        try steps.run("check") { _ throws(InstallerError) in
-            try DiskSafety.check(disk, primary: true, mediaPaths: install.machine.cdrom?.discs ?? [], log: log)
-            backup = try mount(try device(disk, table, 2, readOnly: true), readOnly: true)
-            guard FileManager.default.fileExists(atPath: backup + InstallationDetector.backupMarker) else {
-                throw .failed("partition 2 holds no complete backup (no \(InstallationDetector.backupMarker))", at: disk.name)
-            }
-            guard let l = Self.rootLabel(backup: backup) else {
-                throw .failed("the backup names no root label (extlinux.conf root=LABEL=, fstab)", at: disk.name)
-            }
-            label = l
-            log.log("restoring the backup on \(disk.name)2 onto \(disk.name)1, root label \(label)")
+    /// Unmounts everything, logging failures.
+    mutating func release(log: EventLog) {
+        for (m, dev, devices) in mounts.reversed() {
+            do { try m.unmount() } catch { log.log("warning: \(error.description)") }
+            devices.release(dev)
         }
-        try steps.run("filesystems") { _ throws(InstallerError) in
-            rootDev = try device(disk, table, 1, readOnly: false)
-            try Filesystem.makeExt3(rootDev, label: label, log: log)
-        }
-        try steps.run("mount") { _ throws(InstallerError) in root = try mount(rootDev, readOnly: false) }
-        try steps.run("restore") { progress throws(InstallerError) in
-            let total = max(TreeCopy.dataBytes(backup), 1)
-            let t0 = Date()
-            var copy = TreeCopy(source: backup, target: root, log: log, environment: install.options.environment)
-            copy.skipTopLevel = ["lost+found", String(InstallationDetector.backupMarker.dropFirst())]
-            try copy.run { n in progress(Double(n) / Double(total)) }
-            try TreeCopy.flush(root)
-            log.log(String(format: "restore: %.1f MiB in %.2f s", Double(copy.bytes) / 1048576, Date().timeIntervalSince(t0)))
-        }
-        try steps.run("bootloader") { _ throws(InstallerError) in
-            let dir = root + "/boot/extlinux"
-            guard FileManager.default.fileExists(atPath: dir + "/extlinux.conf") else {
-                throw .failed("the backup has no /boot/extlinux/extlinux.conf", at: disk.name, hint: "only extlinux backups can be restored by this build")
-            }
-            let r = CommandRunner.run(["extlinux", "--install", dir], log: log)
-            guard r.ok else { throw .failed("extlinux failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dir) }
-            let mbr = Extlinux.mbrFile(label: table.label == "gpt" ? .gpt : .msdos)
-            guard let code = FileManager.default.contents(atPath: mbr), code.count >= 440 else {
-                throw .failed("the MBR boot code is missing", at: mbr, hint: "install the syslinux-common package")
-            }
-            try DiskBytes.write(Array(code.prefix(440)), to: disk.path, at: 0)
-        }
-        var version = ""
-        try steps.run("finish") { _ throws(InstallerError) in
-            version = SystemFiles.parseKeyValues((try? String(contentsOfFile: root + InstallationDetector.inventoryPath, encoding: .utf8)) ?? "")["PRODUCT_VERSION"] ?? ""
-            try unmountAll()
-        }
-        return InstallSummary(rootLabel: label, primaryDisk: disk.name, productVersion: version)
+        mounts = []
     }
 }
 
@@ -301,7 +181,9 @@ public enum UpgradeCompatibility {
         if inst.product != mediaProduct {
             return "the installation on \(inst.disk) is \(inst.product) \(inst.version), not \(mediaProduct) (an unknown product)"
         }
-        if Extlinux.versionLess(mediaVersion, inst.version) {
+        // Product versions compare part by part (`VersionCompare`: 0.1.10 > 0.1.9, 0.1 == 0.1.0),
+        // not as kernel file names.
+        if VersionCompare.compare(mediaVersion, inst.version) < 0 {
             return "the installation on \(inst.disk) is \(inst.product) \(inst.version), newer than this media (\(mediaVersion))"
         }
         return nil

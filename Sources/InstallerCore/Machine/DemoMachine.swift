@@ -24,11 +24,8 @@ public enum DemoMachine {
 
     """
 
-    /// The state directory: `$HOST_INSTALLER_STATE`, else `.demo` in the current directory.
-    public static var stateDirectory: String {
-        if let s = ProcessInfo.processInfo.environment["HOST_INSTALLER_STATE"], !s.isEmpty { return s }
-        return FileManager.default.currentDirectoryPath + "/.demo"
-    }
+    /// The state directory of this process (`InstallEnvironment.stateDirectory`).
+    public static var stateDirectory: String { InstallEnvironment.process.stateDirectory }
 
     /// Writes the demo profile into the state directory (once) and returns its path.
     public static func ensureProfile() throws(InstallerError) -> String {
@@ -39,7 +36,7 @@ public enum DemoMachine {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try profile.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw .invalid(dir, "cannot write the demo machine: \(error.localizedDescription)", hint: "set HOST_INSTALLER_STATE to a writable directory")
+            throw .invalid(dir, "cannot write the demo machine: \(error.localizedDescription)", hint: "set \(InstallEnvironment.Name.state) to a writable directory")
         }
         return path
     }

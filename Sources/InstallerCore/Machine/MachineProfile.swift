@@ -128,10 +128,10 @@ public enum MachineProfile {
             }
             return out
         }
-        /// `${HOST_INSTALLER_STATE}` stands for the state directory (so test profiles can keep
+        /// `InstallEnvironment.statePlaceholder` stands for the state directory (so test profiles can keep
         /// their disk images in a per-run directory); other paths are relative to the profile.
         func resolve(_ p: String, base: String) -> String {
-            let path = p.replacingOccurrences(of: "${HOST_INSTALLER_STATE}", with: DemoMachine.stateDirectory)
+            let path = p.replacingOccurrences(of: InstallEnvironment.statePlaceholder, with: DemoMachine.stateDirectory)
             return path.hasPrefix("/") ? path : base + "/" + path
         }
 

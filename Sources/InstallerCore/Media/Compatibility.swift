@@ -1,7 +1,9 @@
 /// Version comparison, `requires` checks and the install-source rules of SPEC section 3.
 public enum VersionCompare {
-    /// Compares dotted numbers: "0.1" == "0.1.0" < "0.1.1" < "0.10". Parts separated by `.` or `-`;
-    /// missing parts count as 0; a part that is not a number is compared as text.
+    /// Compares dotted numbers: "0.1" == "0.1.0" < "0.1.1" < "0.1.9" < "0.1.10" < "0.10". Parts
+    /// separated by `.` or `-`; missing parts count as 0; a part that is not a number is
+    /// compared as text. The one comparator for product and repository versions (the upgrade
+    /// check, `requires`); only kernel file names under /boot are ordered otherwise.
     public static func compare(_ a: String, _ b: String) -> Int {
         let x = parts(a), y = parts(b)
         for i in 0..<max(x.count, y.count) {

@@ -36,6 +36,20 @@ public struct BootParameters: Equatable, Sendable {
         return p
     }
 
+    /// Parameters this build parses but cannot honour are refused at start, never ignored:
+    /// `extrarepo=` (give the supplemental repository as a second `<source>` in the
+    /// answerfile instead) and a `bootloader=` other than extlinux.
+    public func checkSupported() throws(InstallerError) {
+        if let repo = extraRepos.first {
+            throw .invalid("extrarepo=\(repo)", "extra repositories on the boot line are not supported by this build",
+                           hint: "give the repository as a second <source> element in the answerfile")
+        }
+        if let b = bootloader, b != Bootloader.Kind.extlinux.rawValue {
+            throw .invalid("bootloader=\(b)", "only extlinux is supported by this build",
+                           hint: "remove bootloader= from the boot line: extlinux is the default")
+        }
+    }
+
     /// Splits on blanks, honouring single and double quotes.
     static func words(_ s: String) -> [String] {
         var out: [String] = [], cur = "", quote: Character?, any = false

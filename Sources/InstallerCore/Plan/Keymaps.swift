@@ -27,11 +27,11 @@ public struct KeymapCatalogue: Sendable, Equatable {
 
     public func contains(_ name: String) -> Bool { entries.contains { $0.name == name } }
 
-    /// Finds the catalogue: $HOST_INSTALLER_DATA/keymaps, the source tree above the
+    /// Finds the catalogue: `InstallEnvironment.dataDirectory`/keymaps, the source tree above the
     /// executable, or the installed copy under /usr/share/host-installer.
     public static func load() throws(InstallerError) -> KeymapCatalogue {
         guard let path = DataFiles.find("keymaps/catalogue") else {
-            throw .failed("the keymap catalogue keymaps/catalogue was not found", hint: "set HOST_INSTALLER_DATA to the directory that holds keymaps/")
+            throw .failed("the keymap catalogue keymaps/catalogue was not found", hint: "set \(InstallEnvironment.Name.data) to the directory that holds keymaps/")
         }
         guard let d = FileManager.default.contents(atPath: path) else { throw .failed("cannot read the keymap catalogue", at: path) }
         return KeymapCatalogue(text: String(decoding: d, as: UTF8.self))
@@ -42,7 +42,7 @@ public struct KeymapCatalogue: Sendable, Equatable {
 public enum DataFiles {
     public static func find(_ relative: String) -> String? {
         var candidates: [String] = []
-        if let d = ProcessInfo.processInfo.environment["HOST_INSTALLER_DATA"] { candidates.append(d) }
+        if let d = InstallEnvironment.process.dataDirectory { candidates.append(d) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(dir.path)

@@ -33,3 +33,16 @@ public enum Net {
     /// A server name for NTP: a host name or an IPv4 address.
     public static func isServer(_ s: String) -> Bool { isIPv4(s) || isHostname(s) }
 }
+
+extension Net {
+    /// The dotted quad as a number (the string must be `isIPv4`).
+    static func ipValue(_ s: String) -> UInt32 {
+        s.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | UInt32($1)! }
+    }
+
+    /// Both addresses in the same subnet under the mask (all three `isIPv4`).
+    public static func sameSubnet(_ a: String, _ b: String, _ mask: String) -> Bool {
+        let m = ipValue(mask)
+        return ipValue(a) & m == ipValue(b) & m
+    }
+}

@@ -3,10 +3,10 @@ import Synchronization
 
 /// Brings up one NIC of this computer so that a remote installation source (HTTP, FTP, NFS)
 /// can be reached: DHCP through busybox `udhcpc`, or a static address, default route and
-/// nameserver. Every command goes through `CommandRunner` (logged with its exit status).
+/// nameserver. Every command goes through `commands` (logged with its exit status).
 ///
 /// Used with `--real-hardware` only (or on a profile machine when
-/// `HOST_INSTALLER_RUNTIME_NETWORK=1`, which the network-namespace test sets); a profile
+/// `InstallEnvironment.runtimeNetwork` is set, as the network-namespace test does); a profile
 /// machine otherwise uses its NICs' simulated DHCP leases.
 ///
 /// `udhcpc` only obtains the lease: its script prints the values and this type applies them
@@ -39,34 +39,40 @@ public struct RuntimeNetwork: Sendable {
     }
 
     /// The resolver file written with the nameservers (the installer environment's
-    /// /etc/resolv.conf; `HOST_INSTALLER_RESOLV_CONF` points tests at their own file).
+    /// /etc/resolv.conf; `InstallEnvironment.resolvConf` points tests at their own file).
     public var resolvConf = "/etc/resolv.conf"
-    /// How long DHCP may take before "no DHCP answer" (`HOST_INSTALLER_DHCP_TIMEOUT`).
+    /// How long DHCP may take before "no DHCP answer" (`InstallEnvironment.dhcpTimeout`).
     public var dhcpTimeout = 30
-    /// How long the link may take to come up after `ip link set up` (`HOST_INSTALLER_LINK_TIMEOUT`).
+    /// How long the link may take to come up after `ip link set up` (`InstallEnvironment.linkTimeout`).
     public var linkTimeout = 10.0
     /// The DHCP client: `udhcpc` when it is on PATH (the installer CD), else `busybox udhcpc`.
     public var dhcpClient: [String] = RuntimeNetwork.defaultDHCPClient()
     public var sysClassNet = "/sys/class/net"
-    public var log: EventLog = .shared
+    /// Runs `ip` and the DHCP client.
+    public var commands: any CommandRunning = SystemCommands(log: .shared)
+    /// The log of `commands`; setting it makes `commands` the real programs logged there.
+    public var log: EventLog {
+        get { commands.log }
+        set { commands = SystemCommands(log: newValue) }
+    }
 
     public init() {}
 
-    /// The settings of this process's environment (see the properties).
-    public static func fromEnvironment(log: EventLog = .shared) -> RuntimeNetwork {
-        let env = ProcessInfo.processInfo.environment
+    /// The settings of `environment` (see the properties), its commands run through `commands`.
+    public static func fromEnvironment(_ environment: InstallEnvironment, commands: any CommandRunning) -> RuntimeNetwork {
         var n = RuntimeNetwork()
-        n.log = log
-        if let p = env["HOST_INSTALLER_RESOLV_CONF"], !p.isEmpty { n.resolvConf = p }
-        if let t = env["HOST_INSTALLER_DHCP_TIMEOUT"].flatMap({ Int($0) }), t > 0 { n.dhcpTimeout = t }
-        if let t = env["HOST_INSTALLER_LINK_TIMEOUT"].flatMap({ Double($0) }), t > 0 { n.linkTimeout = t }
+        n.commands = commands
+        if let p = environment.resolvConf { n.resolvConf = p }
+        if let t = environment.dhcpTimeout { n.dhcpTimeout = t }
+        if let t = environment.linkTimeout { n.linkTimeout = t }
+        n.dhcpClient = defaultDHCPClient(path: environment.path)
         return n
     }
 
     /// Whether the installer configures NICs for real: on real hardware, or when the test
-    /// hook `HOST_INSTALLER_RUNTIME_NETWORK=1` asks for it on a profile machine.
-    public static func enabled(for machine: Machine) -> Bool {
-        machine.isReal || ProcessInfo.processInfo.environment["HOST_INSTALLER_RUNTIME_NETWORK"] == "1"
+    /// hook `InstallEnvironment.runtimeNetwork` asks for it on a profile machine.
+    public static func enabled(for machine: Machine, environment: InstallEnvironment = .process) -> Bool {
+        machine.isReal || environment.runtimeNetwork
     }
 
     /// True when a source is reached over the network.
@@ -75,8 +81,7 @@ public struct RuntimeNetwork: Sendable {
         return true
     }
 
-    static func defaultDHCPClient() -> [String] {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+    static func defaultDHCPClient(path: String = InstallEnvironment.process.path) -> [String] {
         for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/udhcpc") {
             return ["udhcpc"]
         }
@@ -126,7 +131,7 @@ public struct RuntimeNetwork: Sendable {
 
     /// The IPv4 addresses the NIC holds now (`ip -4 -o addr show dev NIC`).
     public func addresses(_ nic: String) -> [String] {
-        let r = CommandRunner.run(["ip", "-4", "-o", "addr", "show", "dev", nic], log: log)
+        let r = commands.run(["ip", "-4", "-o", "addr", "show", "dev", nic])
         guard r.ok else { return [] }
         return r.output.split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -140,7 +145,7 @@ public struct RuntimeNetwork: Sendable {
     }
 
     private func run(_ argv: [String], _ nic: String) throws(InstallerError) {
-        let r = CommandRunner.run(argv, log: log)
+        let r = commands.run(argv)
         guard r.ok else {
             let why = r.output.trimmingCharacters(in: .whitespacesAndNewlines)
             throw .failed("could not configure the network: `\(argv.joined(separator: " "))` failed (exit \(r.exitCode))" + (why.isEmpty ? "" : ": \(why)"), at: nic)
@@ -180,7 +185,7 @@ public struct RuntimeNetwork: Sendable {
         let pause = dhcpTimeout >= 9 ? 3 : 1
         let tries = max(1, dhcpTimeout / pause)
         let argv = dhcpClient + ["-i", nic, "-f", "-q", "-n", "-t", "\(tries)", "-T", "\(pause)", "-s", dir + "/lease"]
-        let r = CommandRunner.run(argv, log: log)
+        let r = commands.run(argv)
         var lease: [String: String] = [:]
         for line in r.output.split(separator: "\n") where line.hasPrefix("hi-lease ") {
             let kv = line.dropFirst(9).split(separator: "=", maxSplits: 1)

@@ -29,7 +29,8 @@ public enum Extlinux {
         return Kernels(version: v, kernel: "/boot/vmlinuz-\(v)", initrd: initrd.map { "/boot/" + $0 }, xen: xen.map { "/boot/" + $0 })
     }
 
-    /// Compares versions by their numeric runs (`6.1.10` > `6.1.9`).
+    /// Orders kernel and Xen file-name versions by their numeric runs (`6.1.10` > `6.1.9`,
+    /// `6.1` < `6.1.0`). Only for file names under /boot: product versions use `VersionCompare`.
     static func versionLess(_ a: String, _ b: String) -> Bool {
         func parts(_ s: String) -> [Either] {
             var out: [Either] = [], cur = "", num = false
@@ -97,7 +98,8 @@ public enum Extlinux {
     /// Writes extlinux.conf, runs `extlinux --install ROOT/boot/extlinux`, copies mboot.c32 and
     /// its library for hypervisor entries, and (location mbr) writes the MBR code to `disk`.
     public static func install(root: String, disk: String, label: PartitionLayout.Label, kernels: Kernels,
-                               rootLabel: String, location: Bootloader.Location, log: EventLog = .shared) throws(InstallerError) {
+                               rootLabel: String, location: Bootloader.Location, commands: any CommandRunning) throws(InstallerError) {
+        let log = commands.log
         try TargetPath.write(root: root, configPath, config(kernels, rootLabel: rootLabel))
         let dir = try TargetPath.resolve(root: root, "/boot/extlinux")
         if kernels.xen != nil {
@@ -108,7 +110,7 @@ public enum Extlinux {
                 try TargetPath.write(root: root, "/boot/extlinux/" + m, [UInt8](d))
             }
         }
-        let r = CommandRunner.run(["extlinux", "--install", dir], log: log)
+        let r = commands.run(["extlinux", "--install", dir])
         guard r.ok else { throw .failed("extlinux failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dir) }
         guard location == .mbr else {
             log.log("bootloader location is the partition: the MBR of \(disk) is left as it is")

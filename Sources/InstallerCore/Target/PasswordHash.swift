@@ -41,7 +41,7 @@ public enum PasswordHash {
     public static func looksLikeCryptHash(_ s: String) -> Bool {
         guard s.hasPrefix("$"), s.count >= 8, s.count <= 512 else { return false }
         let parts = s.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count >= 4, parts[0].isEmpty, !parts[1].isEmpty, !parts.last!.isEmpty else { return false }
+        guard parts.count >= 4, parts[0].isEmpty, !parts[1].isEmpty, parts.last?.isEmpty == false else { return false }
         return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "./$=,-".contains($0)) }
     }
 

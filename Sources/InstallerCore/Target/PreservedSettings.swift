@@ -25,7 +25,7 @@ public struct PreservedSettings: Equatable, Sendable {
     ]
 
     /// Reads the settings from the old root mounted at `root`.
-    public static func read(root: String, log: EventLog = .shared) throws(InstallerError) -> PreservedSettings {
+    public static func read(root: String, log: EventLog) throws(InstallerError) -> PreservedSettings {
         func text(_ p: String) -> String? {
             (try? TargetPath.read(root: root, p)) ?? nil
         }
@@ -95,7 +95,7 @@ public struct PreservedSettings: Equatable, Sendable {
 
     /// Puts back the preserved files from the backup (mounted at `backup`) into the new root,
     /// keeps the old inventory as /var/tmp/.previousInventory, and marks the first boot as an upgrade.
-    public func restoreFiles(from backup: String, into root: String, log: EventLog = .shared) throws(InstallerError) {
+    public func restoreFiles(from backup: String, into root: String, log: EventLog) throws(InstallerError) {
         var n = 0
         for glob in Self.restoredGlobs {
             let dir = (glob as NSString).deletingLastPathComponent

@@ -8,10 +8,12 @@ public struct TargetConfigurator {
     public let plan: InstallPlan
     public let machine: Machine
     public let facts: TargetFacts
-    public let log: EventLog
+    /// Runs mkswap and the post-install script; its log is this configurator's log.
+    public let commands: any CommandRunning
+    public var log: EventLog { commands.log }
 
-    public init(root: String, plan: InstallPlan, machine: Machine, facts: TargetFacts, log: EventLog = .shared) {
-        self.root = root; self.plan = plan; self.machine = machine; self.facts = facts; self.log = log
+    public init(root: String, plan: InstallPlan, machine: Machine, facts: TargetFacts, commands: any CommandRunning) {
+        self.root = root; self.plan = plan; self.machine = machine; self.facts = facts; self.commands = commands
     }
 
     /// Every plain configuration file, keyed by its path in the target (pure).
@@ -84,7 +86,7 @@ public struct TargetConfigurator {
             written += UInt64(n)
         }
         close(fd)
-        let r = CommandRunner.run(["mkswap", path], log: log)
+        let r = commands.run(["mkswap", path])
         guard r.ok else { throw .failed("mkswap failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: path) }
     }
 
@@ -113,7 +115,7 @@ public struct TargetConfigurator {
         guard FileManager.default.createFile(atPath: path, contents: Data(script), attributes: [.posixPermissions: 0o700]) else {
             throw .failed("cannot write the post-install script", at: path)
         }
-        let r = CommandRunner.run([path, root], log: log)
+        let r = commands.run([path, root])
         if !r.output.isEmpty { log.log("post-install script output:\n" + r.output.trimmingCharacters(in: .newlines)) }
         guard r.ok else { throw .failed("the post-install script failed with status \(r.exitCode)", at: name, hint: "see the event log for its output") }
     }

@@ -61,9 +61,10 @@ public enum TargetPath {
         guard fd >= 0 else { throw .failed("cannot write: \(String(cString: strerror(errno)))", at: host) }
         var ok = true
         contents.withUnsafeBytes { b in
+            guard let base = b.baseAddress else { return }
             var off = 0
             while off < b.count {
-                let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
+                let n = Glibc.write(fd, base + off, b.count - off)
                 if n <= 0 { ok = false; break }
                 off += n
             }

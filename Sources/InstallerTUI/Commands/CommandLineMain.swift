@@ -12,7 +12,7 @@ enum CommandLineMain {
            host-installer install-packages SOURCE DIR
 
     With no arguments, installs interactively on the demo machine (state in .demo/ or
-    $HOST_INSTALLER_STATE). Exit status: 0 success, 1 installation failed, 2 invalid input,
+    $\(InstallEnvironment.Name.state)). Exit status: 0 success, 1 installation failed, 2 invalid input,
     3 cancelled.
     """
 

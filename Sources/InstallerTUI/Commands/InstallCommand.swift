@@ -12,6 +12,7 @@ enum InstallCommand {
         if let path = o.values["--cmdline"] {
             guard let d = FileManager.default.contents(atPath: path) else { throw .invalid(path, "cannot read the boot parameters") }
             boot = BootParameters.parse(String(decoding: d, as: UTF8.self))
+            try boot.checkSupported()
         }
         let answerfile = o.values["--answerfile"] ?? boot.answerfile
         // --answerfile alone, or answerfile= with install, is unattended; otherwise the
@@ -20,9 +21,11 @@ enum InstallCommand {
 
         var machine = try loadMachine(o)
         let log = EventLog.shared
-        let stateDir = DemoMachine.stateDirectory
+        let environment = InstallEnvironment(ProcessInfo.processInfo.environment)
+        let backend = InstallerBackend(environment: environment, log: log)
+        let stateDir = environment.stateDirectory
         try? FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        let logDir = machine.isReal && ProcessInfo.processInfo.environment["HOST_INSTALLER_STATE"] == nil ? "/install/tmp" : stateDir
+        let logDir = machine.isReal && environment.stateOverride == nil ? "/install/tmp" : stateDir
         try? FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
         try? log.attach(file: logDir + "/install-log")
         log.log("host-installer started: \(machine.visibleDisks.count) disks, \(machine.nics.count) NICs")
@@ -33,7 +36,7 @@ enum InstallCommand {
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
         if let answerfile {
-            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, device: boot.networkDevice)
+            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, backend: backend, device: boot.networkDevice)
             let (result, text) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
             answerfileText = text
             guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
@@ -43,12 +46,12 @@ enum InstallCommand {
                     print(plan.json.rendered())
                     return 0
                 }
-                return UnattendedInstall.run(plan, machine: machine, log: log, networkDevice: boot.networkDevice)
+                return UnattendedInstall.run(plan, machine: machine, backend: backend, networkDevice: boot.networkDevice)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
             // Sources the answerfile gives are not checked on a screen: their NIC is brought up
             // now (with --real-hardware), as for an unattended install, before driver disks load.
-            try UnattendedInstall.bringUpNetwork(plan, machine: machine, device: boot.networkDevice, say: { print($0); log.log($0) })
+            try UnattendedInstall.bringUpNetwork(plan, machine: machine, backend: backend, device: boot.networkDevice, say: { print($0); log.log($0) })
             // The answerfile's driver disks are loaded before the screens, so their disks are listed.
             for source in plan.driverSources {
                 machine = try DriverDisk.load(source, machine: machine, log: log).machine
@@ -75,6 +78,7 @@ enum InstallCommand {
                 state.answers.plan.keymap = k
             }
             let runner = FlowRunner(ui: ui, state: state)
+            runner.effects = InstallEffects(backend: backend)
             runner.consoles = consoles
             runner.answerfileText = answerfileText
             runner.bundleMachine = machine

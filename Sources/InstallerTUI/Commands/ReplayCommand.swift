@@ -8,7 +8,11 @@ enum ReplayCommand {
         let o = try Options(args, flags: ["--update", "--times"], values: [])
         guard !o.positionals.isEmpty else { throw .invalid("replay", "needs at least one script", hint: "host-installer replay Tests/Replays/*.replay") }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let runner = ReplayRunner(executable: exe, update: o.flags.contains("--update"))
+        var runner = ReplayRunner(executable: exe, update: o.flags.contains("--update"))
+        let environment = InstallEnvironment(ProcessInfo.processInfo.environment)
+        runner.passThroughNames = InstallEnvironment.passThroughNames
+        runner.stateVariable = InstallEnvironment.Name.state
+        runner.keptState = environment.replayState
         var passed = 0, failed = 0
         for script in o.positionals {
             let start = Date()

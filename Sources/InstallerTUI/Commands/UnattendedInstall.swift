@@ -20,26 +20,25 @@ enum UnattendedInstall {
         return (result, String(decoding: bytes, as: UTF8.self))
     }
 
-    static func run(_ plan: InstallPlan, machine: Machine, log: EventLog, networkDevice: String? = nil) -> Int32 {
+    /// Runs `plan` through `backend` (network, driver disks, then the backend's preamble and
+    /// the installation), printing progress lines; returns the exit status.
+    static func run(_ plan: InstallPlan, machine: Machine, backend: InstallerBackend, networkDevice: String? = nil) -> Int32 {
         @Sendable func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
         say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from " + (plan.mode == .restore ? "its backup partition" : plan.sources.map(\.displayName).joined(separator: ", ")))
-        let opened: InstallSources.Opened
-        var machine = machine
+        let log = backend.log
+        let prepared: PreparedInstallation
         do throws(InstallerError) {
-            try bringUpNetwork(plan, machine: machine, device: networkDevice, say: say)
-            machine = try loadDriverSources(plan, machine: machine, log: log, say: say)
-            opened = try InstallSources.open(plan, machine: machine)
-            try CleanInstall.validate(plan, machine, repositories: opened.repositories.map(\.0), postInstallAccessor: opened.postInstall != nil)
+            try bringUpNetwork(plan, machine: machine, backend: backend, device: networkDevice, say: say)
+            let machine = try loadDriverSources(plan, machine: machine, log: log, say: say)
+            prepared = try backend.prepare(plan, machine: machine)
         } catch {
             log.log("unattended installation refused: \(error.description)")
             say("Installation failed: \(error.description)")
             return error.kind == .invalidInput ? 2 : 1
         }
-        defer { opened.close() }
+        defer { prepared.close() }
         let last = Mutex((percent: -1, step: ""))
-        let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: log)
-        install.postInstallScript = opened.postInstall
-        let result = install.run { event in
+        let result = prepared.run { event in
             guard case let .progress(f, step, left) = event else { return }
             let pct = Int((f * 100).rounded(.down))
             let changed = last.withLock { l -> Bool in

@@ -18,9 +18,10 @@ extension UnattendedInstall {
     }
 
     /// Brings the NIC up when the plan reads from the network; throws the reason otherwise.
-    static func bringUpNetwork(_ plan: InstallPlan, machine: Machine, device: String?, say: (String) -> Void) throws(InstallerError) {
-        guard RuntimeNetwork.enabled(for: machine), let settings = networkSettings(plan, machine: machine, device: device) else { return }
-        let net = RuntimeNetwork.fromEnvironment()
+    static func bringUpNetwork(_ plan: InstallPlan, machine: Machine, backend: InstallerBackend, device: String?,
+                               say: (String) -> Void) throws(InstallerError) {
+        guard backend.runtimeNetworkEnabled(for: machine), let settings = networkSettings(plan, machine: machine, device: device) else { return }
+        let net = backend.runtimeNetwork
         if let existing = net.addresses(settings.nic).first {
             say("network: \(settings.nic) is already up (\(existing))")
             return
@@ -35,15 +36,15 @@ extension UnattendedInstall {
     /// Before an answerfile is fetched from the network (`--real-hardware`): DHCP on the
     /// `network_device=` NIC (a name or a MAC), else the first NIC with a link, unless a NIC
     /// already holds an IPv4 address (the CD's init runs DHCP at boot unless `nodhcp`).
-    static func bringUpForAnswerfile(_ location: String, machine: Machine, device: String?) throws(InstallerError) {
-        guard RuntimeNetwork.enabled(for: machine) else { return }
+    static func bringUpForAnswerfile(_ location: String, machine: Machine, backend: InstallerBackend, device: String?) throws(InstallerError) {
+        guard backend.runtimeNetworkEnabled(for: machine) else { return }
         let lower = location.lowercased()
         let remote = ["http://", "https://", "ftp://", "nfs://"].contains(where: lower.hasPrefix)
             || (!lower.hasPrefix("file:") && !location.hasPrefix("/") && location.contains(":/"))
         guard remote else { return }
-        let net = RuntimeNetwork.fromEnvironment()
+        let net = backend.runtimeNetwork
         if let up = machine.nics.first(where: { !net.addresses($0.name).isEmpty }) {
-            EventLog.shared.log("network: \(up.name) already has an address; the answerfile is fetched through it")
+            backend.log.log("network: \(up.name) already has an address; the answerfile is fetched through it")
             return
         }
         let named = device.flatMap { d in d == "all" ? nil : machine.nics.first { $0.name == d || $0.mac.lowercased() == d.lowercased() } }

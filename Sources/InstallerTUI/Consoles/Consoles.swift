@@ -45,7 +45,9 @@ final class Consoles {
     // MARK: shell
 
     private func startShell(rows: Int, cols: Int) -> PTYSession? {
-        let shellPath = FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh"
+        // Test hook: the random-key walk runs a harmless program here, never a root shell.
+        let hook = InstallEnvironment.process.consoleShell
+        let shellPath = hook ?? (FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh")
         var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "USER"].contains($0.key) }
         env["TERM"] = "xterm-256color"
         env["PS1"] = "[installer shell] \\w# "

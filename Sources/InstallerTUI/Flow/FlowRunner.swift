@@ -8,8 +8,9 @@ final class FlowRunner {
     let ui: UI
     var state: FlowState
     let log = EventLog.shared
-    /// Everything the flow asks InstallerCore to do (set by the command).
-    var effects = InstallEffects()
+    /// Everything the flow asks InstallerCore to do (set by the command; the default backend
+    /// reads this process's environment).
+    var effects = InstallEffects(backend: InstallerBackend(environment: .process, log: .shared))
     /// The base product of the source last checked by `checkSource` (nil when unknown).
     var mediaFound: MediaIdentity?
     /// Alt-F2/F3 for the failure screen's "Shell" and "View log".

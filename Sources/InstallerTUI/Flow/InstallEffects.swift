@@ -5,10 +5,12 @@ import InstallerCore
 /// source, bring up its NIC, read a driver disk and load its drivers, load the keymap, open
 /// the sources and validate the plan, run the install, read and install the Linux Pack disc,
 /// set the clock, save the support bundle. Each function blocks; the runner
-/// calls them inside a `BackgroundTask`. Results come back as values or `FlowAction`s, so
-/// a change of backend is a change here only (a backend value would be a stored property,
-/// given by the command that makes the `FlowRunner`).
+/// calls them inside a `BackgroundTask`. Results come back as values or `FlowAction`s. The
+/// install itself, the clock, the keymap and runtime networking go through the backend
+/// facade (`InstallerBackend`) the command made.
 struct InstallEffects: Sendable {
+    let backend: InstallerBackend
+
     /// Reachable, and holding a base repository: nil, or the message to show. With the base
     /// product found.
     func checkSource(_ source: Source, machine: Machine) -> (error: String?, media: MediaIdentity?) {
@@ -38,13 +40,13 @@ struct InstallEffects: Sendable {
 
     /// Runtime networking is on: `--real-hardware`, or a profile machine in the network test.
     func runtimeNetworkEnabled(for machine: Machine) -> Bool {
-        RuntimeNetwork.enabled(for: machine)
+        backend.runtimeNetworkEnabled(for: machine)
     }
 
     /// Brings up the source's NIC (runtime networking); nil when it is up.
     func bringUpNetwork(_ settings: RuntimeNetwork.Settings) -> String? {
         do throws(InstallerError) {
-            try RuntimeNetwork.fromEnvironment().bringUp(settings)
+            try backend.runtimeNetwork.bringUp(settings)
             return nil
         } catch {
             return "The network could not be configured: \(error.description)."
@@ -81,21 +83,14 @@ struct InstallEffects: Sendable {
 
     /// Loads the keymap into the Linux console (the caller checks that it is one).
     func loadKeymap(_ keymap: String) {
-        let status = CommandRunner.run(["loadkeys", keymap])
-        EventLog.shared.log("Keymap \(keymap) loaded with loadkeys: exit \(status.exitCode)")
+        let status = backend.loadKeymap(keymap)
+        EventLog.shared.log("Keymap \(keymap) loaded with loadkeys: exit \(status)")
     }
 
     /// Opens the plan's sources and validates the plan against them (nothing is written).
     func open(_ plan: InstallPlan, machine: Machine) -> Result<Session, InstallerError> {
         do throws(InstallerError) {
-            let o = try InstallSources.open(plan, machine: machine)
-            do throws(InstallerError) {
-                try CleanInstall.validate(plan, machine, repositories: o.repositories.map(\.0), postInstallAccessor: o.postInstall != nil)
-            } catch {
-                o.close()
-                throw error
-            }
-            return .success(Session(plan: plan, machine: machine, opened: o))
+            return .success(Session(plan: plan, machine: machine, backend: backend, prepared: try backend.prepare(plan, machine: machine)))
         } catch {
             return .failure(error)
         }
@@ -103,12 +98,7 @@ struct InstallEffects: Sendable {
 
     /// "Set local time": the clock is set only on real hardware (kept in UTC).
     func setClock(_ date: Date, machine: Machine) {
-        if machine.isReal {
-            CommandRunner.run(["date", "-u", "-s", "@\(Int(date.timeIntervalSince1970))"])
-            CommandRunner.run(["hwclock", "--systohc", "--utc"])
-        } else {
-            EventLog.shared.log("manual time entered: \(date) (the clock of a profile machine is left alone)")
-        }
+        backend.setClock(date, machine: machine)
     }
 
     /// Writes the support bundle (the password removed) and saves it to `place`; the path saved.
@@ -128,30 +118,27 @@ struct InstallEffects: Sendable {
     final class Session: @unchecked Sendable {
         let plan: InstallPlan
         let machine: Machine
-        private let opened: InstallSources.Opened
+        private let backend: InstallerBackend
+        private let prepared: PreparedInstallation
         /// The next disc of a profile machine's drive (discs[0] is the main disc).
         private var nextDisc = 1
         private var pack: (Repository, Accessor)?
 
-        init(plan: InstallPlan, machine: Machine, opened: InstallSources.Opened) {
-            self.plan = plan; self.machine = machine; self.opened = opened
+        init(plan: InstallPlan, machine: Machine, backend: InstallerBackend, prepared: PreparedInstallation) {
+            self.plan = plan; self.machine = machine; self.backend = backend; self.prepared = prepared
         }
 
         /// The installed product, when the Linux Pack is to be asked for on its own disc.
         var linuxPackDisc: MediaIdentity? {
-            guard opened.linuxPackOnAnotherDisc, let main = mainRepository else { return nil }
+            guard prepared.linuxPackOnAnotherDisc, let main = prepared.mainRepository else { return nil }
             return MediaIdentity(product: main.product, version: main.version)
         }
-
-        private var mainRepository: Repository? { opened.repositories.first { $0.0.id == .main }?.0 }
 
         /// Runs the install (clean, upgrade or restore); progress and the time question come
         /// as actions, the end as `installFinished`. SIGINT, SIGTERM or SIGHUP stop it at its
         /// next check, releasing its mounts and loop devices (CleanupRegistry).
         func runInstall(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
-            let install = CleanInstall(plan: plan, machine: machine, repositories: opened.repositories, log: .shared, options: CleanInstall.Options())
-            install.postInstallScript = opened.postInstall
-            return .installFinished(install.run { event in
+            return .installFinished(prepared.run { event in
                 switch event {
                 case let .progress(f, step, left): send(.progress(fraction: f, step: step, secondsLeft: left))
                 case .question(.setTime): send(.askTime)
@@ -173,7 +160,7 @@ struct InstallEffects: Sendable {
         /// Reads `disc`: the Linux Pack for the installed product, kept for `installLinuxPack`.
         func readLinuxPackDisc(_ disc: String) -> DiscCheck {
             let log = EventLog.shared
-            guard let main = mainRepository else { return .wrongDisc("the installed product is not known") }
+            guard let main = prepared.mainRepository else { return .wrongDisc("the installed product is not known") }
             do throws(InstallerError) {
                 let a = try Accessors.local(disc)
                 do throws(InstallerError) {
@@ -193,7 +180,8 @@ struct InstallEffects: Sendable {
         func installLinuxPack(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
             guard let (p, accessor) = pack else { return .linuxPackFinished(error: .failed("no Linux Pack disc was read")) }
             defer { accessor.close(); pack = nil }
-            let r = LinuxPackDisc.run(p, from: accessor, plan: plan, machine: machine) { e in
+            let r = LinuxPackDisc.run(p, from: accessor, plan: plan, machine: machine, log: backend.log,
+                                      environment: backend.environment, commands: backend.commands) { e in
                 if case let .progress(f, step, left) = e { send(.progress(fraction: f, step: step, secondsLeft: left)) }
             }
             if case let .failure(e) = r { return .linuxPackFinished(error: e) }
@@ -204,7 +192,7 @@ struct InstallEffects: Sendable {
         func close() {
             pack?.1.close()
             pack = nil
-            opened.close()
+            prepared.close()
         }
     }
 }

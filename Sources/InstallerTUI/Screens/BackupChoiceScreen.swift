@@ -31,9 +31,10 @@ struct BackupChoiceScreen: InstallerScreen {
     }
 
     nonisolated static func apply(disk: String, label: String, to s: inout FlowState) -> Outcome {
-        guard s.machine.backups.contains(where: { $0.disk == disk }) else {
-            return .invalid(title: "Restore From Backup", message: "There is no backup on \(disk).")
-        }
+        var p = s.answers.plan
+        p.mode = .restore
+        p.primaryDisk = disk
+        if let refused = ScreenRules.check(p, s, fields: { $0 == .primaryDisk }) { return refused }
         s.answers.plan.primaryDisk = disk
         s.answers.existing = label
         return .next([])

@@ -1,6 +1,8 @@
 import InstallerCore
 
-/// Step 16: the last chance; lists the disks that will be erased. Back is the default.
+/// Step 16: the last chance: what will be installed and how (source, management interface,
+/// host name, DNS, time), so a wrong choice is caught here, and the disks that will be
+/// erased. Back is the default.
 @MainActor
 struct ConfirmScreen: InstallerScreen {
     let form: Form
@@ -12,7 +14,9 @@ struct ConfirmScreen: InstallerScreen {
         case .fresh:
             var disks = [p.primaryDisk]
             for g in p.guestDisks where !disks.contains(g) { disks.append(g) }
-            text = "Setup has all the information it needs to install Xen Cloud Platform.\n\nPlease confirm you wish to proceed: ALL DATA on these disks will be destroyed:\n\n"
+            text = "Setup has all the information it needs to install Xen Cloud Platform:\n\n"
+                + Self.summary(p).joined(separator: "\n")
+                + "\n\nPlease confirm you wish to proceed: ALL DATA on these disks will be destroyed:\n\n"
                 + disks.map { d in "  * " + (state.machine.disk(named: d)?.label ?? d) }.joined(separator: "\n")
             button = "Install Xen Cloud Platform"
         case .reinstall:
@@ -28,4 +32,31 @@ struct ConfirmScreen: InstallerScreen {
                                buttons: [FormButton("ok", button), .back], focus: "back")
     }
     func answer(button: String) -> ScreenAnswer? { button == "ok" ? .confirm : nil }
+
+    /// What a fresh install will do, a line each (never the password).
+    nonisolated static func summary(_ p: InstallPlan) -> [String] {
+        let pack = p.installLinuxPack ? ", with the Linux Pack" : ""
+        let source = (p.sources.map(\.displayName).first ?? "local media") + pack
+        var management = "none"
+        if let a = p.adminInterface {
+            switch a.config {
+            case .dhcp: management = "\(a.nic), DHCP"
+            case let .static(ip, mask, gw): management = "\(a.nic), \(ip)/\(mask)" + (gw.map { ", gateway \($0)" } ?? "")
+            }
+        }
+        let host: String
+        switch p.hostname { case .dhcp: host = "from DHCP"; case let .manual(h): host = h }
+        let dns: String
+        switch p.nameservers { case .dhcp: dns = "from DHCP"; case let .manual(n): dns = n.isEmpty ? "none" : n.joined(separator: ", ") }
+        let time: String
+        switch p.time {
+        case .manual: time = "clock set by hand"
+        case let .ntp(servers, fromDHCP):
+            time = fromDHCP ? "NTP servers from DHCP" : "NTP " + servers.joined(separator: ", ")
+        }
+        return ["  - Source: " + source,
+                "  - Management interface: " + management,
+                "  - Host name: " + host + "; DNS " + dns,
+                "  - Time zone: " + p.timezone + "; " + time]
+    }
 }

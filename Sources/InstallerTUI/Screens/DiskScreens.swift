@@ -20,9 +20,10 @@ struct PrimaryDiskScreen: InstallerScreen {
     func answer(button: String) -> ScreenAnswer? { button == "ok" ? .primaryDisk(names[list.selected]) : nil }
 
     nonisolated static func apply(_ disk: String, to s: inout FlowState) -> Outcome {
-        guard s.machine.eligibleDisks.contains(where: { $0.name == disk }) else {
-            return .invalid(title: "Select Primary Disk", message: "The disk \(disk) cannot be used.")
-        }
+        var p = s.answers.plan
+        p.mode = .fresh
+        p.primaryDisk = disk
+        if let refused = ScreenRules.check(p, s, fields: { $0 == .primaryDisk }) { return refused }
         if s.answers.plan.primaryDisk != disk {
             // A new primary disk starts the storage choice afresh: the primary ticked.
             s.answers.plan.guestDisks = []
@@ -66,8 +67,12 @@ final class GuestDisksScreen: InstallerScreen {
         if disks.isEmpty && !confirmedNone {
             return .invalid(title: "Warning", message: "You did not choose any disk for VM storage. You can set storage up after the installation, but until then the host cannot hold VMs. Tick a disk with <Space>, or choose Ok again on the storage screen with none ticked to go on without one.")
         }
-        s.answers.plan.guestDisks = disks.filter { $0 != s.answers.plan.primaryDisk }
-        s.answers.plan.storageOnPrimary = disks.contains(s.answers.plan.primaryDisk)
+        var p = s.answers.plan
+        p.guestDisks = disks.filter { $0 != p.primaryDisk }
+        p.storageOnPrimary = disks.contains(p.primaryDisk)
+        if let refused = ScreenRules.check(p, s, fields: { $0.kind == "guestDisk" }) { return refused }
+        s.answers.plan.guestDisks = p.guestDisks
+        s.answers.plan.storageOnPrimary = p.storageOnPrimary
         return .next([])
     }
 }

@@ -53,20 +53,28 @@ struct HostnameDNSScreen: InstallerScreen {
     }
 
     nonisolated static func apply(hostname: String?, nameservers: [String]?, to s: inout FlowState) -> Outcome {
-        if let h = hostname, !Net.isHostname(h) {
-            return .invalid(title: "Name Service Configuration", message: "The hostname you entered was not valid.")
+        var p = s.answers.plan
+        p.hostname = hostname.map { .manual($0) } ?? .dhcp
+        p.nameservers = nameservers.map { .manual($0.filter { !$0.isEmpty }) } ?? .dhcp
+        let problems = PlanRules.problems(p, PlanRules.Context(machine: s.machine)) { $0 == .hostname || $0.kind == "nameserver" }
+        if let first = problems.first, first.field == .hostname {
+            return .invalid(title: first.screenTitle, message: first.screenMessage)
         }
-        if let ns = nameservers {
-            guard let first = ns.first, !first.isEmpty else {
-                return .invalid(title: "Name Service Configuration", message: "Please give at least one nameserver (DNS Server 1).")
-            }
-            for (i, n) in ns.enumerated() where !n.isEmpty && !Net.isIPv4(n) {
-                return .invalid(title: "Name Service Configuration", message: "DNS Server \(i + 1) is not a valid IP address.")
-            }
-            _ = first
+        if let ns = nameservers, (ns.first ?? "").isEmpty {
+            // The first box is the one that must be filled in.
+            return .invalid(title: "Name Service Configuration", message: "Please give at least one nameserver (DNS Server 1).")
         }
-        s.answers.plan.hostname = hostname.map { .manual($0) } ?? .dhcp
-        s.answers.plan.nameservers = nameservers.map { .manual($0.filter { !$0.isEmpty }) } ?? .dhcp
+        if let first = problems.first {
+            var message = first.screenMessage
+            if case let .nameserver(i?) = first.field, let ns = nameservers {
+                // The rule book counts the servers given; the screen names the box.
+                let boxes = ns.indices.filter { !ns[$0].isEmpty }
+                if i < boxes.count { message = "DNS Server \(boxes[i] + 1) is not a valid IP address." }
+            }
+            return .invalid(title: first.screenTitle, message: message)
+        }
+        s.answers.plan.hostname = p.hostname
+        s.answers.plan.nameservers = p.nameservers
         return .next([])
     }
 }

@@ -39,6 +39,12 @@ struct InstallTypeScreen: InstallerScreen {
     }
 
     nonisolated static func apply(_ mode: InstallPlan.Mode, disk: String?, label: String?, to s: inout FlowState) -> Outcome {
+        if mode == .reinstall, let disk {
+            var p = s.answers.plan
+            p.mode = .reinstall
+            p.primaryDisk = disk
+            if let refused = ScreenRules.check(p, s, fields: { $0 == .primaryDisk }) { return refused }
+        }
         s.answers.plan.mode = mode
         s.answers.existing = label
         s.answers.installTypeChosen = true

@@ -72,7 +72,7 @@ enum ScreenRules {
         case let .timezoneCity(c): return TimezoneCityScreen.apply(c, to: &s)
         case let .timeMethod(manual): return TimeMethodScreen.apply(manual: manual, to: &s)
         case let .ntp(dhcp, servers): return NTPScreen.apply(fromDHCP: dhcp, servers: servers, to: &s)
-        case .confirm: return .next([])
+        case .confirm: return ScreenRules.check(s.answers.plan, s) ?? .next([])
         case let .driverSource(k): return DriverSourceScreen.apply(k, to: &s)
         case let .driverURL(u, user, pw): return DriverLocationScreen.apply(url: u, user: user, password: pw, to: &s)
         case let .driverNFS(p): return DriverLocationScreen.apply(nfs: p, to: &s)
@@ -80,6 +80,20 @@ enum ScreenRules {
         case .driversDone: return DriverLoadedScreen.apply(to: &s)
         case let .backup(disk, label): return BackupChoiceScreen.apply(disk: disk, label: label, to: &s)
         case .cleanInstead: return UpgradeRefusedScreen.applyClean(to: &s)
+        }
+    }
+}
+
+extension ScreenRules {
+    /// The installed keymap catalogue, read once (nil: keymap names are checked for their form only).
+    static let keymaps: KeymapCatalogue? = try? KeymapCatalogue.load()
+
+    /// The rule book's first problem with the plan among the fields `keep` selects, as the
+    /// screen's dialog; nil when there is none.
+    static func check(_ plan: InstallPlan, _ s: FlowState, fields keep: (PlanField) -> Bool = { _ in true }) -> Outcome? {
+        // The installer looks for installations and backups before the first screen.
+        PlanRules.problems(plan, PlanRules.Context(machine: s.machine, keymaps: keymaps, installationsDetected: true), where: keep).first.map {
+            .invalid(title: $0.screenTitle, message: $0.screenMessage)
         }
     }
 }

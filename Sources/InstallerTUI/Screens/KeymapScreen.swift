@@ -29,6 +29,9 @@ struct KeymapScreen: InstallerScreen {
     }
 
     nonisolated static func apply(keymap: String, to s: inout FlowState) -> Outcome {
+        var p = s.answers.plan
+        p.keymap = keymap
+        if let refused = ScreenRules.check(p, s, fields: { $0 == .keymap }) { return refused }
         s.answers.plan.keymap = keymap
         return .next([.applyKeymap(keymap)])
     }

@@ -27,24 +27,17 @@ struct LocationFields {
     }
 }
 
-/// The checks both location screens make before trying a location.
+/// The checks both location screens make before trying a location: the rule book's
+/// (`PlanRules.locationProblem`), in the screens' words.
 enum LocationRules {
     /// nil when the URL can be tried, else what is wrong with it.
     static func urlProblem(_ url: String) -> String? {
-        let lower = url.lowercased()
-        guard ["http://", "https://", "ftp://"].contains(where: { lower.hasPrefix($0) }), url.count > 8 else {
-            return "The URL must start with http://, https:// or ftp:// and name a server."
-        }
-        return nil
+        PlanRules.locationProblem(.url(url, credentials: nil), kind: "source", example: "").map(\.screen)
     }
 
     /// nil when the path has the form server:/path, else what it should look like.
     static func nfsProblem(_ path: String, example: String) -> String? {
-        let parts = path.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].hasPrefix("/") else {
-            return "The NFS path must look like server:/\(example)."
-        }
-        return nil
+        PlanRules.locationProblem(.nfs(path), kind: "source", example: example).map(\.screen)
     }
 
     static func credentials(user: String, password: String) -> Credentials? {

@@ -43,11 +43,7 @@ struct NetworkScreen: InstallerScreen {
     }
 
     nonisolated static func apply(_ config: IPConfig, nameserver: String?, forSource: Bool, to s: inout FlowState) -> Outcome {
-        if case let .static(ip, mask, gw) = config {
-            if !Net.isIPv4(ip) { return .invalid(title: "Networking", message: "Invalid IP Address, please check the field and try again.") }
-            if !Net.isNetmask(mask) { return .invalid(title: "Networking", message: "Invalid Subnet mask, please check the field and try again.") }
-            if let gw, !Net.isIPv4(gw) { return .invalid(title: "Networking", message: "Invalid Gateway, please check the field and try again.") }
-        }
+        if let p = PlanRules.ipConfigProblems(config).first { return .invalid(title: p.screenTitle, message: p.screenMessage) }
         if let ns = nameserver, !ns.isEmpty, !Net.isIPv4(ns) {
             return .invalid(title: "Networking", message: "Invalid Nameserver, please check the field and try again.")
         }

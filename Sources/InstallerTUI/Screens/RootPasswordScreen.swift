@@ -3,7 +3,7 @@ import InstallerCore
 /// Step 10: the root password, twice.
 @MainActor
 struct RootPasswordScreen: InstallerScreen {
-    nonisolated static let minimumLength = 6
+    nonisolated static let minimumLength = PlanRules.minimumPasswordLength
     let form: Form
     private let password: Entry, confirm: Entry
 
@@ -22,7 +22,9 @@ struct RootPasswordScreen: InstallerScreen {
 
     nonisolated static func apply(_ pw: String, confirm: String, to s: inout FlowState) -> Outcome {
         if pw != confirm { return .invalid(title: "Password Error", message: "The passwords you entered did not match. Please try again.") }
-        if pw.count < minimumLength { return .invalid(title: "Password Error", message: "The password has to be \(minimumLength) characters or longer.") }
+        var p = s.answers.plan
+        p.rootPassword = .plaintext(pw)
+        if let refused = ScreenRules.check(p, s, fields: { $0 == .rootPassword }) { return refused }
         s.answers.plan.rootPassword = .plaintext(pw)
         EventLog.shared.addSecret(pw)
         return .next([])

@@ -35,7 +35,9 @@ struct TimezoneCityScreen: InstallerScreen {
     func answer(button: String) -> ScreenAnswer? { button == "ok" && !cities.isEmpty ? .timezoneCity(area + "/" + cities[list.selected]) : nil }
 
     nonisolated static func apply(_ zone: String, to s: inout FlowState) -> Outcome {
-        guard TimezoneCatalogue.system.contains(zone) else { return .invalid(title: "Select Time Zone", message: "\(zone) is not a known time zone.") }
+        var p = s.answers.plan
+        p.timezone = zone
+        if let refused = ScreenRules.check(p, s, fields: { $0 == .timezone }) { return refused }
         s.answers.plan.timezone = zone
         return .next([])
     }
@@ -100,13 +102,10 @@ struct NTPScreen: InstallerScreen {
     }
 
     nonisolated static func apply(fromDHCP: Bool, servers: [String], to s: inout FlowState) -> Outcome {
-        if !fromDHCP {
-            if servers.isEmpty { return .invalid(title: "NTP Configuration", message: "You did not specify any NTP servers.") }
-            for srv in servers where !Net.isServer(srv) {
-                return .invalid(title: "NTP Configuration", message: "\"\(srv)\" is not a valid server name or IP address.")
-            }
-        }
-        s.answers.plan.time = .ntp(servers: fromDHCP ? [] : servers, fromDHCP: fromDHCP)
+        var p = s.answers.plan
+        p.time = .ntp(servers: fromDHCP ? [] : servers, fromDHCP: fromDHCP)
+        if let refused = ScreenRules.check(p, s, fields: { $0.kind == "ntpServer" }) { return refused }
+        s.answers.plan.time = p.time
         return .next([])
     }
 }

@@ -1,0 +1,190 @@
+import Foundation
+
+/// What an upgrade hands the clean-install steps: the kept settings and UUIDs, and the
+/// files to put back once the new system is configured.
+struct UpgradeHooks {
+    var preserved: PreservedSettings
+    var afterConfigure: (String) throws(InstallerError) -> Void
+}
+
+/// A clean install (SPEC section 4): partitions, ext3 root, packages from the
+/// repositories, the target configuration, extlinux, the post-install script
+/// (`InstallSteps.fresh`). An upgrade runs the same steps with `UpgradeHooks`: the
+/// partition table and the old UUIDs are kept, and the preserved files put back.
+final class FreshInstall: InstallProcedure {
+    private let context: InstallContext
+    private let plan: InstallPlan
+    private let upgrade: UpgradeHooks?
+    private var log: EventLog { context.log }
+    private var devices: PartitionDevices?
+    private var layout: PartitionLayout?
+    private var rootDevice: String?
+    private var rootMount: MountedFilesystem?
+    private let rootLabel = Filesystem.randomRootLabel()
+    private var kernelVersion: String?
+    private var cachedFacts: TargetFacts?
+
+    init(_ context: InstallContext, plan: InstallPlan, upgrade: UpgradeHooks? = nil) {
+        self.context = context; self.plan = plan; self.upgrade = upgrade
+    }
+
+    /// Problems found before any disk is touched.
+    static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
+                         postInstallAccessor: Bool) throws(InstallerError) {
+        // What can be known without the media: the rule book the screens and the answerfile use.
+        try PlanRules.require(plan, PlanRules.Context(machine: machine, driversLoaded: true))
+        guard repositories.contains(where: { $0.id == .main }) else {
+            throw .invalid("source", "the installation source has no \(RepositoryID.main) repository (the base product)")
+        }
+        try checkPostInstall(plan, postInstallAccessor: postInstallAccessor)
+    }
+
+    /// A post-install script without an accessor must be a local absolute path.
+    static func checkPostInstall(_ plan: InstallPlan, postInstallAccessor: Bool) throws(InstallerError) {
+        if let s = plan.postInstallScript, !postInstallAccessor {
+            guard case .local(let p?) = s, p.hasPrefix("/") else {
+                throw .invalid("post-install-script", "\(s.displayName): only a local file path can be read by this backend without an accessor")
+            }
+        }
+    }
+
+    func release() {
+        if let m = rootMount {
+            do { try m.unmount() } catch { log.log("warning: \(error.description)") }
+            rootMount = nil
+        }
+        if let dev = rootDevice { devices?.release(dev) }
+        rootDevice = nil
+    }
+
+    func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
+        let machine = context.machine
+        try steps.run(.check) { _ throws(InstallerError) in
+            try Self.validate(plan, machine, repositories: context.repositories.map(\.0), postInstallAccessor: context.postInstallScript != nil)
+            let devices = try context.primary()
+            self.devices = devices
+            let disk = devices.disk
+            try DiskSafety.check(disk, primary: true, mediaPaths: context.mediaPaths, log: log)
+            for g in guestDisks { try DiskSafety.check(g, primary: false, mediaPaths: context.mediaPaths, log: log) }
+            let geo = try PartitionTableIO.geometry(disk.path)
+            let layout = try PartitionLayout.primary(totalSectors: geo.sectors, sectorSize: geo.sectorSize, storage: plan.storageOnPrimary)
+            self.layout = layout
+            log.log("primary disk \(disk.name) (\(disk.path)): \(geo.sectors) sectors of \(geo.sectorSize) bytes; root label \(rootLabel)")
+            if upgrade != nil { try Upgrade.checkLayout(layout, disk: disk.path) }
+        }
+        guard let devices, let layout else { throw .failed("internal error: the check step left no disk layout") }
+        let disk = devices.disk
+        if upgrade != nil { steps.skip(.partition) } else { try steps.run(.partition) { progress throws(InstallerError) in
+            try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
+            for p in layout.partitions where p.role != .root {
+                try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
+            }
+            for (n, g) in guestDisks.enumerated() {
+                progress(Double(n + 1) / Double(guestDisks.count + 1))
+                let geo = try PartitionTableIO.geometry(g.path)
+                let gl = try PartitionLayout.guest(totalSectors: geo.sectors, sectorSize: geo.sectorSize)
+                try PartitionTableIO.write(gl, to: g.path, commands: context.commands)
+                guard let first = gl.partitions.first else { throw .failed("the guest disk layout has no partition", at: g.name) }
+                try DiskBytes.zero(g.path, at: first.start * gl.sectorSize, length: PartitionLayout.alignment)
+            }
+        } }
+        try steps.run(.filesystems) { _ throws(InstallerError) in
+            let dev = try devices.device(.root, of: layout)
+            rootDevice = dev
+            try Filesystem.makeExt3(dev, label: rootLabel, commands: context.commands)
+        }
+        try steps.run(.mount) { _ throws(InstallerError) in
+            guard let dev = rootDevice else { throw .failed("internal error: no root device") }
+            rootMount = try MountedFilesystem.mount(dev, type: "ext3", commands: context.commands)
+        }
+        guard let root = rootMount?.mountPoint else { throw .failed("internal error: the root filesystem is not mounted") }
+        try steps.run(.packages) { progress throws(InstallerError) in
+            let all = context.repositories.flatMap { r in r.0.packages.map { (r.0, r.1, $0) } }
+            let total = max(all.reduce(UInt64(0)) { $0 + max($1.2.size, 1) }, 1)
+            var done: UInt64 = 0
+            for (repo, accessor, pkg) in all {
+                var installer = PackageInstaller(root: root, log: log, kernelVersion: kernelVersion)
+                installer.kernelVersion = kernelVersion
+                try installer.install(pkg, of: repo, from: accessor) { n in
+                    progress(Double(done + min(n, max(pkg.size, 1))) / Double(total))
+                }
+                done += max(pkg.size, 1)
+                kernelVersion = try findKernels(root)?.version ?? kernelVersion
+            }
+            for (repo, accessor) in context.repositories {
+                try TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), commands: context.commands).recordRepository(repo, accessor: accessor)
+            }
+        }
+        let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), commands: context.commands)
+        try steps.run(.configure) { progress throws(InstallerError) in
+            try configurator.writeFiles()
+            progress(0.3)
+            try configurator.makeSwapFile()
+            try upgrade?.afterConfigure(root)
+            if case .manual = plan.time {
+                log.log("time: manual entry chosen; asking the front end to set the clock (no ntp.conf written)")
+                steps.ask(.setTime)
+            }
+        }
+        try steps.run(.bootloader) { _ throws(InstallerError) in
+            guard let k = try findKernels(root) else {
+                throw .failed("the product installed no kernel (/boot/vmlinuz-VERSION)", at: disk.name, hint: "the main repository's root package must be bootable")
+            }
+            try Extlinux.install(root: root, disk: disk.path, label: layout.label, kernels: k, rootLabel: rootLabel,
+                                 location: plan.bootloader.location, commands: context.commands)
+        }
+        if let script = plan.postInstallScript {
+            try steps.run(.postInstall) { _ throws(InstallerError) in
+                let bytes: [UInt8]
+                if let (acc, path) = context.postInstallScript {
+                    let s = try acc.open(path)
+                    defer { s.close() }
+                    bytes = try TargetConfigurator.readAll(s)
+                } else if case let .local(p?) = script, let d = FileManager.default.contents(atPath: p) {
+                    bytes = [UInt8](d)
+                } else {
+                    throw .failed("cannot read the post-install script", at: script.displayName)
+                }
+                try configurator.runPostInstallScript(bytes, name: script.displayName)
+            }
+        } else {
+            steps.skip(.postInstall)
+        }
+        try steps.run(.finish) { _ throws(InstallerError) in
+            let f = facts(disk)
+            log.log("installed \(f.productBrand) \(f.productVersion) on \(disk.name), root \(rootLabel)")
+            try configurator.writeInstallLog()
+            if let m = rootMount {
+                rootMount = nil
+                try m.unmount()
+            }
+            if let dev = rootDevice { devices.release(dev) }
+            rootDevice = nil
+        }
+        return InstallSummary(rootLabel: rootLabel, primaryDisk: disk.name, productVersion: facts(disk).productVersion)
+    }
+
+    private var guestDisks: [Machine.Disk] {
+        plan.guestDisks.filter { $0 != plan.primaryDisk }.compactMap { context.machine.disk(named: $0) }
+    }
+
+    private func facts(_ disk: Machine.Disk) -> TargetFacts {
+        if let f = cachedFacts { return f }
+        let main = context.repositories.first { $0.0.id == .main }?.0 ?? context.repositories.first?.0
+        let dev = TargetFacts.deviceName(disk)
+        var storage = plan.storageOnPrimary ? [PartitionLayout.partitionName(dev, 3)] : []
+        storage += guestDisks.map { PartitionLayout.partitionName(TargetFacts.deviceName($0), 1) }
+        let kept = upgrade?.preserved
+        let f = TargetFacts(rootLabel: rootLabel, installationUUID: kept?.installationUUID ?? UUID().uuidString.lowercased(),
+                            controlDomainUUID: kept?.controlDomainUUID ?? UUID().uuidString.lowercased(), installationDate: EventLog.timestamp(),
+                            primaryDisk: dev, backupPartition: PartitionLayout.partitionName(dev, 2), storagePartitions: storage,
+                            productBrand: main?.product ?? "", productVersion: main?.version ?? "", buildNumber: main?.build ?? "")
+        cachedFacts = f
+        return f
+    }
+
+    private func findKernels(_ root: String) throws(InstallerError) -> Extlinux.Kernels? {
+        let boot = try TargetPath.resolve(root: root, "/boot")
+        return Extlinux.findKernels(bootNames: (try? FileManager.default.contentsOfDirectory(atPath: boot)) ?? [])
+    }
+}

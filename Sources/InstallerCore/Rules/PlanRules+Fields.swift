@@ -1,0 +1,226 @@
+import Foundation
+
+extension PlanRules {
+    // MARK: Disks
+
+    static func disks(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
+        var out: [PlanProblem] = []
+        switch plan.mode {
+        case .fresh:
+            out += disk(plan.primaryDisk, .primaryDisk, role: "primary disk", minimum: Size.minimumPrimaryDisk,
+                        title: "Select Primary Disk", plan, c)
+            var seen: Set<String> = []
+            for (i, g) in plan.guestDisks.enumerated() {
+                if g == plan.primaryDisk {
+                    out.append(PlanProblem(.guestDisk(i), "guest disk \(quoted(g)) is also the primary disk; use gueststorage=\"yes\" on <primary-disk> instead",
+                                           screenTitle: "Virtual Machine Storage", screenMessage: "The disk \(g) cannot be used."))
+                } else if seen.contains(g) {
+                    out.append(PlanProblem(.guestDisk(i), "guest disk \(quoted(g)) is listed twice",
+                                           screenTitle: "Virtual Machine Storage", screenMessage: "The disk \(g) cannot be used."))
+                } else {
+                    out += disk(g, .guestDisk(i), role: "guest disk", minimum: nil, title: "Virtual Machine Storage", plan, c)
+                }
+                seen.insert(g)
+            }
+        case .reinstall:
+            out += disk(plan.primaryDisk, .primaryDisk, role: "disk of the existing installation", minimum: nil, title: "Installation Type", plan, c)
+            if out.isEmpty, c.installationsDetected, let m = c.machine, !m.installations.contains(where: { $0.disk == plan.primaryDisk }) {
+                out.append(PlanProblem(.primaryDisk, "no installation was found on disk \(quoted(plan.primaryDisk)) (" + found(m.installations.map(\.label)) + ")",
+                                       screenTitle: "Installation Type", screenMessage: "There is no installation on \(plan.primaryDisk)."))
+            }
+        case .restore:
+            out += disk(plan.primaryDisk, .primaryDisk, role: "backup disk", minimum: nil, title: "Restore From Backup", plan, c)
+            if out.isEmpty, c.installationsDetected, let m = c.machine, !m.backups.contains(where: { $0.disk == plan.primaryDisk }) {
+                out.append(PlanProblem(.primaryDisk, "no backup was found on disk \(quoted(plan.primaryDisk)) (" + found(m.backups.map(\.label)) + ")",
+                                       screenTitle: "Restore From Backup", screenMessage: "There is no backup on \(plan.primaryDisk)."))
+            }
+        }
+        return out
+    }
+
+    static func found(_ labels: [String]) -> String {
+        labels.isEmpty ? "none was found on any disk" : "found: " + labels.joined(separator: ", ")
+    }
+
+    /// A disk name (`sda`) that the machine has, big enough and fixed when it is the primary disk.
+    static func disk(_ name: String, _ field: PlanField, role: String, minimum: UInt64?, title: String,
+                     _ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
+        let screen = "The disk \(name) cannot be used."
+        guard !name.isEmpty else { return [PlanProblem(field, "no \(role) was given", screenTitle: title, screenMessage: screen)] }
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return [PlanProblem(field, "\(quoted(name)) is not a disk name (such as sda)", screenTitle: title, screenMessage: screen)]
+        }
+        guard let m = c.machine else { return [] }
+        guard let d = m.disks.first(where: { $0.name == name }) else {
+            let names = m.visibleDisks.map(\.name)
+            return [PlanProblem(field, "unknown disk \(quoted(name)) (this machine has: \(names.isEmpty ? "no disks" : names.joined(separator: ", ")))",
+                                screenTitle: title, screenMessage: screen)]
+        }
+        if let drv = d.needsDriver, !m.loadedDrivers.contains(drv), plan.driverSources.isEmpty || c.driversLoaded {
+            let why = plan.driverSources.isEmpty ? "and no <driver-source> provides it" : "which is not loaded"
+            return [PlanProblem(field, "disk \(quoted(name)) needs driver \(drv), \(why)", screenTitle: title, screenMessage: screen)]
+        }
+        if let minimum, d.sizeBytes < minimum {
+            return [PlanProblem(field, "the \(role) \(quoted(name)) is \(Size.humanGB(d.sizeBytes)); at least \(Size.humanGB(minimum)) is needed",
+                                screenTitle: title, screenMessage: screen)]
+        }
+        if minimum != nil && d.removable {
+            return [PlanProblem(field, "the \(role) \(quoted(name)) is a removable disk", screenTitle: title, screenMessage: screen)]
+        }
+        return []
+    }
+
+    // MARK: Sources and scripts
+
+    static func sources(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
+        guard !plan.sources.isEmpty else {
+            return [PlanProblem(.source(nil), "no installation source was given", screenTitle: "Select Installation Source",
+                                screenMessage: "Please choose an installation source.")]
+        }
+        return plan.sources.enumerated().compactMap { i, s in
+            if let noCD = noCDDrive(s, kind: "source", c) {
+                return PlanProblem(.source(i), noCD, screenTitle: "Problem With Location",
+                                   screenMessage: "There is no installation CD in this computer. Insert the Xen Cloud Platform CD, or choose HTTP or FTP, or NFS.")
+            }
+            return locationProblem(s, kind: "source", example: "path/to/repository").map {
+                PlanProblem(.source(i), $0.message, screenTitle: "Specify Repository", screenMessage: $0.screen)
+            }
+        }
+    }
+
+    static func driverSources(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
+        plan.driverSources.enumerated().compactMap { i, s in
+            if let noCD = noCDDrive(s, kind: "driver-source", c) {
+                return PlanProblem(.driverSource(i), noCD, screenTitle: "Problem With Location")
+            }
+            return locationProblem(s, kind: "driver-source", example: "path/to/driver-disk").map {
+                PlanProblem(.driverSource(i), $0.message, screenTitle: "Specify Driver Repository", screenMessage: $0.screen)
+            }
+        }
+    }
+
+    /// Local media (the CD drive) on a machine that has no CD drive.
+    static func noCDDrive(_ s: Source, kind: String, _ c: Context) -> String? {
+        guard case .local(nil) = s, let m = c.machine, m.cdrom == nil else { return nil }
+        return "<\(kind) type=\"local\"/> reads the CD drive, and this machine has none; give a URL, an NFS path or a local path"
+    }
+
+    /// What is wrong with a location, in the validator's words and the location screens'.
+    public static func locationProblem(_ s: Source, kind: String, example: String) -> (message: String, screen: String)? {
+        switch s {
+        case let .local(p?):
+            guard p.hasPrefix("/"), !p.contains("\n") else {
+                let m = "<\(kind) type=\"local\"> takes no text (or an absolute path to a directory or ISO image), not \(quoted(p))"
+                return (m, m)
+            }
+            return nil
+        case .local(nil):
+            return nil
+        case let .url(u, _):
+            return SourceForms.isURL(u) ? nil : ("\(quoted(SourceForms.withoutPassword(u))) is not an http, https or ftp URL",
+                                                 "The URL must start with http://, https:// or ftp:// and name a server.")
+        case let .nfs(p):
+            return SourceForms.isNFSPath(p) ? nil : ("\(quoted(p)) is not an NFS path (server:/path, the path starting with /)",
+                                                     "The NFS path must look like server:/\(example).")
+        }
+    }
+
+    static func postInstallScript(_ plan: InstallPlan) -> [PlanProblem] {
+        guard let s = plan.postInstallScript else { return [] }
+        func problem(_ m: String) -> [PlanProblem] { [PlanProblem(.postInstallScript, m, screenTitle: "Confirm Installation")] }
+        switch s {
+        case .local(nil):
+            return problem("<post-install-script type=\"local\"> names no script: put its absolute path in the element, or use type=\"url\" or \"nfs\"")
+        case .local:
+            return locationProblem(s, kind: "post-install-script", example: "").map { problem($0.message) } ?? []
+        case let .url(u, _):
+            if let p = locationProblem(s, kind: "post-install-script", example: "") { return problem(p.message) }
+            if SourceForms.fileName(u).isEmpty { return problem("the post-install script \(quoted(SourceForms.withoutPassword(u))) names a directory, not a file") }
+            return []
+        case let .nfs(p):
+            if let pr = locationProblem(s, kind: "post-install-script", example: "path/to/script") { return problem(pr.message) }
+            if SourceForms.fileName(p).isEmpty { return problem("the post-install script \(quoted(p)) names a directory, not a file") }
+            return []
+        }
+    }
+
+    // MARK: Network, names and time
+
+    /// The checks of a static configuration (the management interface's, and the one used to
+    /// reach a remote source), in the order the Networking screen shows its fields.
+    public static func ipConfigProblems(_ config: IPConfig) -> [PlanProblem] {
+        guard case let .static(ip, mask, gw) = config else { return [] }
+        func p(_ f: PlanField, _ m: String, _ name: String) -> PlanProblem {
+            PlanProblem(f, m, screenTitle: "Networking", screenMessage: "Invalid \(name), please check the field and try again.")
+        }
+        var out: [PlanProblem] = []
+        if !Net.isIPv4(ip) { out.append(p(.adminIP, "ip \(quoted(ip)) is not an IPv4 address", "IP Address")) }
+        if !Net.isNetmask(mask) { out.append(p(.adminNetmask, "subnet-mask \(quoted(mask)) is not a subnet mask (such as 255.255.255.0)", "Subnet mask")) }
+        if let g = gw {
+            if !Net.isIPv4(g) {
+                out.append(p(.adminGateway, "gateway \(quoted(g)) is not an IPv4 address", "Gateway"))
+            } else if Net.isIPv4(ip) && Net.isNetmask(mask) {
+                if !Net.sameSubnet(g, ip, mask) {
+                    out.append(p(.adminGateway, "gateway \(g) is not in the subnet of \(ip) with mask \(mask)", "Gateway"))
+                } else if g == ip {
+                    out.append(p(.adminGateway, "gateway \(g) is the interface's own address", "Gateway"))
+                }
+            }
+        }
+        return out
+    }
+
+    static func isStatic(_ plan: InstallPlan) -> Bool {
+        if case .static = plan.adminInterface?.config { return true }
+        return false
+    }
+
+    static func network(_ plan: InstallPlan) -> [PlanProblem] {
+        var out = plan.adminInterface.map { ipConfigProblems($0.config) } ?? []
+        let isStatic = isStatic(plan), fresh = plan.mode == .fresh
+        let title = "Name Service Configuration"
+        switch plan.hostname {
+        case let .manual(h) where !Net.isHostname(h):
+            out.append(PlanProblem(.hostname, "\(quoted(h)) is not a host name (letters, digits and hyphens, in dot-separated labels)",
+                                   screenTitle: title, screenMessage: "The hostname you entered was not valid."))
+        case .dhcp where isStatic && fresh:
+            out.append(PlanProblem(.hostname, "a static <admin-interface> needs a <hostname> (no DHCP server names the host)",
+                                   screenTitle: title, screenMessage: "The hostname you entered was not valid."))
+        default: break
+        }
+        let noDNS = "Please give at least one nameserver (DNS Server 1)."
+        switch plan.nameservers {
+        case let .manual(list):
+            if list.isEmpty && fresh {
+                out.append(PlanProblem(.nameserver(nil), isStatic ? "a static <admin-interface> needs at least one <nameserver> (no DHCP server names them)"
+                                                                  : "no nameserver was given", screenTitle: title, screenMessage: noDNS))
+            }
+            for (i, n) in list.enumerated() where !Net.isIPv4(n) {
+                out.append(PlanProblem(.nameserver(i), "nameserver \(quoted(n)) is not an IPv4 address",
+                                       screenTitle: title, screenMessage: "DNS Server \(i + 1) is not a valid IP address."))
+            }
+        case .dhcp where isStatic && fresh:
+            out.append(PlanProblem(.nameserver(nil), "a static <admin-interface> needs at least one <nameserver> (no DHCP server names them)",
+                                   screenTitle: title, screenMessage: noDNS))
+        case .dhcp: break
+        }
+        return out
+    }
+
+    static func time(_ plan: InstallPlan) -> [PlanProblem] {
+        guard case let .ntp(servers, fromDHCP) = plan.time else { return [] }
+        let title = "NTP Configuration", none = "You did not specify any NTP servers."
+        var out: [PlanProblem] = []
+        if fromDHCP && isStatic(plan) {
+            out.append(PlanProblem(.ntpServer(nil), "NTP servers from DHCP need proto=\"dhcp\" on <admin-interface>", screenTitle: title, screenMessage: none))
+        } else if !fromDHCP && servers.isEmpty && plan.mode == .fresh {
+            out.append(PlanProblem(.ntpServer(nil), isStatic(plan) ? "a static <admin-interface> needs at least one <ntp-server> (no DHCP server names them)"
+                                   : "no NTP server was given: add an <ntp-server>, or <ntp-server dhcp=\"true\"/>", screenTitle: title, screenMessage: none))
+        }
+        for (i, s) in servers.enumerated() where !Net.isServer(s) {
+            out.append(PlanProblem(.ntpServer(i), "NTP server \(quoted(s)) is not a host name or IPv4 address",
+                                   screenTitle: title, screenMessage: "\"\(s)\" is not a valid server name or IP address."))
+        }
+        return out
+    }
+}
