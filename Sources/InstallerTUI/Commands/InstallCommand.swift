@@ -63,14 +63,14 @@ enum InstallCommand {
         }
         let dryRun = o.flags.contains("--dry-run")
         let logPath = logDir + "/install-log"
-        let outcome = MainActor.assumeIsolated { () -> (FlowRunner.Result, InstallRunner.Outcome?) in
+        let outcome = MainActor.assumeIsolated { () -> (FlowRunner.Result, InstallerError??) in
             let term = Terminal()
             term.start()
             defer { term.stop() }
             let ui = UI(term: term)
             let consoles = Consoles(term: term, mode: .current(realHardware: o.flags.contains("--real-hardware")))
             ui.onConsole = { consoles.show($0) }
-            var state = FlowState(machine: machine, options: FlowOptions(dryRun: dryRun))
+            var state = FlowState(machine: machine, options: FlowOptions(dryRun: dryRun, logPath: logPath, bundleDirectory: logDir + "/support"))
             if let prefilled {
                 state.answers.plan = prefilled.plan
                 state.options.onlyScreens = FlowTable.screens(forMissing: prefilled.missing)
@@ -78,20 +78,14 @@ enum InstallCommand {
                 state.answers.plan.keymap = k
             }
             let runner = FlowRunner(ui: ui, state: state)
-            runner.backend = backend
+            runner.effects = InstallEffects(backend: backend)
+            runner.consoles = consoles
+            runner.answerfileText = answerfileText
+            runner.bundleMachine = machine
             let flow = runner.run()
-            guard case let .finished(plan) = flow, !dryRun else { return (flow, nil) }
-            // The machine as the flow last probed it (driver disks may have added disks).
-            let probed = runner.state.machine
-            let installed = InstallRunner(ui: ui, machine: probed, consoles: consoles, backend: backend).run(plan)
-            switch installed {
-            case .complete: EndScreens.complete(ui, machine: probed, mode: plan.mode)
-            case let .failed(e):
-                EndScreens.failed(ui, consoles: consoles, error: e, logPath: logPath,
-                                  bundle: SupportBundle.Contents(log: log.lines, machine: machine, answerfile: answerfileText, plan: plan),
-                                  bundleDirectory: logDir + "/support")
-            }
-            return (flow, installed)
+            guard case .finished = flow, !dryRun else { return (flow, nil) }
+            // On the machine as the flow last probed it (driver disks may have added disks).
+            return (flow, .some(runner.install()))
         }
         switch outcome.0 {
         case let .exit(code):
@@ -109,10 +103,10 @@ enum InstallCommand {
                 print(json, terminator: "")
                 log.log("plan printed (dry run); nothing was written to any disk")
                 return 0
-            case .complete?:
+            case .some(nil):
                 print("Installation complete on \(plan.primaryDisk).")
                 return 0
-            case let .failed(e)?:
+            case let .some(e?):
                 throw InstallerError.failed(e.description, hint: "the event log is in \(logPath)")
             }
         }

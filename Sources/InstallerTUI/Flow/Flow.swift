@@ -3,7 +3,12 @@ import InstallerCore
 /// The reducer: state + action → new state + effects. It does no I/O.
 enum Flow {
     static func reduce(_ s: inout FlowState, _ action: FlowAction, table: [FlowStep] = FlowTable.main) -> [Effect] {
+        // After Confirm, the second table (the install to its end screen) takes every action.
+        if s.install != nil { return InstallFlow.reduce(&s, action) }
         switch action {
+        case .beginInstall, .installStarted, .progress, .askTime, .installFinished, .linuxPackDiscChecked,
+             .linuxPackFinished, .bundleSaved, .endScreen:
+            return InstallFlow.reduce(&s, action)
         case .start:
             s.history = []
             applyDefaults(&s)

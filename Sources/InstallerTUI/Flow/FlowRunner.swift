@@ -8,10 +8,18 @@ final class FlowRunner {
     let ui: UI
     var state: FlowState
     let log = EventLog.shared
-    /// Loads keymaps (set by the command; the default reads this process's environment).
-    var backend = InstallerBackend(environment: .process, log: .shared)
+    /// Everything the flow asks InstallerCore to do (set by the command; the default backend
+    /// reads this process's environment).
+    var effects = InstallEffects(backend: InstallerBackend(environment: .process, log: .shared))
     /// The base product of the source last checked by `checkSource` (nil when unknown).
     var mediaFound: MediaIdentity?
+    /// Alt-F2/F3 for the failure screen's "Shell" and "View log".
+    var consoles: Consoles?
+    /// For the support bundle: the answerfile as given, and the machine as first probed.
+    var answerfileText: String?
+    var bundleMachine: Machine?
+    /// The flow after Confirm, while `install()` runs.
+    var end: EndRun?
 
     init(ui: UI, state: FlowState) { self.ui = ui; self.state = state }
 
@@ -66,6 +74,10 @@ final class FlowRunner {
                         }
                     case let .finish(plan): return .finished(plan)
                     case let .exit(code): return .exit(code)
+                    case let .log(line): log.log(line)
+                    case .startInstall, .setClock, .readLinuxPackDisc, .installLinuxPack, .showConsole, .saveBundle,
+                         .showMessage, .leaveInstaller:
+                        break   // after Confirm: `install()`
                     }
                 }
             }
@@ -80,7 +92,6 @@ final class FlowRunner {
             log.log("Keymap \(keymap) chosen (not loaded: not a Linux console)")
             return
         }
-        let status = backend.loadKeymap(keymap)
-        log.log("Keymap \(keymap) loaded with loadkeys: exit \(status)")
+        effects.loadKeymap(keymap)
     }
 }

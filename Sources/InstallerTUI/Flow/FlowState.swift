@@ -1,3 +1,4 @@
+import Foundation
 import InstallerCore
 
 /// Every screen of the interactive installer, in the order of the guide.
@@ -50,6 +51,10 @@ struct FlowOptions: Equatable, Sendable {
     var dryRun = false
     /// With a partial answerfile: only these screens are shown (the rest are pre-filled).
     var onlyScreens: Set<ScreenID>?
+    /// Where the event log is written (named on the failure screen).
+    var logPath = ""
+    /// Where the failure screen offers to save the support bundle.
+    var bundleDirectory = ""
 }
 
 /// The whole state of the screen flow: pure data, so a flow can be tested without a terminal.
@@ -57,12 +62,15 @@ struct FlowState: Equatable, Sendable {
     var machine: Machine
     var answers = Answers()
     var options = FlowOptions()
-    /// The screen shown now; nil once the flow has finished.
+    /// The screen shown now; nil once the questions are over (after Confirm, `install`
+    /// names the screen).
     var current: ScreenID?
     /// Screens shown before this one, for Back.
     var history: [ScreenID] = []
     /// The driver disk sequence (Welcome → Driver Disks).
     var driverDisk = DriverDiskAnswers()
+    /// After Confirm: the install and the screens to its end (nil until it starts).
+    var install: InstallState?
 
     init(machine: Machine, options: FlowOptions = FlowOptions()) {
         self.machine = machine; self.options = options
@@ -121,6 +129,27 @@ enum FlowAction: Equatable, Sendable {
     case driversLoaded(loaded: [DriverDisk.Found], machine: Machine?, error: String?)
     /// The checked source's base product (sent before `sourceChecked(error: nil)`).
     case mediaIdentified(MediaIdentity)
+
+    // After Confirm (`InstallFlow`).
+    /// The plan is final (not a dry run): install it.
+    case beginInstall
+    /// The sources are open and the plan valid; the install runs. `linuxPackDisc`: the
+    /// installed product, when the Linux Pack is asked for on its own disc afterwards.
+    case installStarted(linuxPackDisc: MediaIdentity?)
+    /// Progress of the install (or of the Linux Pack's): fraction 0...1, step, seconds left.
+    case progress(fraction: Double, step: String, secondsLeft: Double?)
+    /// The install asks for the local time (manual time entry, near 90 %); it goes on meanwhile.
+    case askTime
+    /// The main install ended (or could not start).
+    case installFinished(Result<InstallSummary, InstallerError>)
+    /// What the disc in the drive is, after "Use media".
+    case linuxPackDiscChecked(DiscCheck)
+    /// The Linux Pack from its disc is installed, or why not.
+    case linuxPackFinished(error: InstallerError?)
+    /// Where the support bundle was saved, or why it was not.
+    case bundleSaved(Result<String, InstallerError>)
+    /// A button of a screen after Confirm.
+    case endScreen(EndAnswer)
 }
 
 /// Work the runner does for the flow; its results come back as actions.
@@ -141,4 +170,25 @@ enum Effect: Equatable, Sendable {
     case finish(InstallPlan)
     /// Leave the installer with this status (3: cancelled).
     case exit(Int32)
+
+    // After Confirm (`InstallFlow`).
+    /// Open the sources, validate the plan and start the install ("Please wait" meanwhile);
+    /// reports `installStarted` then events, or `installFinished(.failure)`.
+    case startInstall(InstallPlan)
+    /// Set the computer's clock (real hardware only) to this instant.
+    case setClock(Date)
+    /// Read the disc now in the drive; reports `linuxPackDiscChecked`.
+    case readLinuxPackDisc
+    /// Install the Linux Pack read by `readLinuxPackDisc`; reports progress, then `linuxPackFinished`.
+    case installLinuxPack
+    /// Show virtual terminal n (2: shell, 3: event log) until Alt-F1.
+    case showConsole(Int)
+    /// Save the support bundle there (a directory, ftp://host/dir/ or server:/dir); reports `bundleSaved`.
+    case saveBundle(to: String)
+    /// A message box of this width, over nothing but what is under the screen.
+    case showMessage(title: String, message: String, width: Int)
+    /// A line for the event log.
+    case log(String)
+    /// Leave the installer: the install is complete (nil) or failed with this error.
+    case leaveInstaller(error: InstallerError?)
 }

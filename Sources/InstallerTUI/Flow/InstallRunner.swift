@@ -1,103 +1,113 @@
 import Foundation
 import InstallerCore
-import Synchronization
 
-/// Runs the install behind the progress screen: progress with the step and time left, the
-/// manual time dialog near 90 %, then "Installation Complete" or the failure screen.
+/// Performs the flow after Confirm on the terminal: shows the screen the state names, feeds
+/// its answers and the background work's reports to the reducer, and carries out the
+/// effects. The install, the Linux Pack disc and the bundle run in `BackgroundTask`s, so the
+/// screen keeps answering keys (F1, Alt-F2/F3, resize) while they work.
 @MainActor
-struct InstallRunner {
-    let ui: UI
-    let machine: Machine
-    let consoles: Consoles?
-    let backend: InstallerBackend
-
-    enum Outcome { case complete, failed(InstallerError) }
-
-    func run(_ plan: InstallPlan) -> Outcome {
-        let opened: PreparedInstallation
-        do throws(InstallerError) {
-            opened = try ui.working("Please wait", "Reading package information...") { () throws(InstallerError) -> PreparedInstallation in
-                try backend.prepare(plan, machine: machine)
-            }
-        } catch {
-            return .failed(error)
-        }
-        defer { opened.close() }
-
-        struct Progress {
-            var fraction = 0.0, step = "Preparing for installation...", left: Double?
-            var askTime = false
-            var result: Result<InstallSummary, InstallerError>?
-        }
-        let shared = Mutex(Progress())
-        // SIGINT, SIGTERM or SIGHUP during the install: the install stops at its next check,
-        // its mounts and loop devices are released, the terminal is restored (Terminal.start).
-        opened.start { event in
-            shared.withLock { p in
-                switch event {
-                case let .progress(f, step, left): p.fraction = f; p.step = step; p.left = left
-                case let .finished(r): p.result = r
-                case .question(.setTime): p.askTime = true
-                case .log, .question: break
+extension FlowRunner {
+    /// Installs the plan the screens made: progress, the time, the Linux Pack disc, then
+    /// Installation Complete or the failure screen. nil when complete, else what failed.
+    func install() -> InstallerError? {
+        let e = EndRun()
+        end = e
+        defer { e.session?.close(); end = nil; ui.backdrop = nil }
+        dispatch(.beginInstall)
+        while e.left == nil, let id = state.install?.screen {
+            let screen = EndScreens.make(id, state: state)
+            if id == .progress { e.progressForm = screen.form }
+            // The bundle holds the log as it was when the failure was first shown.
+            if id == .failed, e.failureLog == nil { e.failureLog = log.lines }
+            // Dialogs are drawn alone, except the set-time one over a running install.
+            ui.backdrop = state.install?.overProgress == true ? e.progressForm : nil
+            while e.left == nil, state.install?.screen == id {
+                let button = ui.run(screen.form, tickMs: e.task == nil ? -1 : 200) {
+                    let changed = self.takeReports()
+                    if self.end?.left != nil || self.state.install?.screen != id { return .stop }
+                    if changed { screen.update(self.state) }
+                    return changed ? .redraw : .idle
                 }
+                if let button, let answer = screen.answer(button: button) { dispatch(.endScreen(answer)) }
             }
         }
-        let title = plan.mode == .restore ? "Restoring From Backup" : plan.mode == .reinstall ? "Upgrading Xen Cloud Platform" : "Installing Xen Cloud Platform"
-        let (form, step, bar) = FormKit.progress(title: title, text: "Preparing for installation...",
-                                                 help: "The installation is running. Alt-F2 opens a shell and Alt-F3 the event log meanwhile; Alt-F1 comes back here.")
-        var askedTime = false
-        _ = ui.run(form, tickMs: 200) {
-            let p = shared.withLock { $0 }
-            bar.fraction = p.fraction
-            bar.secondsLeft = p.left
-            step.text = p.step
-            // The backend asks once the system is configured (near 90 %); it goes on meanwhile.
-            if p.askTime, !askedTime {
-                askedTime = true
-                askTime(plan)
-            }
-            return p.result != nil ? "done" : nil
-        }
-        switch shared.withLock({ $0.result }) {
-        case nil: return .failed(.failed("the installation ended without a result"))
-        case .success?:
-            if case .manual = plan.time, !askedTime { askTime(plan) }
-            if opened.linuxPackOnAnotherDisc, let main = opened.mainRepository {
-                if case let .failed(e) = linuxPackFromDisc(plan, main: main) { return .failed(e) }
-            }
-            return .complete
-        case let .failure(e)?: return .failed(e)
-        }
+        guard let left = e.left else { return .failed("the installation did not finish") }
+        return left
     }
 
-    /// "Set local time": validated; the clock is set only on real hardware.
-    func askTime(_ plan: InstallPlan) {
-        let now = Date()
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: plan.timezone) ?? .gmt
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: now)
-        func two(_ v: Int?) -> String { let s = String(v ?? 0); return s.count < 2 ? "0" + s : s }
-        let year = Entry("Year (YYYY):", value: String(c.year ?? 2026), labelWidth: 14, fieldWidth: 5)
-        let month = Entry("Month (MM):", value: two(c.month), labelWidth: 14, fieldWidth: 3)
-        let day = Entry("Day (DD):", value: two(c.day), labelWidth: 14, fieldWidth: 3)
-        let hour = Entry("Hour (HH):", value: two(c.hour), labelWidth: 14, fieldWidth: 3)
-        let minute = Entry("Min (MM):", value: two(c.minute), labelWidth: 14, fieldWidth: 3)
-        let form = Form(title: "Set local time", width: 66, body: [
-            TextBlock("Please set the current (local) date and time in \(plan.timezone)."), Spacer(),
-            year, month, day, Spacer(), TextBlock("Time (24-hour clock):"), hour, minute,
-        ], buttons: [.ok], help: "The installer sets the computer's clock from these values (kept in UTC).")
-        while true {
-            _ = ui.run(form)
-            var dc = DateComponents()
-            dc.year = Int(year.value); dc.month = Int(month.value); dc.day = Int(day.value)
-            dc.hour = Int(hour.value); dc.minute = Int(minute.value)
-            if let y = dc.year, let mo = dc.month, let d = dc.day, let h = dc.hour, let mi = dc.minute,
-               (1970...2200).contains(y), (1...12).contains(mo), (0...23).contains(h), (0...59).contains(mi),
-               let date = cal.date(from: dc), cal.component(.day, from: date) == d {
-                backend.setClock(date, machine: machine)
+    /// The background work's reports since the last tick, given to the reducer. true when
+    /// there were any.
+    private func takeReports() -> Bool {
+        guard let e = end, let task = e.task else { return false }
+        let (updates, value) = task.take()
+        for action in updates { dispatch(action) }
+        if let value {
+            e.task = nil
+            dispatch(value)
+        }
+        return !updates.isEmpty || value != nil
+    }
+
+    private func dispatch(_ action: FlowAction) {
+        for effect in Flow.reduce(&state, action) { perform(effect) }
+    }
+
+    private func perform(_ effect: Effect) {
+        guard let e = end else { return }
+        switch effect {
+        case let .startInstall(plan):
+            let machine = state.machine
+            let opened = ui.wait(BackgroundTask { [effects] in effects.open(plan, machine: machine) }, "Please wait", "Reading package information...")
+            switch opened {
+            case let .failure(error):
+                dispatch(.installFinished(.failure(error)))
+            case let .success(session):
+                e.session = session
+                e.task = BackgroundTask(name: "host-installer.install") { send in session.runInstall(send: send) }
+                dispatch(.installStarted(linuxPackDisc: session.linuxPackDisc))
+            }
+        case let .setClock(date):
+            effects.setClock(date, machine: state.machine)
+        case .readLinuxPackDisc:
+            guard let session = e.session, let disc = session.discInDrive() else {
+                dispatch(.linuxPackDiscChecked(.noDisc))
                 return
             }
-            ui.message("Date error", "The date/time you entered was not valid. Please try again.")
+            dispatch(.linuxPackDiscChecked(ui.wait(BackgroundTask { session.readLinuxPackDisc(disc) }, "Please wait", "Reading the disc...")))
+        case .installLinuxPack:
+            guard let session = e.session else { return }
+            e.task = BackgroundTask(name: "host-installer.linux-pack") { send in session.installLinuxPack(send: send) }
+        case let .showConsole(n):
+            consoles?.show(n)
+        case let .saveBundle(place):
+            let contents = SupportBundle.Contents(log: e.failureLog ?? log.lines, machine: bundleMachine ?? state.machine,
+                                                  answerfile: answerfileText, plan: state.answers.plan)
+            dispatch(.bundleSaved(ui.wait(BackgroundTask { [effects] in effects.saveBundle(contents, to: place) }, "Please wait", "Saving the support bundle...")))
+        case let .showError(title, message):
+            ui.message(title, message)
+        case let .showMessage(title, message, width):
+            ui.message(title, message, width: width)
+        case let .log(line):
+            log.log(line)
+        case let .leaveInstaller(error):
+            e.left = .some(error)
+        case .applyKeymap, .checkSource, .verifySource, .scanDriverDisk, .loadDrivers, .finish, .exit:
+            break   // the questions' effects: not sent after Confirm
         }
     }
+}
+
+/// What the runner holds while the flow after Confirm runs.
+@MainActor
+final class EndRun {
+    /// The open sources of the install.
+    var session: InstallEffects.Session?
+    /// The work whose reports the screens are waiting for (the install, the Linux Pack).
+    var task: BackgroundTask<FlowAction, FlowAction>?
+    /// The progress window, under the set-time dialog while the install runs.
+    var progressForm: Form?
+    /// The event log when the failure screen was first shown (for the support bundle).
+    var failureLog: [String]?
+    /// Set by `leaveInstaller`: nil inside when complete, else the error.
+    var left: InstallerError??
 }

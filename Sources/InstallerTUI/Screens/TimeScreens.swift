@@ -1,3 +1,4 @@
+import Foundation
 import InstallerCore
 
 /// Step 13: the time zone's area.
@@ -106,5 +107,34 @@ struct NTPScreen: InstallerScreen {
         if let refused = ScreenRules.check(p, s, fields: { $0.kind == "ntpServer" }) { return refused }
         s.answers.plan.time = p.time
         return .next([])
+    }
+}
+
+/// "Set local time" (manual time entry), after Confirm: today's date and time in the plan's
+/// time zone to start from; the reducer checks the values (`InstallFlow.localTime`).
+@MainActor
+struct SetTimeScreen: EndScreen {
+    let form: Form
+    private let fields: [Entry]
+    init(state: FlowState) {
+        let zone = state.answers.plan.timezone
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: zone) ?? .gmt
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
+        func two(_ v: Int?) -> String { let s = String(v ?? 0); return s.count < 2 ? "0" + s : s }
+        let year = Entry("Year (YYYY):", value: String(c.year ?? 2026), labelWidth: 14, fieldWidth: 5)
+        let month = Entry("Month (MM):", value: two(c.month), labelWidth: 14, fieldWidth: 3)
+        let day = Entry("Day (DD):", value: two(c.day), labelWidth: 14, fieldWidth: 3)
+        let hour = Entry("Hour (HH):", value: two(c.hour), labelWidth: 14, fieldWidth: 3)
+        let minute = Entry("Min (MM):", value: two(c.minute), labelWidth: 14, fieldWidth: 3)
+        fields = [year, month, day, hour, minute]
+        form = Form(title: "Set local time", width: 66, body: [
+            TextBlock("Please set the current (local) date and time in \(zone)."), Spacer(),
+            year, month, day, Spacer(), TextBlock("Time (24-hour clock):"), hour, minute,
+        ], buttons: [.ok], help: "The installer sets the computer's clock from these values (kept in UTC).")
+    }
+    func answer(button: String) -> EndAnswer? {
+        let v = fields.map(\.value)
+        return .setTime(year: v[0], month: v[1], day: v[2], hour: v[3], minute: v[4])
     }
 }

@@ -9,6 +9,10 @@ final class UI {
     var backdrop: Form?
     /// Called when Alt-F1..F3 (or the fallback chord) is pressed; the form is redrawn afterwards.
     var onConsole: ((Int) -> Void)?
+    /// Keys typed while a "Please wait" window was shown: the next form reads them first.
+    private var typeahead: [Key] = []
+    /// "Please wait" windows being run (a help window over one must not eat the kept keys).
+    private var holding = 0
 
     init(term: Terminal) { self.term = term }
 
@@ -29,18 +33,56 @@ final class UI {
         return c
     }
 
-    /// Runs a form until a button is chosen. `tick` runs every `tickMs` while waiting
-    /// (background work); returning a button id from it finishes the form.
-    func run(_ form: Form, tickMs: Int32 = -1, tick: (() -> String?)? = nil) -> String {
-        stack.append(form)
-        defer { stack.removeLast() }
+    /// Runs a form until a button is chosen.
+    func run(_ form: Form) -> String {
         while true {
-            term.show(render(stack))
-            if let tick, let done = tick() { return done }
-            guard let key = term.readKey(timeoutMs: tickMs) else { continue }
+            if let button = run(form, tickMs: -1, poll: nil) { return button }
+        }
+    }
+
+    /// What a form's poll found at a tick.
+    enum Tick { case idle, redraw, stop }
+
+    /// Runs a form until a button is chosen (its id), or until `poll`, called every `tickMs`
+    /// while background work goes on, says `.stop` (nil). Meanwhile keys work as on any
+    /// form: F1 help, Alt-F1..F3 consoles, resize. With `holdKeys` (a "Please wait" window)
+    /// other keys are kept for the next form, as they were when such work blocked the loop.
+    func run(_ form: Form, tickMs: Int32, holdKeys: Bool = false, poll: (() -> Tick)?) -> String? {
+        stack.append(form)
+        if holdKeys { holding += 1 }
+        defer {
+            stack.removeLast()
+            if holdKeys { holding -= 1 }
+        }
+        var dirty = true
+        while true {
+            if dirty { term.show(render(stack)); dirty = false }
+            if let poll {
+                switch poll() {
+                case .stop: return nil
+                case .redraw: dirty = true
+                case .idle: break
+                }
+            }
+            let key: Key
+            if holding == 0, !typeahead.isEmpty {
+                key = typeahead.removeFirst()
+            } else {
+                guard let k = term.readKey(timeoutMs: poll == nil ? -1 : tickMs) else { continue }
+                key = k
+            }
+            dirty = true
             if key == .resize { continue }
             let (rows, cols) = term.size
             if rows < ScreenFrame.minRows || cols < ScreenFrame.minCols { continue }
+            if holdKeys {
+                switch key {
+                case .f(1): showHelp(for: form)
+                case let .altF(n): onConsole?(n)
+                default: typeahead.append(key)
+                }
+                continue
+            }
             switch form.handle(key) {
             case nil: continue
             case let .button(id)?: return id
@@ -53,18 +95,29 @@ final class UI {
     /// A message box; returns the id of the button chosen.
     @discardableResult
     func message(_ title: String, _ text: String, buttons: [FormButton] = [.ok], width: Int = 56, focus: String? = nil) -> String {
-        let f = Form(title: title, width: width, body: [TextBlock(text, maxRows: 14)], buttons: buttons,
-                     help: "Read the message, then choose a button with <Tab> and press <Enter>.", focusButton: focus)
-        return run(f)
+        run(UI.messageForm(title, text, buttons: buttons, width: width, focus: focus))
     }
 
-    /// Shows a message without buttons while `work` runs on this thread (short checks).
-    func working<T, E: Error>(_ title: String, _ text: String, work: () throws(E) -> T) throws(E) -> T {
-        let f = Form(title: title, width: 56, body: [TextBlock(text)], buttons: [], help: "")
-        stack.append(f)
-        term.show(render(stack))
-        defer { stack.removeLast() }
-        return try work()
+    /// The form of a message box (also the end screens').
+    static func messageForm(_ title: String, _ text: String, buttons: [FormButton] = [.ok], width: Int = 56, focus: String? = nil) -> Form {
+        Form(title: title, width: width, body: [TextBlock(text, maxRows: 14)], buttons: buttons,
+             help: "Read the message, then choose a button with <Tab> and press <Enter>.", focusButton: focus)
+    }
+
+    /// Shows a message without buttons until `task` has finished, and returns its value.
+    /// The screen stays alive meanwhile (F1, Alt-F2/F3, resize); other keys typed are kept
+    /// for the next form.
+    func wait<V>(_ task: BackgroundTask<V, Never>, _ title: String, _ text: String) -> V {
+        let f = Form(title: title, width: 56, body: [TextBlock(text)], buttons: [],
+                     help: "The installer is working; this window closes by itself when it is done. Alt-F2 opens a shell and Alt-F3 the event log meanwhile; Alt-F1 comes back here.")
+        var value: V?
+        while true {
+            _ = run(f, tickMs: 20, holdKeys: true) {
+                value = task.take().value
+                return value == nil ? .idle : .stop
+            }
+            if let value { return value }
+        }
     }
 
     func showHelp(for form: Form) {

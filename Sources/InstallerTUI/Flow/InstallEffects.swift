@@ -1,0 +1,198 @@
+import Foundation
+import InstallerCore
+
+/// The one place where the screens' runner asks InstallerCore to act: check and verify a
+/// source, bring up its NIC, read a driver disk and load its drivers, load the keymap, open
+/// the sources and validate the plan, run the install, read and install the Linux Pack disc,
+/// set the clock, save the support bundle. Each function blocks; the runner
+/// calls them inside a `BackgroundTask`. Results come back as values or `FlowAction`s. The
+/// install itself, the clock, the keymap and runtime networking go through the backend
+/// facade (`InstallerBackend`) the command made.
+struct InstallEffects: Sendable {
+    let backend: InstallerBackend
+
+    /// Reachable, and holding a base repository: nil, or the message to show. With the base
+    /// product found.
+    func checkSource(_ source: Source, machine: Machine) -> (error: String?, media: MediaIdentity?) {
+        do throws(InstallerError) {
+            let accessor = try Accessors.make(for: source, machine: machine)
+            defer { accessor.close() }
+            let repos = try RepositoryScanner.scanInstallSource(accessor)
+            EventLog.shared.log("source \(source.displayName): " + repos.map { "\($0.id) \($0.version)" }.joined(separator: ", "))
+            return (nil, repos.first { $0.id == .main }.map { MediaIdentity(product: $0.product, version: $0.version) })
+        } catch {
+            return (error.description + "\n\nCheck the location (and the network settings, for a server) and try again.", nil)
+        }
+    }
+
+    /// Reads every package of the source and compares its checksum; `progress(fraction, package)`.
+    func verify(_ source: Source, machine: Machine,
+                       progress: @escaping @Sendable (Double, String) -> Void) -> Result<Verifier.Report, InstallerError> {
+        do throws(InstallerError) {
+            let accessor = try Accessors.make(for: source, machine: machine)
+            defer { accessor.close() }
+            let repos = try RepositoryScanner.scanInstallSource(accessor)
+            return .success(Verifier.verify(repos, accessor: accessor, progress: progress))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Runtime networking is on: `--real-hardware`, or a profile machine in the network test.
+    func runtimeNetworkEnabled(for machine: Machine) -> Bool {
+        backend.runtimeNetworkEnabled(for: machine)
+    }
+
+    /// Brings up the source's NIC (runtime networking); nil when it is up.
+    func bringUpNetwork(_ settings: RuntimeNetwork.Settings) -> String? {
+        do throws(InstallerError) {
+            try backend.runtimeNetwork.bringUp(settings)
+            return nil
+        } catch {
+            return "The network could not be configured: \(error.description)."
+        }
+    }
+
+    /// The driver repositories on a driver disk source, as `driverDiskScanned`.
+    func scanDriverDisk(_ source: Source, machine: Machine) -> FlowAction {
+        do throws(InstallerError) {
+            let found = try DriverDisk.scan(source, machine: machine)
+            EventLog.shared.log("driver disk \(source.displayName): " + found.map(\.summary).joined(separator: "; "))
+            return .driverDiskScanned(found: found, error: nil)
+        } catch {
+            EventLog.shared.log("driver disk \(source.displayName): \(error.description)")
+            return .driverDiskScanned(found: [], error: error.description + "\n\nCheck the location (and the network settings, for a server) and try again.")
+        }
+    }
+
+    /// Loads the drivers (insmod on real hardware), then probes the hardware again and looks
+    /// again for installations (they may sit on a disk that just appeared): `driversLoaded`.
+    func loadDrivers(_ source: Source, machine: Machine) -> FlowAction {
+        do throws(InstallerError) {
+            var (loaded, m) = try DriverDisk.load(source, machine: machine)
+            let found = InstallationDetector.detect(m)
+            m.installations = found.installations
+            m.backups = found.backups
+            EventLog.shared.log("hardware probed again: \(m.visibleDisks.count) disks (\(m.visibleDisks.map(\.name).joined(separator: ", ")))")
+            return .driversLoaded(loaded: loaded, machine: m, error: nil)
+        } catch {
+            EventLog.shared.log("loading drivers from \(source.displayName) failed: \(error.description)")
+            return .driversLoaded(loaded: [], machine: nil, error: error.description)
+        }
+    }
+
+    /// Loads the keymap into the Linux console (the caller checks that it is one).
+    func loadKeymap(_ keymap: String) {
+        let status = backend.loadKeymap(keymap)
+        EventLog.shared.log("Keymap \(keymap) loaded with loadkeys: exit \(status)")
+    }
+
+    /// Opens the plan's sources and validates the plan against them (nothing is written).
+    func open(_ plan: InstallPlan, machine: Machine) -> Result<Session, InstallerError> {
+        do throws(InstallerError) {
+            return .success(Session(plan: plan, machine: machine, backend: backend, prepared: try backend.prepare(plan, machine: machine)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// "Set local time": the clock is set only on real hardware (kept in UTC).
+    func setClock(_ date: Date, machine: Machine) {
+        backend.setClock(date, machine: machine)
+    }
+
+    /// Writes the support bundle (the password removed) and saves it to `place`; the path saved.
+    func saveBundle(_ contents: SupportBundle.Contents, to place: String) -> Result<String, InstallerError> {
+        do throws(InstallerError) {
+            let log = EventLog.shared
+            let tmp = try SupportBundle.write(contents, toDirectory: NSTemporaryDirectory() + "hi-bundle-\(getpid())", secrets: log.secrets)
+            defer { try? FileManager.default.removeItem(atPath: (tmp as NSString).deletingLastPathComponent) }
+            return .success(try Upload.save(tmp, to: place))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The open sources of one install, from `open` to `close`. Used by one background task
+    /// at a time (the runner starts the next only once the previous one has reported).
+    final class Session: @unchecked Sendable {
+        let plan: InstallPlan
+        let machine: Machine
+        private let backend: InstallerBackend
+        private let prepared: PreparedInstallation
+        /// The next disc of a profile machine's drive (discs[0] is the main disc).
+        private var nextDisc = 1
+        private var pack: (Repository, Accessor)?
+
+        init(plan: InstallPlan, machine: Machine, backend: InstallerBackend, prepared: PreparedInstallation) {
+            self.plan = plan; self.machine = machine; self.backend = backend; self.prepared = prepared
+        }
+
+        /// The installed product, when the Linux Pack is to be asked for on its own disc.
+        var linuxPackDisc: MediaIdentity? {
+            guard prepared.linuxPackOnAnotherDisc, let main = prepared.mainRepository else { return nil }
+            return MediaIdentity(product: main.product, version: main.version)
+        }
+
+        /// Runs the install (clean, upgrade or restore); progress and the time question come
+        /// as actions, the end as `installFinished`. SIGINT, SIGTERM or SIGHUP stop it at its
+        /// next check, releasing its mounts and loop devices (CleanupRegistry).
+        func runInstall(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
+            return .installFinished(prepared.run { event in
+                switch event {
+                case let .progress(f, step, left): send(.progress(fraction: f, step: step, secondsLeft: left))
+                case .question(.setTime): send(.askTime)
+                case .log, .question, .finished: break
+                }
+            })
+        }
+
+        /// The disc now in the drive: the device on real hardware; on a profile machine the
+        /// next disc listed (each Use media ejects the previous one). nil when it is empty.
+        func discInDrive() -> String? {
+            guard let cd = machine.cdrom else { return nil }
+            if machine.isReal { return cd.discs.first }
+            guard nextDisc < cd.discs.count else { return nil }
+            defer { nextDisc += 1 }
+            return cd.discs[nextDisc]
+        }
+
+        /// Reads `disc`: the Linux Pack for the installed product, kept for `installLinuxPack`.
+        func readLinuxPackDisc(_ disc: String) -> DiscCheck {
+            let log = EventLog.shared
+            guard let main = prepared.mainRepository else { return .wrongDisc("the installed product is not known") }
+            do throws(InstallerError) {
+                let a = try Accessors.local(disc)
+                do throws(InstallerError) {
+                    let p = try LinuxPackDisc.check(a, main: main)
+                    log.log("Linux Pack disc \(disc): \(p.id) \(p.version), \(p.packages.count) packages")
+                    pack = (p, a)
+                    return .ready
+                } catch { a.close(); throw error }
+            } catch {
+                log.log("Linux Pack disc \(disc): \(error.description)")
+                // What the disc is, without the drive's path; the log has the full text.
+                return .wrongDisc(error.message)
+            }
+        }
+
+        /// Installs the Linux Pack read by `readLinuxPackDisc` onto the new system.
+        func installLinuxPack(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
+            guard let (p, accessor) = pack else { return .linuxPackFinished(error: .failed("no Linux Pack disc was read")) }
+            defer { accessor.close(); pack = nil }
+            let r = LinuxPackDisc.run(p, from: accessor, plan: plan, machine: machine, log: backend.log,
+                                      environment: backend.environment, commands: backend.commands) { e in
+                if case let .progress(f, step, left) = e { send(.progress(fraction: f, step: step, secondsLeft: left)) }
+            }
+            if case let .failure(e) = r { return .linuxPackFinished(error: e) }
+            return .linuxPackFinished(error: nil)
+        }
+
+        /// Closes the sources (and a Linux Pack disc read but not installed).
+        func close() {
+            pack?.1.close()
+            pack = nil
+            prepared.close()
+        }
+    }
+}
