@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 
 /// Shared set-up: the test data directories, the appendix-B machine (its disk images in a
@@ -284,18 +285,6 @@ enum AnswerfileFixtures {
 /// printed, never asserted (timings do not fail tests).
 @Suite struct AnswerfileFuzzTests {
     static let count = ProcessInfo.processInfo.environment["FUZZ_ANSWERFILES"].flatMap { Int($0) } ?? 3000
-
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
 
     static let snippets: [String] = [
         "<!DOCTYPE installation [<!ENTITY a \"b\">]>", "&a;", "&amp;", "&#0;", "&#x10FFFF;", "&#xD800;", "<![CDATA[", "]]>",

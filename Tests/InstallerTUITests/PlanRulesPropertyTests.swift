@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import InstallerCore
 @testable import InstallerTUI
 
@@ -15,19 +16,6 @@ import Testing
 /// DNS list that is empty with DHCP (the answerfile cannot say it), NTP servers only when
 /// not from DHCP (the screens drop them), one source, no driver sources.
 @Suite struct PlanRulesPropertyTests {
-    /// A seeded generator: the same plans on every run.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
     static let machine: Machine = {
         func disk(_ name: String, _ gb: UInt64, removable: Bool = false, driver: String? = nil) -> Machine.Disk {
             Machine.Disk(name: name, vendor: "ATA", model: "M\(name)", sizeBytes: gb * Size.GiB, path: "/nonexistent/\(name).img",

@@ -16,6 +16,8 @@ import Testing
 struct ReducerTester<State: Equatable, Action, Effect: Equatable> {
     private(set) var state: State
     let reduce: (inout State, Action) -> [Effect]
+    /// Where a mismatch is reported: a test issue (the tester's own test collects them).
+    var report: (String, SourceLocation) -> Void = { text, at in Issue.record(Comment(rawValue: text), sourceLocation: at) }
 
     init(_ state: State, reduce: @escaping (inout State, Action) -> [Effect]) {
         self.state = state; self.reduce = reduce
@@ -31,11 +33,11 @@ struct ReducerTester<State: Equatable, Action, Effect: Equatable> {
         let effects = reduce(&state, action)
         if state != expected {
             let text = "the state after \(action) is not the expected one:\n" + Self.difference(expected, state)
-            Issue.record(Comment(rawValue: text), sourceLocation: sourceLocation)
+            report(text, sourceLocation)
         }
         if effects != expectedEffects {
             let text = "the effects of \(action) are not the expected ones:\n" + Self.difference(expectedEffects, effects)
-            Issue.record(Comment(rawValue: text), sourceLocation: sourceLocation)
+            report(text, sourceLocation)
         }
         return effects
     }
