@@ -156,7 +156,7 @@ import TestSupport
         _ = Self.submit(&s, on: .driverNIC, .nic("eth1"))
         // Validation names the field; the screen stays.
         let bad = Self.submit(&s, on: .driverNetwork, .network(.static(ip: "10.0.0.300", netmask: "255.255.255.0", gateway: nil), nameserver: nil))
-        #expect(bad == [.showError(title: "Networking", message: "Invalid IP Address, please check the field and try again.")])
+        #expect(bad == [.showError(title: "Networking", message: "Invalid IP Address, please check the field and try again."), .focus(.adminIP)])
         let config = IPConfig.static(ip: "10.0.0.9", netmask: "255.255.255.0", gateway: "10.0.0.1")
         _ = Self.submit(&s, on: .driverNetwork, .network(config, nameserver: "10.0.0.1"))
         #expect(s.current == .driverLocation)

@@ -78,3 +78,22 @@ import Testing
         #expect(ConfirmScreen.summary(p)[2...3] == ["  - Host name: from DHCP; DNS 10.0.0.53, 10.0.0.54", "  - Time zone: Europe/Zurich; clock set by hand"])
     }
 }
+
+/// After a validation dialog the focus goes to the field the message names (issue 17).
+@Suite @MainActor struct FocusAfterDialogTests {
+    @Test func theDialogNamesTheFieldAndTheScreenFocusesIt() {
+        var s = FlowState(machine: TestMachines.twoDisks)
+        s.current = .hostnameDNS
+        let effects = Flow.reduce(&s, .submit(.hostnameDNS(hostname: nil, nameservers: ["10.0.0.1", "10.0.0.300", ""])))
+        #expect(effects == [.showError(title: "Name Service Configuration", message: "DNS Server 2 is not a valid IP address."), .focus(.nameserver(1))])
+        s.current = .adminNetwork
+        let bad = Flow.reduce(&s, .submit(.network(.static(ip: "10.0.0.9", netmask: "255.255.0.255", gateway: nil), nameserver: nil)))
+        #expect(bad.last == .focus(.adminNetmask))
+        // The screen puts the focus on that widget (the same form is shown again, with
+        // "Manually specify" chosen, as when the dialog came).
+        s.answers.plan.nameservers = .manual(["10.0.0.1"])
+        let screen = HostnameDNSScreen(state: s)
+        screen.focus(.nameserver(1))
+        #expect((screen.form.focusedWidget as? Entry)?.label == "DNS Server 2:")
+    }
+}

@@ -123,7 +123,7 @@ import TestSupport
     static func screensVerdict(_ plan: InstallPlan) -> String? {
         var s = FlowState(machine: machine)
         func submit(_ a: ScreenAnswer, _ screen: ScreenID) -> String? {
-            guard case let .invalid(_, message) = ScreenRules.apply(a, on: screen, to: &s) else { return nil }
+            guard case let .invalid(_, message, _) = ScreenRules.apply(a, on: screen, to: &s) else { return nil }
             switch screen {
             case .adminNetwork: return message.contains("IP Address") ? "adminIP" : message.contains("Subnet") ? "adminNetmask" : "adminGateway"
             case .hostnameDNS: return message.contains("hostname") ? "hostname" : "nameserver"

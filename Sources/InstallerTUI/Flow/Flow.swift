@@ -35,7 +35,7 @@ enum Flow {
         case let .submit(answer):
             guard let current = s.current else { return [] }
             switch ScreenRules.apply(answer, on: current, to: &s) {
-            case let .invalid(title, message): return [.showError(title: title, message: message)]
+            case let .invalid(title, message, field): return [.showError(title: title, message: message)] + (field.map { [.focus($0)] } ?? [])
             case let .leave(effects): return effects
             case let .pending(effects): return effects
             case let .next(effects): return advance(&s, table: table, effects: effects)
@@ -93,7 +93,7 @@ enum Outcome: Equatable {
     /// Go to the next screen shown, after these effects.
     case next([Effect])
     /// Stay on the screen; show this error.
-    case invalid(title: String, message: String)
+    case invalid(title: String, message: String, field: PlanField? = nil)
     /// Stay, and run these effects (exit, reboot).
     case leave([Effect])
     /// Stay until the effects report back (`sourceChecked`), then go on.

@@ -45,6 +45,7 @@ final class FlowRunner {
                     case let .showError(title, message):
                         ui.message(title, message)
                         resolved = false          // same form, with what was typed
+                    case let .focus(field): screen.focus(field)
                     case let .applyKeymap(k): applyKeymap(k)
                     case let .checkSource(source):
                         let error = checkSource(source)

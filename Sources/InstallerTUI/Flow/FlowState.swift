@@ -158,6 +158,8 @@ enum Effect: Equatable, Sendable {
     case applyKeymap(String)
     /// A dialog naming what was wrong; the screen stays.
     case showError(title: String, message: String)
+    /// After the dialog: the focus goes to the field the message names.
+    case focus(PlanField)
     /// Check that the source can be reached and holds a base repository.
     case checkSource(Source)
     /// Verify the packages of the source (MD5/SHA-256), with progress.

@@ -91,7 +91,7 @@ extension FlowRunner {
             log.log(line)
         case let .leaveInstaller(error):
             e.left = .some(error)
-        case .applyKeymap, .checkSource, .verifySource, .scanDriverDisk, .loadDrivers, .finish, .exit:
+        case .applyKeymap, .checkSource, .verifySource, .scanDriverDisk, .loadDrivers, .finish, .exit, .focus:
             break   // the questions' effects: not sent after Confirm
         }
     }

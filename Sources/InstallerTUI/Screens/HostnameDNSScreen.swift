@@ -52,26 +52,35 @@ struct HostnameDNSScreen: InstallerScreen {
         return .hostnameDNS(hostname: h, nameservers: ns)
     }
 
+    func focus(_ field: PlanField) {
+        switch field {
+        case .hostname: form.focus(on: hostname)
+        case let .nameserver(i): form.focus(on: dns[min(max(i ?? 0, 0), dns.count - 1)])
+        default: break
+        }
+    }
+
     nonisolated static func apply(hostname: String?, nameservers: [String]?, to s: inout FlowState) -> Outcome {
         var p = s.answers.plan
         p.hostname = hostname.map { .manual($0) } ?? .dhcp
         p.nameservers = nameservers.map { .manual($0.filter { !$0.isEmpty }) } ?? .dhcp
         let problems = PlanRules.problems(p, PlanRules.Context(machine: s.machine)) { $0 == .hostname || $0.kind == "nameserver" }
         if let first = problems.first, first.field == .hostname {
-            return .invalid(title: first.screenTitle, message: first.screenMessage)
+            return .invalid(title: first.screenTitle, message: first.screenMessage, field: .hostname)
         }
         if let ns = nameservers, (ns.first ?? "").isEmpty {
             // The first box is the one that must be filled in.
-            return .invalid(title: "Name Service Configuration", message: "Please give at least one nameserver (DNS Server 1).")
+            return .invalid(title: "Name Service Configuration", message: "Please give at least one nameserver (DNS Server 1).", field: .nameserver(0))
         }
         if let first = problems.first {
             var message = first.screenMessage
+            var box = 0
             if case let .nameserver(i?) = first.field, let ns = nameservers {
                 // The rule book counts the servers given; the screen names the box.
                 let boxes = ns.indices.filter { !ns[$0].isEmpty }
-                if i < boxes.count { message = "DNS Server \(boxes[i] + 1) is not a valid IP address." }
+                if i < boxes.count { box = boxes[i]; message = "DNS Server \(box + 1) is not a valid IP address." }
             }
-            return .invalid(title: first.screenTitle, message: message)
+            return .invalid(title: first.screenTitle, message: message, field: .nameserver(box))
         }
         s.answers.plan.hostname = p.hostname
         s.answers.plan.nameservers = p.nameservers

@@ -7,6 +7,12 @@ protocol InstallerScreen {
     var form: Form { get }
     /// The answer for the button pressed; nil means Back.
     func answer(button: String) -> ScreenAnswer?
+    /// Puts the focus on the widget of a field a validation dialog named.
+    func focus(_ field: PlanField)
+}
+
+extension InstallerScreen {
+    func focus(_ field: PlanField) {}
 }
 
 /// The screens by id.

@@ -42,10 +42,20 @@ struct NetworkScreen: InstallerScreen {
                                 gateway: gw.isEmpty ? nil : gw), nameserver: ns)
     }
 
+    func focus(_ field: PlanField) {
+        switch field {
+        case .adminIP: form.focus(on: ip)
+        case .adminNetmask: form.focus(on: mask)
+        case .adminGateway: form.focus(on: gateway)
+        case .nameserver: if let nameserver { form.focus(on: nameserver) }
+        default: break
+        }
+    }
+
     nonisolated static func apply(_ config: IPConfig, nameserver: String?, forSource: Bool, to s: inout FlowState) -> Outcome {
-        if let p = PlanRules.ipConfigProblems(config).first { return .invalid(title: p.screenTitle, message: p.screenMessage) }
+        if let p = PlanRules.ipConfigProblems(config).first { return .invalid(title: p.screenTitle, message: p.screenMessage, field: p.field) }
         if let ns = nameserver, !ns.isEmpty, !Net.isIPv4(ns) {
-            return .invalid(title: "Networking", message: "Invalid Nameserver, please check the field and try again.")
+            return .invalid(title: "Networking", message: "Invalid Nameserver, please check the field and try again.", field: .nameserver(0))
         }
         if forSource {
             // The simulated lease of a profile machine; with runtime networking DHCP runs for real
