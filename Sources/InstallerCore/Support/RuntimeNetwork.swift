@@ -71,7 +71,7 @@ public struct RuntimeNetwork: Sendable {
 
     /// Whether the installer configures NICs for real: on real hardware, or when the test
     /// hook `InstallEnvironment.runtimeNetwork` asks for it on a profile machine.
-    public static func enabled(for machine: Machine, environment: InstallEnvironment = .process) -> Bool {
+    public static func enabled(for machine: Machine, environment: InstallEnvironment) -> Bool {
         machine.isReal || environment.runtimeNetwork
     }
 

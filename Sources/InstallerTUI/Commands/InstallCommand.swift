@@ -70,7 +70,8 @@ enum InstallCommand {
             let ui = UI(term: term)
             let consoles = Consoles(term: term, mode: .current(realHardware: o.flags.contains("--real-hardware")))
             ui.onConsole = { consoles.show($0) }
-            var state = FlowState(machine: machine, options: FlowOptions(dryRun: dryRun, logPath: logPath, bundleDirectory: logDir + "/support"))
+            var state = FlowState(machine: machine, options: FlowOptions(dryRun: dryRun, logPath: logPath, bundleDirectory: logDir + "/support",
+                                                                         runtimeNetwork: backend.runtimeNetworkEnabled(for: machine)))
             if let prefilled {
                 state.answers.plan = prefilled.plan
                 state.options.onlyScreens = FlowTable.screens(forMissing: prefilled.missing)

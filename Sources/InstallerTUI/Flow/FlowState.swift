@@ -55,6 +55,10 @@ struct FlowOptions: Equatable, Sendable {
     var logPath = ""
     /// Where the failure screen offers to save the support bundle.
     var bundleDirectory = ""
+    /// NICs are configured for real when a remote source is checked (real hardware, or the
+    /// runtime-network test hook): then DHCP runs then, and the profile's lease is not asked
+    /// for. Set by the command from the backend, so the reducer reads no environment.
+    var runtimeNetwork = false
 }
 
 /// The whole state of the screen flow: pure data, so a flow can be tested without a terminal.

@@ -60,7 +60,7 @@ struct NetworkScreen: InstallerScreen {
         if forSource {
             // The simulated lease of a profile machine; with runtime networking DHCP runs for real
             // when the source is checked.
-            if config == .dhcp, let nic = s.machine.nic(named: s.answers.sourceNIC ?? ""), nic.dhcp == nil, !RuntimeNetwork.enabled(for: s.machine) {
+            if config == .dhcp, let nic = s.machine.nic(named: s.answers.sourceNIC ?? ""), nic.dhcp == nil, !s.options.runtimeNetwork {
                 return .invalid(title: "Networking", message: "\(nic.name) got no address from DHCP: the network still seems to be down. Check the cable and the DHCP server, or use a static configuration.")
             }
             s.answers.sourceConfig = config
