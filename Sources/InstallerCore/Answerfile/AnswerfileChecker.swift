@@ -95,6 +95,17 @@ struct AnswerfileChecker {
         return plan
     }
 
+    /// What an upgrade keeps instead of these elements (PreservedSettings.apply).
+    static let keptInAnUpgrade: [String: String] = [
+        "keymap": "the existing installation's keymap is kept",
+        "root-password": "the existing installation's root password is kept (this one is used only if it has none)",
+        "admin-interface": "the existing installation's management interface is kept (this one is used only if it has none)",
+        "nameserver": "the existing installation's DNS servers are kept",
+        "hostname": "the existing installation's host name is kept",
+        "timezone": "the existing installation's time zone is kept",
+        "ntp-server": "the existing installation's time settings are kept",
+    ]
+
     /// The children by rule, reporting unknown, unused and duplicate elements.
     mutating func sortChildren(_ root: XElement) -> [String: [XElement]] {
         var byName: [String: [XElement]] = [:]
@@ -111,6 +122,10 @@ struct AnswerfileChecker {
             if rule.need(mode) == .unused {
                 error(e, "<\(e.name)> is not used when mode is \"\(mode.rawValue)\"" + unusedHint(e.name))
                 continue
+            }
+            if mode == .reinstall, let kept = Self.keptInAnUpgrade[e.name], byName[e.name] == nil {
+                // The guide: an upgrade asks for no setting again; the old host's are kept.
+                warning(e, "<\(e.name)> is not used in an upgrade: " + kept)
             }
             if !rule.repeatable, let first = byName[e.name]?.first {
                 error(e, "duplicate <\(e.name)> (first at line \(first.line)); it may appear only once")

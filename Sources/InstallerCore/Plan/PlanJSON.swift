@@ -11,6 +11,18 @@ extension InstallPlan {
             }
         }
         var o: [(String, JSON)] = [("mode", .string(mode.rawValue))]
+        if mode == .reinstall {
+            // What an upgrade really does with the settings: the old host's are kept
+            // (PreservedSettings), whatever the screens or the answerfile said.
+            let kept = JSON.string("(kept from the existing installation)")
+            o += [("keymap", kept), ("primary_disk", .string(primaryDisk)), ("sources", .array(sources.map(source)))]
+            if !driverSources.isEmpty { o.append(("driver_sources", .array(driverSources.map(source)))) }
+            o += [("install_linux_pack", .bool(installLinuxPack)), ("root_password", kept), ("admin_interface", kept),
+                  ("hostname", kept), ("nameservers", kept), ("timezone", kept), ("time", kept)]
+            o.append(("bootloader", .object([("kind", .string(bootloader.kind.rawValue)), ("location", .string(bootloader.location.rawValue))])))
+            if let p = postInstallScript { o.append(("post_install_script", source(p))) }
+            return .object(o)
+        }
         o.append(("keymap", .string(keymap)))
         o.append(("primary_disk", .string(primaryDisk)))
         o.append(("guest_disks", .array(guestDisks.map { .string($0) })))
