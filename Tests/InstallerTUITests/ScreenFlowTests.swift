@@ -134,3 +134,50 @@ import Testing
         #expect(s.current == screen)
     }
 }
+
+/// The Linux Pack question follows the source (issue 17): asked for local media, and for a
+/// remote source only when it holds the Linux Pack; an answer given for one source does not
+/// carry over to another kind of source.
+@Suite struct LinuxPackQuestionTests {
+    static let media = MediaIdentity(product: "XCP", version: "0.1.0", hasLinuxPack: true)
+
+    func toSource() -> FlowState {
+        var s = FlowState(machine: TestMachines.twoDisks)
+        _ = Flow.reduce(&s, .start)
+        ScreenFlowTests.walk(&s, [(.keymap, .keymap("us")), (.welcome, .welcome(.install)), (.setupWarning, .acknowledge),
+                                  (.primaryDisk, .primaryDisk("sda")), (.guestDisks, .guestDisks(["sda"], confirmedNone: false))])
+        return s
+    }
+
+    func remote(_ s: inout FlowState, pack: Bool) {
+        ScreenFlowTests.walk(&s, [(.source, .source(.url)), (.sourceNIC, .nic("eth1")),
+                                  (.sourceNetwork, .network(.static(ip: "192.168.1.20", netmask: "255.255.255.0", gateway: "192.168.1.1"), nameserver: "192.168.1.1"))])
+        _ = Flow.reduce(&s, .submit(.url("http://10.0.0.1/xcp/", user: "", password: "")))
+        _ = Flow.reduce(&s, .mediaIdentified(MediaIdentity(product: "XCP", version: "0.1.0", hasLinuxPack: pack)))
+        _ = Flow.reduce(&s, .sourceChecked(error: nil))
+    }
+
+    @Test func localYesThenBackToHTTPWithoutTheLinuxPackDropsTheChoice() {
+        var s = toSource()
+        #expect(Flow.reduce(&s, .submit(.source(.local))) == [.checkSource(.local(path: nil))])
+        _ = Flow.reduce(&s, .mediaIdentified(Self.media))
+        _ = Flow.reduce(&s, .sourceChecked(error: nil))
+        #expect(s.current == .linuxPack)
+        _ = Flow.reduce(&s, .submit(.linuxPack(true)))
+        #expect(s.answers.plan.installLinuxPack && s.current == .verify)
+        _ = Flow.reduce(&s, .back); _ = Flow.reduce(&s, .back)
+        #expect(s.current == .source)
+        remote(&s, pack: false)
+        #expect(s.current == .verify, "no Linux Pack on the server: no question")
+        #expect(!s.answers.plan.installLinuxPack, "the local media's Yes must not carry over to a source without the Linux Pack")
+    }
+
+    @Test func aRemoteSourceWithTheLinuxPackAsksForIt() {
+        var s = toSource()
+        remote(&s, pack: true)
+        #expect(s.current == .linuxPack)
+        _ = Flow.reduce(&s, .submit(.linuxPack(true)))
+        #expect(s.answers.plan.installLinuxPack && s.current == .verify)
+        #expect(s.answers.plan.sources == [.url("http://10.0.0.1/xcp/", credentials: nil)])
+    }
+}

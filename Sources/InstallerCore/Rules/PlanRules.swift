@@ -3,7 +3,7 @@ import Foundation
 /// The rule book: what the installer can install, checked over an `InstallPlan` (and the
 /// machine, where disks and NICs matter). Both front ends call it — the screens show a
 /// problem in the dialog of the screen that asks for its field, the answerfile checker at
-/// the element it came from — and `CleanInstall.validate` calls it again before any disk is
+/// the element it came from — and `Installation.validate` (FreshInstall, Upgrade) calls it again before any disk is
 /// touched. Only what can be known without the media is checked here.
 ///
 ///     let problems = PlanRules.problems(plan, PlanRules.Context(machine: machine))
@@ -58,7 +58,7 @@ public enum PlanRules {
         problems(plan, context).filter { keep($0.field) }
     }
 
-    /// `CleanInstall.validate`: the first problem as the installer's refusal (exit status 2),
+    /// `Installation.validate`: the first problem as the installer's refusal (exit status 2),
     /// named by the answerfile element of its field.
     public static func require(_ plan: InstallPlan, _ context: Context) throws(InstallerError) {
         if let p = problems(plan, context).first { throw .invalid(elementName(p.field), p.message) }

@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     let environment = InstallEnvironment(ProcessInfo.processInfo.environment)
 ///
-/// and hands it down (to `InstallerBackend`, `CleanInstall.Options`, `StepRunner`, ...).
+/// and hands it down (to `InstallerBackend`, `Installation.Options`, `StepRunner`, ...).
 /// Tests build one from a dictionary. Every hook is inert unless its variable is set.
 public struct InstallEnvironment: Sendable, Equatable {
     /// The variables as given (for PATH and the like, and for child processes).

@@ -31,6 +31,8 @@ enum Flow {
             return advance(&s, table: table, effects: [])
         case let .mediaIdentified(media):
             s.answers.media = media
+            // A remote source without the Linux Pack: nothing to ask, nothing to install.
+            if s.remoteSource && !media.hasLinuxPack { s.answers.plan.installLinuxPack = false }
             return []
         case let .submit(answer):
             guard let current = s.current else { return [] }

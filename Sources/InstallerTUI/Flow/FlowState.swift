@@ -45,6 +45,9 @@ struct Answers: Equatable, Sendable {
 struct MediaIdentity: Equatable, Sendable {
     var product: String
     var version: String
+    /// The source also holds the Linux Pack (xs:linux): a remote source's Linux Pack question
+    /// is asked only then.
+    var hasLinuxPack = false
 }
 
 struct FlowOptions: Equatable, Sendable {

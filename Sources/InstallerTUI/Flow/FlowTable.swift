@@ -38,7 +38,9 @@ enum FlowTable {
         FlowStep(.sourceNetwork, when: { !$0.isRestore && $0.remoteSource }),
         FlowStep(.sourceLocation, when: { !$0.isRestore && $0.remoteSource }),
         FlowStep(.upgradeRefused, when: { $0.upgradeRefusal != nil }),
-        FlowStep(.linuxPack, when: { !$0.isRestore && !$0.remoteSource }),
+        // Local media may hold the Linux Pack or ask for its disc later; a remote source is
+        // asked about only when it holds it.
+        FlowStep(.linuxPack, when: { !$0.isRestore && (!$0.remoteSource || $0.answers.media?.hasLinuxPack == true) }),
         FlowStep(.verify, when: { !$0.isRestore }),
         FlowStep(.rootPassword, when: { $0.isFresh }),
         FlowStep(.adminNIC, when: { $0.isFresh && $0.machine.nics.count > 1 }),

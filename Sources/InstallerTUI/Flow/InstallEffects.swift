@@ -19,7 +19,8 @@ struct InstallEffects: Sendable {
             defer { accessor.close() }
             let repos = try RepositoryScanner.scanInstallSource(accessor)
             EventLog.shared.log("source \(source.displayName): " + repos.map { "\($0.id) \($0.version)" }.joined(separator: ", "))
-            return (nil, repos.first { $0.id == .main }.map { MediaIdentity(product: $0.product, version: $0.version) })
+            let pack = repos.contains { $0.id == .linux }
+            return (nil, repos.first { $0.id == .main }.map { MediaIdentity(product: $0.product, version: $0.version, hasLinuxPack: pack) })
         } catch {
             return (error.description + "\n\nCheck the location (and the network settings, for a server) and try again.", nil)
         }

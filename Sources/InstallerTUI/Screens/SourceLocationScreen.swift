@@ -43,15 +43,20 @@ struct SourceLocationScreen: InstallerScreen {
     }
 }
 
-/// Step 8 (local media): install the Linux Pack from a second CD?
+/// Step 8: install the Linux Pack? From a second CD for local media; from the server when a
+/// remote source holds it (the question is not asked for a remote source without it).
 @MainActor
 struct LinuxPackScreen: InstallerScreen {
     let form: Form
     init(state: FlowState) {
-        form = FormKit.message(title: "Linux Pack", text: """
-        Would you like to install the Linux Pack from a second CD? It is needed to run \
-        Linux VMs. In a resource pool, install it on every host or on none.
-        """, help: "Yes asks for the Linux Pack CD near the end of the installation. Choose No if this host will only run Windows VMs; you can add the pack later.",
+        let remote = state.remoteSource
+        let text = remote
+            ? "The installation source also holds the Linux Pack. Would you like to install it? It is needed to run Linux VMs. In a resource pool, install it on every host or on none."
+            : "Would you like to install the Linux Pack from a second CD? It is needed to run Linux VMs. In a resource pool, install it on every host or on none."
+        let help = remote
+            ? "Yes installs the Linux Pack from the same server. Choose No if this host will only run Windows VMs; you can add the pack later."
+            : "Yes asks for the Linux Pack CD near the end of the installation. Choose No if this host will only run Windows VMs; you can add the pack later."
+        form = FormKit.message(title: "Linux Pack", text: text, help: help,
             buttons: [FormButton("yes", "Yes"), FormButton("no", "No"), .back],
             focus: state.answers.plan.installLinuxPack || state.history.last != .linuxPack ? "yes" : "no")
     }

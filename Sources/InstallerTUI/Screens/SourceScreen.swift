@@ -17,6 +17,12 @@ struct SourceScreen: InstallerScreen {
     func answer(button: String) -> ScreenAnswer? { button == "ok" ? .source(SourceScreen.kinds[list.selected].1) : nil }
 
     nonisolated static func apply(_ kind: SourceKind, to s: inout FlowState) -> Outcome {
+        if kind != s.answers.sourceKind {
+            // Another kind of source: a Linux Pack answer given for the old one does not
+            // carry over (it is asked again when the new source holds the Linux Pack).
+            s.answers.plan.installLinuxPack = false
+            s.answers.media = nil
+        }
         s.answers.sourceKind = kind
         s.answers.verified = false
         guard kind == .local else { return .next([]) }
