@@ -19,6 +19,11 @@
 #   REF_LOCALTIME=symlink|copy (symlink)
 #   REF_APPEND (root=$REF_ROOT ro console=ttyS0,115200 quiet panic=-1): the whole kernel command line
 #   REF_SERIAL=1|0 (1): the SERIAL 0 115200 line in extlinux.conf
+#   REF_INSTALL_LAYOUT=1: the work the installer does for the same plan, for bench/install.sh's
+#     fair baseline: a 16 GiB image with the installer's partitions (root 4 GiB, backup 4 GiB),
+#     the base package checked (MD5 and SHA-256 against XS-PACKAGES) before it is extracted,
+#     only the base repository installed and recorded, and the 512 MiB swap file written
+#     with dd and made with mkswap.
 # Only the loop device this script attached is detached (by name), also on failure.
 set -euo pipefail
 
@@ -52,8 +57,13 @@ trap cleanup EXIT
 
 t0=$(date +%s.%N)
 rm -f "$IMAGE"
-truncate -s 2G "$IMAGE"
-printf 'label: gpt\nstart=2048, size=2097152, name=root, attrs=LegacyBIOSBootable\n' | sfdisk -q "$IMAGE"
+if [ -n "${REF_INSTALL_LAYOUT:-}" ]; then
+  truncate -s 16G "$IMAGE"
+  printf 'label: gpt\nstart=2048, size=8388608, name=root, attrs=LegacyBIOSBootable\nstart=8390656, size=8388608, name=backup\n' | sfdisk -q "$IMAGE"
+else
+  truncate -s 2G "$IMAGE"
+  printf 'label: gpt\nstart=2048, size=2097152, name=root, attrs=LegacyBIOSBootable\n' | sfdisk -q "$IMAGE"
+fi
 
 LOOP=$(losetup --find --show --partscan "$IMAGE")
 [ -b "${LOOP}p1" ] || partx -a "$LOOP"     # this machine's kernel has no partition parsers
@@ -63,10 +73,20 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do [ -b "${LOOP}p1" ] && break; sleep 0.1; done
 mke2fs -q -F -t ext3 -L "$LABEL" "${LOOP}p1"
 MNT=$(mktemp -d /tmp/ref-disk-mnt.XXXXXX)
 mount "${LOOP}p1" "$MNT"
+if [ -n "${REF_INSTALL_LAYOUT:-}" ] && [ -n "$MEDIA" ]; then
+  # As the installer does: the package's checksums must match the repository's metadata.
+  meta=$MEDIA/packages.main/XS-PACKAGES
+  md5=$(sed -n 's/.*md5="\([0-9a-f]*\)".*/\1/p' "$meta" | head -n 1)
+  sha=$(sed -n 's/.*sha256="\([0-9a-f]*\)".*/\1/p' "$meta" | head -n 1)
+  echo "$md5  $TARBALL" | md5sum -c --quiet - && echo "$sha  $TARBALL" | sha256sum -c --quiet -
+fi
 tar -C "$MNT" -xf "$TARBALL"
 KVER=$(ls "$MNT"/boot/vmlinuz-* | head -n 1); KVER=${KVER##*/vmlinuz-}
 [ -n "$KVER" ] && [ -e "$MNT/boot/initrd.img-$KVER" ] || { echo "make-reference-disk: no kernel/initrd in $TARBALL" >&2; exit 1; }
-if [ -n "$MEDIA" ]; then
+if [ -n "${REF_INSTALL_LAYOUT:-}" ] && [ -n "$MEDIA" ]; then
+  mkdir -p "$MNT/etc/xensource/installed-repos/xs:main"
+  cp "$MEDIA"/packages.main/XS-REPOSITORY "$MEDIA"/packages.main/XS-PACKAGES "$MNT/etc/xensource/installed-repos/xs:main/"
+elif [ -n "$MEDIA" ]; then
   tar -C "$MNT" -xf "$MEDIA"/packages.linux/*.tar.bz2
   mkdir -p "$MNT/lib/modules/$KVER/extra"
   cp "$MEDIA"/driver.megaraid_sas/megaraid_sas.ko "$MNT/lib/modules/$KVER/extra/"
@@ -109,6 +129,13 @@ CONTROL_DOMAIN_UUID='$(cat /proc/sys/kernel/random/uuid)'
 MANAGEMENT_INTERFACE='eth0'
 DEFAULT_SR_PHYSDEVS='/dev/sda3'
 EOF
+
+if [ -n "${REF_INSTALL_LAYOUT:-}" ]; then
+  mkdir -p "$MNT/var/swap"
+  dd if=/dev/zero of="$MNT/var/swap/swap.001" bs=1M count=512 status=none
+  chmod 600 "$MNT/var/swap/swap.001"
+  mkswap -q "$MNT/var/swap/swap.001" >/dev/null
+fi
 
 # --- bootloader ---
 mkdir -p "$MNT/boot/extlinux"
