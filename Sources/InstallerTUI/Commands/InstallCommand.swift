@@ -29,9 +29,7 @@ enum InstallCommand {
         try? FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
         try? log.attach(file: logDir + "/install-log")
         log.log("host-installer started: \(machine.visibleDisks.count) disks, \(machine.nics.count) NICs")
-        let found = InstallationDetector.detect(machine, log: log)
-        machine.installations = found.installations
-        machine.backups = found.backups
+        machine = backend.detectInstallations(machine)
 
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
@@ -54,7 +52,7 @@ enum InstallCommand {
             try UnattendedInstall.bringUpNetwork(plan, machine: machine, backend: backend, device: boot.networkDevice, say: { print($0); log.log($0) })
             // The answerfile's driver disks are loaded before the screens, so their disks are listed.
             for source in plan.driverSources {
-                machine = try DriverDisk.load(source, machine: machine, log: log).machine
+                machine = try backend.loadDrivers(source, machine: machine, detect: false).machine
             }
         }
 

@@ -5,11 +5,11 @@ import InstallerCore
 /// profile machine it becomes visible; with --real-hardware the modules are insmod'ed and
 /// the hardware probed again). Remote driver sources need the network up first.
 extension UnattendedInstall {
-    static func loadDriverSources(_ plan: InstallPlan, machine: Machine, log: EventLog,
+    static func loadDriverSources(_ plan: InstallPlan, machine: Machine, backend: InstallerBackend,
                                   say: (String) -> Void) throws(InstallerError) -> Machine {
         var m = machine
         for source in plan.driverSources {
-            let (loaded, probed) = try DriverDisk.load(source, machine: m, log: log)
+            let (loaded, probed) = try backend.loadDrivers(source, machine: m, detect: false)
             m = probed
             say("Loaded drivers from \(source.displayName): " + loaded.map(\.summary).joined(separator: ", "))
         }

@@ -29,7 +29,7 @@ enum UnattendedInstall {
         let prepared: PreparedInstallation
         do throws(InstallerError) {
             try bringUpNetwork(plan, machine: machine, backend: backend, device: networkDevice, say: say)
-            let machine = try loadDriverSources(plan, machine: machine, log: log, say: say)
+            let machine = try loadDriverSources(plan, machine: machine, backend: backend, say: say)
             prepared = try backend.prepare(plan, machine: machine)
         } catch {
             log.log("unattended installation refused: \(error.description)")

@@ -15,12 +15,8 @@ struct InstallEffects: Sendable {
     /// product found.
     func checkSource(_ source: Source, machine: Machine) -> (error: String?, media: MediaIdentity?) {
         do throws(InstallerError) {
-            let accessor = try Accessors.make(for: source, machine: machine)
-            defer { accessor.close() }
-            let repos = try RepositoryScanner.scanInstallSource(accessor)
-            EventLog.shared.log("source \(source.displayName): " + repos.map { "\($0.id) \($0.version)" }.joined(separator: ", "))
-            let pack = repos.contains { $0.id == .linux }
-            return (nil, repos.first { $0.id == .main }.map { MediaIdentity(product: $0.product, version: $0.version, hasLinuxPack: pack) })
+            let found = try backend.checkSource(source, machine: machine)
+            return (nil, found.map { MediaIdentity(product: $0.product, version: $0.version, hasLinuxPack: $0.hasLinuxPack) })
         } catch {
             return (error.description + "\n\nCheck the location (and the network settings, for a server) and try again.", nil)
         }
@@ -29,14 +25,7 @@ struct InstallEffects: Sendable {
     /// Reads every package of the source and compares its checksum; `progress(fraction, package)`.
     func verify(_ source: Source, machine: Machine,
                        progress: @escaping @Sendable (Double, String) -> Void) -> Result<Verifier.Report, InstallerError> {
-        do throws(InstallerError) {
-            let accessor = try Accessors.make(for: source, machine: machine)
-            defer { accessor.close() }
-            let repos = try RepositoryScanner.scanInstallSource(accessor)
-            return .success(Verifier.verify(repos, accessor: accessor, progress: progress))
-        } catch {
-            return .failure(error)
-        }
+        backend.verifySource(source, machine: machine, progress: progress)
     }
 
     /// Runtime networking is on: `--real-hardware`, or a profile machine in the network test.
@@ -57,27 +46,18 @@ struct InstallEffects: Sendable {
     /// The driver repositories on a driver disk source, as `driverDiskScanned`.
     func scanDriverDisk(_ source: Source, machine: Machine) -> FlowAction {
         do throws(InstallerError) {
-            let found = try DriverDisk.scan(source, machine: machine)
-            EventLog.shared.log("driver disk \(source.displayName): " + found.map(\.summary).joined(separator: "; "))
-            return .driverDiskScanned(found: found, error: nil)
+            return .driverDiskScanned(found: try backend.scanDriverDisk(source, machine: machine), error: nil)
         } catch {
-            EventLog.shared.log("driver disk \(source.displayName): \(error.description)")
             return .driverDiskScanned(found: [], error: error.description + "\n\nCheck the location (and the network settings, for a server) and try again.")
         }
     }
 
-    /// Loads the drivers (insmod on real hardware), then probes the hardware again and looks
-    /// again for installations (they may sit on a disk that just appeared): `driversLoaded`.
+    /// Loads the drivers, then probes the hardware and the installations again: `driversLoaded`.
     func loadDrivers(_ source: Source, machine: Machine) -> FlowAction {
         do throws(InstallerError) {
-            var (loaded, m) = try DriverDisk.load(source, machine: machine)
-            let found = InstallationDetector.detect(m)
-            m.installations = found.installations
-            m.backups = found.backups
-            EventLog.shared.log("hardware probed again: \(m.visibleDisks.count) disks (\(m.visibleDisks.map(\.name).joined(separator: ", ")))")
+            let (loaded, m) = try backend.loadDrivers(source, machine: machine)
             return .driversLoaded(loaded: loaded, machine: m, error: nil)
         } catch {
-            EventLog.shared.log("loading drivers from \(source.displayName) failed: \(error.description)")
             return .driversLoaded(loaded: [], machine: nil, error: error.description)
         }
     }
@@ -85,7 +65,7 @@ struct InstallEffects: Sendable {
     /// Loads the keymap into the Linux console (the caller checks that it is one).
     func loadKeymap(_ keymap: String) {
         let status = backend.loadKeymap(keymap)
-        EventLog.shared.log("Keymap \(keymap) loaded with loadkeys: exit \(status)")
+        backend.log.log("Keymap \(keymap) loaded with loadkeys: exit \(status)")
     }
 
     /// Opens the plan's sources and validates the plan against them (nothing is written).
@@ -105,10 +85,7 @@ struct InstallEffects: Sendable {
     /// Writes the support bundle (the password removed) and saves it to `place`; the path saved.
     func saveBundle(_ contents: SupportBundle.Contents, to place: String) -> Result<String, InstallerError> {
         do throws(InstallerError) {
-            let log = EventLog.shared
-            let tmp = try SupportBundle.write(contents, toDirectory: NSTemporaryDirectory() + "hi-bundle-\(getpid())", secrets: log.secrets)
-            defer { try? FileManager.default.removeItem(atPath: (tmp as NSString).deletingLastPathComponent) }
-            return .success(try Upload.save(tmp, to: place))
+            return .success(try backend.saveSupportBundle(contents, to: place))
         } catch {
             return .failure(error)
         }
@@ -123,7 +100,7 @@ struct InstallEffects: Sendable {
         private let prepared: PreparedInstallation
         /// The next disc of a profile machine's drive (discs[0] is the main disc).
         private var nextDisc = 1
-        private var pack: (Repository, Accessor)?
+        private var pack: InstallerBackend.LinuxPackOnDisc?
 
         init(plan: InstallPlan, machine: Machine, backend: InstallerBackend, prepared: PreparedInstallation) {
             self.plan = plan; self.machine = machine; self.backend = backend; self.prepared = prepared
@@ -160,18 +137,11 @@ struct InstallEffects: Sendable {
 
         /// Reads `disc`: the Linux Pack for the installed product, kept for `installLinuxPack`.
         func readLinuxPackDisc(_ disc: String) -> DiscCheck {
-            let log = EventLog.shared
             guard let main = prepared.mainRepository else { return .wrongDisc("the installed product is not known") }
             do throws(InstallerError) {
-                let a = try Accessors.local(disc)
-                do throws(InstallerError) {
-                    let p = try LinuxPackDisc.check(a, main: main)
-                    log.log("Linux Pack disc \(disc): \(p.id) \(p.version), \(p.packages.count) packages")
-                    pack = (p, a)
-                    return .ready
-                } catch { a.close(); throw error }
+                pack = try backend.readLinuxPackDisc(disc, main: main)
+                return .ready
             } catch {
-                log.log("Linux Pack disc \(disc): \(error.description)")
                 // What the disc is, without the drive's path; the log has the full text.
                 return .wrongDisc(error.message)
             }
@@ -179,10 +149,9 @@ struct InstallEffects: Sendable {
 
         /// Installs the Linux Pack read by `readLinuxPackDisc` onto the new system.
         func installLinuxPack(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
-            guard let (p, accessor) = pack else { return .linuxPackFinished(error: .failed("no Linux Pack disc was read")) }
-            defer { accessor.close(); pack = nil }
-            let r = LinuxPackDisc.run(p, from: accessor, plan: plan, machine: machine, log: backend.log,
-                                      environment: backend.environment, commands: backend.commands) { e in
+            guard let disc = pack else { return .linuxPackFinished(error: .failed("no Linux Pack disc was read")) }
+            defer { disc.close(); pack = nil }
+            let r = backend.installLinuxPack(disc, plan: plan, machine: machine) { e in
                 if case let .progress(f, step, left) = e { send(.progress(fraction: f, step: step, secondsLeft: left)) }
             }
             if case let .failure(e) = r { return .linuxPackFinished(error: e) }
@@ -191,7 +160,7 @@ struct InstallEffects: Sendable {
 
         /// Closes the sources (and a Linux Pack disc read but not installed).
         func close() {
-            pack?.1.close()
+            pack?.close()
             pack = nil
             prepared.close()
         }
