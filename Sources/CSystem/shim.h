@@ -1,5 +1,8 @@
 #ifndef CSYSTEM_SHIM_H
 #define CSYSTEM_SHIM_H
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 /* POSIX and Linux pieces that Swift's Glibc module leaves out. */
 #include <pty.h>
 #include <termios.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
 static inline int cs_errno(void) { return errno; }
 static inline int cs_set_winsize(int fd, unsigned short rows, unsigned short cols) {
     struct winsize ws = { rows, cols, 0, 0 }; return ioctl(fd, TIOCSWINSZ, &ws);
@@ -24,4 +28,8 @@ static inline int cs_wifexited(int s) { return WIFEXITED(s); }
 static inline int cs_wexitstatus(int s) { return WEXITSTATUS(s); }
 static inline int cs_wifsignaled(int s) { return WIFSIGNALED(s); }
 static inline int cs_wtermsig(int s) { return WTERMSIG(s); }
+/* Starts writeback of [offset, offset+len) without waiting for it (sync_file_range). */
+static inline int cs_start_writeback(int fd, long long offset, long long len) {
+    return sync_file_range(fd, offset, len, SYNC_FILE_RANGE_WRITE);
+}
 #endif

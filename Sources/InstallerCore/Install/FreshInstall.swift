@@ -23,6 +23,8 @@ final class FreshInstall: InstallProcedure {
     private let rootLabel = Filesystem.randomRootLabel()
     private var kernelVersion: String?
     private var cachedFacts: TargetFacts?
+    /// The swap file being written beside the packages (from the mount step to configure).
+    private var swapFile: SwapFile?
 
     init(_ context: InstallContext, plan: InstallPlan, upgrade: UpgradeHooks? = nil) {
         self.context = context; self.plan = plan; self.upgrade = upgrade
@@ -49,6 +51,7 @@ final class FreshInstall: InstallProcedure {
     }
 
     func release() {
+        if let s = swapFile { s.abandon(); swapFile = nil }
         if let m = rootMount {
             do { try m.unmount() } catch { log.log("warning: \(error.description)") }
             rootMount = nil
@@ -96,6 +99,7 @@ final class FreshInstall: InstallProcedure {
         try steps.run(.mount) { _ throws(InstallerError) in
             guard let dev = rootDevice else { throw .failed("internal error: no root device") }
             rootMount = try MountedFilesystem.mount(dev, type: "ext3", commands: context.commands)
+            if let root = rootMount?.mountPoint { swapFile = SwapFile.start(root: root, commands: context.commands) }
         }
         guard let root = rootMount?.mountPoint else { throw .failed("internal error: the root filesystem is not mounted") }
         try steps.run(.packages) { progress throws(InstallerError) in
@@ -119,7 +123,10 @@ final class FreshInstall: InstallProcedure {
         try steps.run(.configure) { progress throws(InstallerError) in
             try configurator.writeFiles()
             progress(0.3)
-            try configurator.makeSwapFile()
+            if let s = swapFile {
+                try s.finish(log: log)
+                swapFile = nil
+            }
             try upgrade?.afterConfigure(root)
             if case .manual = plan.time {
                 log.log("time: manual entry chosen; asking the front end to set the clock (no ntp.conf written)")

@@ -2,13 +2,13 @@ import Foundation
 
 /// Writes the configuration into the mounted root of the new system (SPEC section 4):
 /// the pure file sets of `NetworkFiles` and `SystemFiles`, /etc/localtime, the root
-/// password in /etc/shadow, the swap file, installed-repos records, the install log.
+/// password in /etc/shadow, installed-repos records, the install log (the swap file is `SwapFile`).
 public struct TargetConfigurator {
     public let root: String
     public let plan: InstallPlan
     public let machine: Machine
     public let facts: TargetFacts
-    /// Runs mkswap and the post-install script; its log is this configurator's log.
+    /// Runs the post-install script; its log is this configurator's log.
     public let commands: any CommandRunning
     public var log: EventLog { commands.log }
 
@@ -64,30 +64,6 @@ public struct TargetConfigurator {
         try TargetPath.write(root: root, "/etc/shadow", text, mode: existed ? st.st_mode & 0o7777 : 0o600)
         if existed { chown(host, st.st_uid, st.st_gid) }
         log.log("set the root password in /etc/shadow (SHA-512 crypt)")
-    }
-
-    /// A 512 MiB swap file, fully allocated, made with mkswap.
-    public func makeSwapFile() throws(InstallerError) {
-        let dir = try TargetPath.makeDirectories(root: root, "/var/swap", mode: 0o700)
-        let path = dir + "/" + (SystemFiles.swapFile as NSString).lastPathComponent
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .failed("cannot create the swap file: \(String(cString: strerror(errno)))", at: path) }
-        // ext3 has no extents, so no fallocate: write zeros in 1 MiB chunks (a swap file may have no holes).
-        let chunk = [UInt8](repeating: 0, count: Int(Size.MiB))
-        var written: UInt64 = 0
-        while written < SystemFiles.swapSize {
-            if CleanupRegistry.shared.isDying { close(fd); try CleanupRegistry.shared.checkNotDying() }
-            let n = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else {
-                let e = String(cString: strerror(errno))
-                close(fd)
-                throw .failed("cannot write the swap file: \(e)", at: path)
-            }
-            written += UInt64(n)
-        }
-        close(fd)
-        let r = commands.run(["mkswap", path])
-        guard r.ok else { throw .failed("mkswap failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: path) }
     }
 
     /// /etc/xensource/installed-repos/ID/ with copies of XS-REPOSITORY and XS-PACKAGES.

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import InstallerCore
+
+/// The swap file written on its own thread (issue 20): moved into place by `finish`, valid
+/// for swapon (mkswap's signature, no holes, mode 0600), its mkswap logged in one piece;
+/// removed by `abandon` whatever point it had reached.
+@Suite(.enabled(if: IntegrationEnv.canRun)) struct SwapFileTests {
+    private func tempRoot() throws -> String {
+        let dir = NSTemporaryDirectory() + "swapfile-test.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func finishMovesAValidSwapFileIntoPlaceAndLogsMkswap() throws {
+        let root = try tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = EventLog()
+        let size = 40 * Size.MiB           // crosses the 32 MiB writeback stretch
+        let s = SwapFile.start(root: root, size: size, commands: SystemCommands(log: log))
+        try s.finish(log: log)
+        let path = root + SystemFiles.swapFile
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        #expect(UInt64(st.st_size) == size && st.st_mode & 0o777 == 0o600)
+        #expect(UInt64(st.st_blocks) * 512 >= size, "no holes")
+        #expect(stat(root + "/" + SwapFile.pendingName, &st) != 0)
+        let fh = try #require(FileHandle(forReadingAtPath: path))
+        try fh.seek(toOffset: 4086)
+        #expect(String(decoding: fh.readData(ofLength: 10), as: UTF8.self) == "SWAPSPACE2")
+        try fh.close()
+        let lines = log.lines
+        #expect(lines.contains { $0.contains("mkswap") })
+        #expect(lines.contains { $0.contains("on a second thread") })
+    }
+
+    @Test func abandonStopsAndRemovesIt() throws {
+        let root = try tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let s = SwapFile.start(root: root, size: 4096 * Size.MiB, commands: SystemCommands(log: EventLog()))
+        usleep(50_000)
+        s.abandon()
+        #expect(!FileManager.default.fileExists(atPath: root + "/" + SwapFile.pendingName))
+        #expect(!FileManager.default.fileExists(atPath: root + SystemFiles.swapFile))
+        #expect(throws: InstallerError.self) { try s.finish(log: EventLog()) }
+    }
+}
