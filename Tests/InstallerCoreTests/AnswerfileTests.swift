@@ -280,6 +280,61 @@ enum AnswerfileFixtures {
     }
 }
 
+/// --record-answerfile keeps the time method and the Linux Pack choice (issue 17).
+@Suite struct RecordedChoicesTests {
+    static func roundTrip(_ plan: InstallPlan) throws -> (String, InstallPlan) {
+        let text = try AnswerfileWriter.render(plan, plaintextPassword: true)
+        let r = Answerfile.parse(text: text, options: AnswerfileFixtures.options)
+        return (text, try #require(r.plan, "\(r.report(file: "recorded")) \(text)"))
+    }
+
+    static var plan: InstallPlan {
+        var p = InstallPlan()
+        p.primaryDisk = "sda"
+        p.rootPassword = .plaintext("abcdef")
+        p.sources = [.url("http://mirror.example.com/xcp/", credentials: nil)]
+        p.adminInterface = AdminInterface(nic: "eth0", mac: "00:16:3e:00:00:01", config: .dhcp)
+        p.timezone = "Europe/London"
+        return p
+    }
+
+    @Test func manualTimeIsRecordedAndReadBack() throws {
+        var p = Self.plan
+        p.time = .manual
+        let (text, back) = try Self.roundTrip(p)
+        #expect(text.contains("<time-config-method>manual</time-config-method>"), "\(text)")
+        #expect(back.time == .manual)
+        #expect(back == p)
+    }
+
+    @Test func ntpIsRecordedAsTheMethod() throws {
+        var p = Self.plan
+        p.time = .ntp(servers: ["10.0.0.1"], fromDHCP: false)
+        let (text, back) = try Self.roundTrip(p)
+        #expect(text.contains("<time-config-method>ntp</time-config-method>"), "\(text)")
+        #expect(back == p)
+    }
+
+    @Test(arguments: LinuxPackChoice.allCases)
+    func theLinuxPackChoiceIsRecorded(choice: LinuxPackChoice) throws {
+        var p = Self.plan
+        p.linuxPack = choice
+        let (text, back) = try Self.roundTrip(p)
+        #expect(text.contains("<linux-pack>") == (choice != .auto), "\(text)")
+        #expect(back.linuxPack == choice && back == p)
+    }
+
+    @Test func manualTimeWithNTPServersIsRefused() {
+        let text = """
+        <installation><primary-disk>sda</primary-disk><keymap>us</keymap><root-password>abcdef</root-password>
+        <source type="url">http://x.example.com/</source><timezone>Europe/London</timezone>
+        <time-config-method>manual</time-config-method><ntp-server>10.0.0.1</ntp-server></installation>
+        """
+        let r = Answerfile.parse(text: text, options: AnswerfileFixtures.options)
+        #expect(r.plan == nil && r.errors.contains { $0.message.contains("time-config-method \"manual\" takes no <ntp-server>") }, "\(r.problems)")
+    }
+}
+
 /// Random mutations of the good answerfiles: the parser must never crash or hang. 3,000 inputs
 /// in `make test`; `FUZZ_ANSWERFILES=N` for more (`make soak`: 10,000). The slowest parse is
 /// printed, never asserted (timings do not fail tests).

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # --record-answerfile: the walk of Tests/Replays/equal-plans.replay, recorded, gives an
-# answerfile (mode 0600, password only as a SHA-512 hash) whose plan is the walk's plan.
+# answerfile (mode 0600, password only as a SHA-512 hash) whose plan is the walk's plan,
+# with the walk's Linux Pack answer (<linux-pack>no</linux-pack>) and time method (ntp).
+# The walk of Tests/Replays/manual-time.replay (Manual time entry), recorded in a dry run,
+# gives <time-config-method>manual</time-config-method>, read back as manual time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
@@ -19,4 +22,22 @@ HOST_INSTALLER_STATE=$work/state "$BIN" validate-answerfile "$work/recorded.xml"
   --machine Tests/Fixtures/machines/two-disks.json --print-plan > "$work/replayed.json"
 # The same plan; only the password's form differs (typed: set; recorded: a hash).
 sed 's/"root_password": "(set)"/"root_password": "(hash)"/' Tests/Replays/equal-plans/plan.json | diff - "$work/replayed.json"
+grep -q '<linux-pack>no</linux-pack>' "$work/recorded.xml" || { echo "FAIL: the Linux Pack answer was not recorded"; exit 1; }
+grep -q '<time-config-method>ntp</time-config-method>' "$work/recorded.xml" || { echo "FAIL: the time method was not recorded"; exit 1; }
 echo "recording then replaying gives the same plan"
+
+# Manual time: the manual-time walk as a dry run, up to Confirm.
+awk -v m="$PWD/Tests/Fixtures" -v rec="$work/manual.xml" '
+  /^machine / { sub("\\.\\./Fixtures", m); print; print "args --dry-run --record-answerfile " rec; next }
+  /^(screen|mask) / { next }
+  { print }
+  /^key BTab Enter$/ { print "exit 0"; exit }' Tests/Replays/manual-time.replay > "$work/manual.replay"
+"$BIN" replay "$work/manual.replay"
+cat "$work/manual.xml"
+grep -q '<time-config-method>manual</time-config-method>' "$work/manual.xml" || { echo "FAIL: manual time was not recorded"; exit 1; }
+grep -q '<linux-pack>no</linux-pack>' "$work/manual.xml" || { echo "FAIL: the Linux Pack answer was not recorded"; exit 1; }
+HOST_INSTALLER_STATE=$work/state "$BIN" validate-answerfile "$work/manual.xml" \
+  --machine Tests/Fixtures/machines/two-disks.json --print-plan > "$work/manual.json"
+grep -q '"method": "manual"' "$work/manual.json" || { echo "FAIL: the recorded answerfile does not give manual time"; cat "$work/manual.json"; exit 1; }
+grep -q '"linux_pack": "no"' "$work/manual.json" || { echo "FAIL: the recorded answerfile does not give the Linux Pack answer"; exit 1; }
+echo "manual time and the Linux Pack answer are recorded and read back"

@@ -96,6 +96,27 @@ extension AnswerfileChecker {
             if let tz = nonEmptyText(e) { plan.timezone = tz }
         }
         ntp(byName["ntp-server"] ?? [], isStatic: isStatic)
+        if let e = byName["time-config-method"]?.first, let t = nonEmptyText(e) {
+            switch t.lowercased() {
+            case "ntp": break
+            case "manual":
+                if let n = byName["ntp-server"]?.first {
+                    error(e, "time-config-method \"manual\" takes no <ntp-server> (line \(n.line)); write ntp, or remove the NTP servers")
+                } else {
+                    locations[.ntpServer(nil)] = e
+                    plan.time = .manual
+                }
+            default: error(e, "time-config-method must be \"ntp\" or \"manual\", not \(Self.quoted(t))")
+            }
+        }
+        if let e = byName["linux-pack"]?.first, let t = nonEmptyText(e) {
+            linuxPackAt = (e.line, e.column)
+            switch t.lowercased() {
+            case "yes", "true": plan.linuxPack = .yes
+            case "no", "false": plan.linuxPack = .no
+            default: error(e, "linux-pack must be \"yes\" or \"no\" (or left out: installed when a source provides it), not \(Self.quoted(t))")
+            }
+        }
         if let e = byName["bootloader"]?.first {
             locations[.bootloader] = e
             bootloader(e)

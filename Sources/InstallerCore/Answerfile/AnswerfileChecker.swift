@@ -15,6 +15,8 @@ struct AnswerfileChecker {
     var locations: [PlanField: XElement] = [:]
     /// Line and column of every element the checker already reported an error at.
     var errorPlaces: Set<[Int]> = []
+    /// Where `<linux-pack>` was written (the refusal of `yes` without a Linux Pack points there).
+    var linuxPackAt: (line: Int, column: Int)?
 
     init(options: AnswerfileOptions) {
         self.options = options
@@ -49,6 +51,7 @@ struct AnswerfileChecker {
         case "hostname": return .hostname
         case "timezone": return .timezone
         case "ntp-server": return .ntpServer(0)
+        case "time-config-method": return .ntpServer(nil)
         case "bootloader": return .bootloader
         default: return nil
         }
@@ -104,6 +107,7 @@ struct AnswerfileChecker {
         "hostname": "the existing installation's host name is kept",
         "timezone": "the existing installation's time zone is kept",
         "ntp-server": "the existing installation's time settings are kept",
+        "time-config-method": "the existing installation's time settings are kept",
     ]
 
     /// The children by rule, reporting unknown, unused and duplicate elements.

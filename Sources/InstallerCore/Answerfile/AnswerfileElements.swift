@@ -31,6 +31,8 @@ struct ElementRule {
         ElementRule(name: "hostname", repeatable: false, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "timezone", repeatable: false, attributes: [], fresh: .required, reinstall: .optional, restore: .unused),
         ElementRule(name: "ntp-server", repeatable: true, attributes: ["dhcp"], fresh: .optional, reinstall: .optional, restore: .unused),
+        ElementRule(name: "time-config-method", repeatable: false, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
+        ElementRule(name: "linux-pack", repeatable: false, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "bootloader", repeatable: false, attributes: ["location"], fresh: .optional, reinstall: .optional, restore: .unused),
     ]
 

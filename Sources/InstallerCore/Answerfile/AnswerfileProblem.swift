@@ -35,9 +35,11 @@ public struct AnswerfileResult: Sendable {
     /// Required elements the answerfile leaves out (with `allowMissing` these are not errors:
     /// the plan holds defaults for them and a front end asks for them).
     public var missing: [String]
+    /// Line and column of `<linux-pack>`, when the file has one.
+    public var linuxPackAt: (line: Int, column: Int)?
 
-    public init(plan: InstallPlan?, problems: [AnswerfileProblem], missing: [String] = []) {
-        self.plan = plan; self.problems = problems; self.missing = missing
+    public init(plan: InstallPlan?, problems: [AnswerfileProblem], missing: [String] = [], linuxPackAt: (line: Int, column: Int)? = nil) {
+        self.plan = plan; self.problems = problems; self.missing = missing; self.linuxPackAt = linuxPackAt
     }
 
     public var errors: [AnswerfileProblem] { problems.filter { $0.severity == .error } }

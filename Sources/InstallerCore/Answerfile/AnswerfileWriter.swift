@@ -8,8 +8,9 @@ import Glibc
 /// password is never written: the URL keeps the user name, and a comment above the element
 /// says where the password goes.
 ///
-/// What the answerfile format cannot say is left out: `installLinuxPack`, manual time entry
-/// (`TimeConfig.manual`), and DHCP nameservers together with a static admin interface.
+/// The Linux Pack choice is written as `<linux-pack>` (left out for auto) and the time method
+/// as `<time-config-method>` (manual time too). What the format cannot say is left out: DHCP
+/// nameservers together with a static admin interface.
 public enum AnswerfileWriter {
     public static func render(_ plan: InstallPlan) throws(InstallerError) -> String {
         try render(plan, plaintextPassword: false)
@@ -61,6 +62,7 @@ public enum AnswerfileWriter {
         case let .plaintext(p): element("root-password", [("type", "hash")], try PasswordHash.sha512(p))
         }
         for s in plan.sources { source("source", s) }
+        if plan.linuxPack != .auto { element("linux-pack", [], plan.linuxPack.rawValue) }
         for d in plan.driverSources { source("driver-source", d) }
         if let p = plan.postInstallScript { source("post-install-script", p) }
         var isStatic = false
@@ -87,12 +89,13 @@ public enum AnswerfileWriter {
         if !plan.timezone.isEmpty { element("timezone", [], plan.timezone) }
         switch plan.time {
         case let .ntp(servers, fromDHCP):
+            element("time-config-method", [], "ntp")
             // The parser's default without <ntp-server>: from DHCP unless the interface is static.
             if fromDHCP && !isStatic && !servers.isEmpty { element("ntp-server", [("dhcp", "true")]) }
             if !fromDHCP && !isStatic && servers.isEmpty { element("ntp-server", [("dhcp", "false")]) }
             for s in servers { element("ntp-server", [], s) }
         case .manual:
-            out += "  <!-- the time was set by hand: not expressible in an answerfile -->\n"
+            element("time-config-method", [], "manual")
         }
         element("bootloader", [("location", plan.bootloader.location.rawValue)], plan.bootloader.kind.rawValue)
         out += "</installation>\n"

@@ -15,6 +15,9 @@ public enum InstallSources {
         public func close() { accessors.forEach { $0.close() } }
     }
 
+    /// The location of the refusal when `<linux-pack>yes</linux-pack>` finds no Linux Pack.
+    public static let linuxPackLocation = "linux-pack"
+
     public static func open(_ plan: InstallPlan, machine: Machine) throws(InstallerError) -> Opened {
         var opened = Opened(repositories: [], accessors: [])
         do throws(InstallerError) {
@@ -53,14 +56,17 @@ public enum InstallSources {
                     throw InstallerError.invalid("post-install-script", "a local post-install script must be given by its absolute path")
                 }
             }
-            if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }),
-               case .local(nil)? = plan.sources.first, machine.cdrom != nil {
+            let packFound = opened.repositories.contains(where: { $0.0.id == .linux })
+            if plan.linuxPack == .yes && !packFound, case .local(nil)? = plan.sources.first, machine.cdrom != nil {
                 // Not on the main media: the front end asks for the Linux Pack disc once the
                 // main installation is done (LinuxPackDisc), as the guide's step 17 says.
                 opened.linuxPackOnAnotherDisc = true
-            } else if plan.installLinuxPack && !opened.repositories.contains(where: { $0.0.id == .linux }) {
-                throw InstallerError.failed("the Linux Pack was chosen but no Linux Pack repository (xs:linux) was found on the media",
-                                            hint: "insert the Linux Pack disc, or choose not to install it")
+            } else if plan.linuxPack == .yes && !packFound {
+                // Refused here, before any disk is touched; the front end puts the answerfile's
+                // line and column in place of `linuxPackLocation` when it has them.
+                let searched = plan.sources.map(\.displayName).joined(separator: ", ")
+                throw InstallerError.invalid(linuxPackLocation, "the Linux Pack was asked for (<linux-pack>yes</linux-pack>) but no source provides it (no xs:linux repository in \(searched.isEmpty ? "the sources" : searched))",
+                                             hint: "add a <source> holding the Linux Pack, or remove <linux-pack> or write <linux-pack>no</linux-pack>")
             }
         } catch {
             opened.close()
@@ -71,7 +77,7 @@ public enum InstallSources {
 
     static func wanted(_ r: Repository, plan: InstallPlan) -> Bool {
         if r.id == .main { return true }
-        if r.id == .linux { return plan.installLinuxPack }
+        if r.id == .linux { return plan.linuxPack != .no }
         return false
     }
 }

@@ -14,8 +14,10 @@ public struct InstallPlan: Equatable, Sendable {
     public var storageOnPrimary: Bool = true
     public var sources: [Source] = []
     public var driverSources: [Source] = []
-    /// Install the Linux Pack from the media too (local media).
-    public var installLinuxPack: Bool = false
+    /// The Linux Pack (`<linux-pack>`): auto installs it whenever a source provides it,
+    /// yes requires it (refused before any disk is written when no source has it, except
+    /// that local media ask for its own disc), no never installs it.
+    public var linuxPack: LinuxPackChoice = .auto
     public var rootPassword: RootPassword?
     public var adminInterface: AdminInterface?
     public var hostname: HostnameConfig = .dhcp
@@ -26,6 +28,17 @@ public struct InstallPlan: Equatable, Sendable {
     public var postInstallScript: Source?
 
     public init() {}
+
+    /// The screens' yes/no answer: true only for `.yes`; setting it sets `.yes` or `.no`.
+    public var installLinuxPack: Bool {
+        get { linuxPack == .yes }
+        set { linuxPack = newValue ? .yes : .no }
+    }
+}
+
+/// Whether to install the Linux Pack (`<linux-pack>yes|no</linux-pack>`; absent is auto).
+public enum LinuxPackChoice: String, Sendable, CaseIterable {
+    case auto, yes, no
 }
 
 /// Where packages (or a script, or a driver) come from.

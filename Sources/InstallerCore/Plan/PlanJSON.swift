@@ -17,7 +17,7 @@ extension InstallPlan {
             let kept = JSON.string("(kept from the existing installation)")
             o += [("keymap", kept), ("primary_disk", .string(primaryDisk)), ("sources", .array(sources.map(source)))]
             if !driverSources.isEmpty { o.append(("driver_sources", .array(driverSources.map(source)))) }
-            o += [("install_linux_pack", .bool(installLinuxPack)), ("root_password", kept), ("admin_interface", kept),
+            o += [("linux_pack", .string(linuxPack.rawValue)), ("root_password", kept), ("admin_interface", kept),
                   ("hostname", kept), ("nameservers", kept), ("timezone", kept), ("time", kept)]
             o.append(("bootloader", .object([("kind", .string(bootloader.kind.rawValue)), ("location", .string(bootloader.location.rawValue))])))
             if let p = postInstallScript { o.append(("post_install_script", source(p))) }
@@ -29,7 +29,7 @@ extension InstallPlan {
         o.append(("storage_on_primary", .bool(storageOnPrimary)))
         o.append(("sources", .array(sources.map(source))))
         if !driverSources.isEmpty { o.append(("driver_sources", .array(driverSources.map(source)))) }
-        o.append(("install_linux_pack", .bool(installLinuxPack)))
+        o.append(("linux_pack", .string(linuxPack.rawValue)))
         switch rootPassword {
         case .none: o.append(("root_password", .null))
         case .plaintext: o.append(("root_password", .string("(set)")))

@@ -35,7 +35,7 @@ enum InstallCommand {
         var answerfileText: String?
         if let answerfile {
             try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, backend: backend, device: boot.networkDevice)
-            let (result, text) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
+            let (result, text, linuxPackAt) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
             answerfileText = text
             guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
             if let k = boot.keymap, result.missing.contains("keymap") { plan.keymap = k }
@@ -44,7 +44,7 @@ enum InstallCommand {
                     print(plan.json.rendered())
                     return 0
                 }
-                return UnattendedInstall.run(plan, machine: machine, backend: backend, networkDevice: boot.networkDevice)
+                return UnattendedInstall.run(plan, machine: machine, backend: backend, networkDevice: boot.networkDevice, linuxPackAt: linuxPackAt)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
             // Sources the answerfile gives are not checked on a screen: their NIC is brought up

@@ -6,7 +6,8 @@ import Synchronization
 /// exit 0 on success, 1 on failure (the reason on the last line), 2 for an invalid answerfile.
 enum UnattendedInstall {
     /// Reads and checks the answerfile against the machine; every problem is printed to stderr.
-    static func plan(from location: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> (AnswerfileResult, String) {
+    /// Also gives where `<linux-pack>` is (`FILE:LINE:COLUMN`), when the file has one.
+    static func plan(from location: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> (AnswerfileResult, String, linuxPackAt: String?) {
         let (name, bytes) = try AnswerfileFetch.fetch(location)
         var options = AnswerfileOptions(machine: machine)
         options.allowMissing = allowMissing
@@ -17,12 +18,13 @@ enum UnattendedInstall {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if let error = result.error(file: shown) { throw error }
-        return (result, String(decoding: bytes, as: UTF8.self))
+        return (result, String(decoding: bytes, as: UTF8.self), result.linuxPackAt.map { "\(shown):\($0.line):\($0.column)" })
     }
 
     /// Runs `plan` through `backend` (network, driver disks, then the backend's preamble and
     /// the installation), printing progress lines; returns the exit status.
-    static func run(_ plan: InstallPlan, machine: Machine, backend: InstallerBackend, networkDevice: String? = nil) -> Int32 {
+    /// `linuxPackAt`: where the answerfile's `<linux-pack>` is, for the refusal of `yes`.
+    static func run(_ plan: InstallPlan, machine: Machine, backend: InstallerBackend, networkDevice: String? = nil, linuxPackAt: String? = nil) -> Int32 {
         @Sendable func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
         say("host-installer: unattended \(plan.mode.rawValue) installation on \(plan.primaryDisk) from " + (plan.mode == .restore ? "its backup partition" : plan.sources.map(\.displayName).joined(separator: ", ")))
         let log = backend.log
@@ -31,12 +33,14 @@ enum UnattendedInstall {
             try bringUpNetwork(plan, machine: machine, backend: backend, device: networkDevice, say: say)
             let machine = try loadDriverSources(plan, machine: machine, backend: backend, say: say)
             prepared = try backend.prepare(plan, machine: machine)
-        } catch {
+        } catch var error {
+            if error.location == InstallSources.linuxPackLocation { error.location = linuxPackAt ?? "<linux-pack>" }
             log.log("unattended installation refused: \(error.description)")
             say("Installation failed: \(error.description)")
             return error.kind == .invalidInput ? 2 : 1
         }
         defer { prepared.close() }
+        say("Linux Pack: " + linuxPackLine(plan, prepared))
         let last = Mutex((percent: -1, step: ""))
         let result = prepared.run { event in
             guard case let .progress(f, step, left) = event else { return }
@@ -58,6 +62,19 @@ enum UnattendedInstall {
         case let .failure(e):
             say("Installation failed: \(e.description)")
             return 1
+        }
+    }
+}
+
+extension UnattendedInstall {
+    /// Whether the Linux Pack is installed, and why.
+    static func linuxPackLine(_ plan: InstallPlan, _ prepared: PreparedInstallation) -> String {
+        let found = prepared.sources.repositories.contains { $0.0.id == .linux }
+        switch (plan.linuxPack, found) {
+        case (.no, _): return "not installed (<linux-pack>no</linux-pack>)"
+        case (_, true): return "installed (" + (plan.linuxPack == .yes ? "asked for" : "a source provides it") + ")"
+        case (.yes, false): return "from its own disc after the installation"
+        case (.auto, false): return "not installed (no source provides it)"
         }
     }
 }

@@ -35,7 +35,12 @@ struct ConfirmScreen: InstallerScreen {
 
     /// What a fresh install will do, a line each (never the password).
     nonisolated static func summary(_ p: InstallPlan) -> [String] {
-        let pack = p.installLinuxPack ? ", with the Linux Pack" : ""
+        let pack: String
+        switch p.linuxPack {
+        case .yes: pack = ", with the Linux Pack"
+        case .no: pack = ""
+        case .auto: pack = ", with the Linux Pack if found"
+        }
         let source = (p.sources.map(\.displayName).first ?? "local media") + pack
         var management = "none"
         if let a = p.adminInterface {
