@@ -21,7 +21,7 @@
 #   REF_SERIAL=1|0 (1): the SERIAL 0 115200 line in extlinux.conf
 #   REF_INSTALL_LAYOUT=1: the work the installer does for the same plan, for bench/install.sh's
 #     fair baseline: a 16 GiB image with the installer's partitions (root 4 GiB, backup 4 GiB),
-#     the base package checked (MD5 and SHA-256 against XS-PACKAGES) before it is extracted,
+#     each package of the base repository checked (MD5 and SHA-256 against XS-PACKAGES) then extracted,
 #     only the base repository installed and recorded, and the 512 MiB swap file written
 #     with dd and made with mkswap.
 # Only the loop device this script attached is detached (by name), also on failure.
@@ -74,13 +74,18 @@ mke2fs -q -F -t ext3 -L "$LABEL" "${LOOP}p1"
 MNT=$(mktemp -d /tmp/ref-disk-mnt.XXXXXX)
 mount "${LOOP}p1" "$MNT"
 if [ -n "${REF_INSTALL_LAYOUT:-}" ] && [ -n "$MEDIA" ]; then
-  # As the installer does: the package's checksums must match the repository's metadata.
-  meta=$MEDIA/packages.main/XS-PACKAGES
-  md5=$(sed -n 's/.*md5="\([0-9a-f]*\)".*/\1/p' "$meta" | head -n 1)
-  sha=$(sed -n 's/.*sha256="\([0-9a-f]*\)".*/\1/p' "$meta" | head -n 1)
-  echo "$md5  $TARBALL" | md5sum -c --quiet - && echo "$sha  $TARBALL" | sha256sum -c --quiet -
+  # As the installer does: every package of the base repository (root "/"), each one's
+  # checksums checked against the repository's metadata before it is extracted.
+  sed -n 's|.*md5="\([0-9a-f]*\)".*sha256="\([0-9a-f]*\)".*>\([^<]*\)</package>.*|\1 \2 \3|p' "$MEDIA/packages.main/XS-PACKAGES" |
+    while read -r md5 sha file; do
+      f=$MEDIA/packages.main/$file
+      { echo "$md5  $f" | md5sum -c --quiet - && echo "$sha  $f" | sha256sum -c --quiet -; } ||
+        { echo "make-reference-disk: $f does not match XS-PACKAGES" >&2; exit 1; }
+      tar -C "$MNT" -xf "$f"
+    done
+else
+  tar -C "$MNT" -xf "$TARBALL"
 fi
-tar -C "$MNT" -xf "$TARBALL"
 KVER=$(ls "$MNT"/boot/vmlinuz-* | head -n 1); KVER=${KVER##*/vmlinuz-}
 [ -n "$KVER" ] && [ -e "$MNT/boot/initrd.img-$KVER" ] || { echo "make-reference-disk: no kernel/initrd in $TARBALL" >&2; exit 1; }
 if [ -n "${REF_INSTALL_LAYOUT:-}" ] && [ -n "$MEDIA" ]; then

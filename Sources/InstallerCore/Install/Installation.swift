@@ -88,7 +88,7 @@ public final class Installation: @unchecked Sendable {
         }
         procedure.release()
         context.release()
-        if case .success = result { log.log("\(what) complete") }
+        if case .success = result { log.log("\(what) complete: \(PeakMemory.summary)") }
         emit(.finished(result))
         if options.handleSignals && CleanupRegistry.shared.isDying {
             // The signal handler is about to end the process with the signal: let it.

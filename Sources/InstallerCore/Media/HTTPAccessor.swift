@@ -134,8 +134,13 @@ final class CurlTransfer: ByteStream {
     private unowned let accessor: HTTPAccessor
     private let listOnly: Bool
 
+    /// Bytes received and not yet read, at most `pendingLimit` plus one libcurl write: past
+    /// the limit the write callback pauses the transfer (libcurl keeps that chunk and hands
+    /// it over again when `pump` resumes), so memory does not grow with the file.
     private var pending: [UInt8] = []
     private var pendingStart = 0
+    private var paused = false
+    static let pendingLimit = 1 << 20
     private var attached = false
     private var done = false
     private var closed = false
@@ -195,8 +200,7 @@ final class CurlTransfer: ByteStream {
             let me = Unmanaged<CurlTransfer>.fromOpaque(ud!).takeUnretainedValue()
             let count = size * n
             guard count > 0, let ptr else { return count }
-            me.received(UnsafeRawBufferPointer(start: ptr, count: count))
-            return count
+            return me.received(UnsafeRawBufferPointer(start: ptr, count: count)) ? count : Int(CURL_WRITEFUNC_PAUSE)
         }
         cc_setopt_ptr(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
     }
@@ -206,12 +210,18 @@ final class CurlTransfer: ByteStream {
         attemptStart = offset
         attemptBytes = 0
         done = false
+        paused = false
         let rc = curl_multi_add_handle(multi, easy)
         guard rc == CURLM_OK else { throw .failed("libcurl could not start the transfer (multi error \(rc.rawValue))", at: url) }
         attached = true
     }
 
-    private func received(_ bytes: UnsafeRawBufferPointer) {
+    /// Keeps `bytes` for `read`, or returns false (pause) when enough is waiting already.
+    private func received(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if pending.count - pendingStart >= Self.pendingLimit {
+            paused = true
+            return false
+        }
         if attemptBytes == 0 && expectedTotal == nil {
             var cl: curl_off_t = -1
             if cc_getinfo_off(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK, cl >= 0 {
@@ -221,10 +231,15 @@ final class CurlTransfer: ByteStream {
         attemptBytes += UInt64(bytes.count)
         if pendingStart == pending.count { pending.removeAll(keepingCapacity: true); pendingStart = 0 }
         pending.append(contentsOf: bytes)
+        return true
     }
 
     /// Drives the transfer one step: waits up to a second for the network, then collects the result.
     private func pump() {
+        if paused && !hasPending {
+            paused = false
+            curl_easy_pause(easy, 0 /* CURLPAUSE_CONT */)   // may call the write callback at once
+        }
         var running: Int32 = 0
         curl_multi_perform(multi, &running)
         if !hasPending {
