@@ -176,12 +176,12 @@ enum Fixtures {
 
     @Test func configHasNormalSerialAndSafeEntries() {
         let k = Extlinux.Kernels(version: "1.0", kernel: "/boot/vmlinuz-1.0", initrd: "/boot/initrd.img-1.0", xen: nil)
-        #expect(Extlinux.config(k, rootLabel: "root-abcdefgh") == """
+        #expect(Extlinux.config(k, rootLabel: "root-abcdefgh", machineMiB: 1024) == """
             # extlinux.conf written by host-installer
             SERIAL 0 115200
             DEFAULT xe
             PROMPT 1
-            TIMEOUT 50
+            TIMEOUT 10
 
             LABEL xe
               KERNEL /boot/vmlinuz-1.0
@@ -201,12 +201,31 @@ enum Fixtures {
             """)
     }
 
-    @Test func hypervisorEntriesUseMboot() {
-        let k = Extlinux.Kernels(version: "2.6.27", kernel: "/boot/vmlinuz-2.6.27", initrd: "/boot/initrd-2.6.27.img", xen: "/boot/xen.gz")
-        let c = Extlinux.config(k, rootLabel: "root-x")
-        #expect(c.contains("  KERNEL mboot.c32\n  APPEND /boot/xen.gz dom0_mem=752M"))
-        #expect(c.contains("--- /boot/vmlinuz-2.6.27 root=LABEL=root-x ro console=hvc0 console=tty0 quiet --- /boot/initrd-2.6.27.img\n"))
-        #expect(c.components(separatedBy: "mboot.c32").count == 4)
+    @Test func hypervisorEntriesAreXCPs() {
+        let k = Extlinux.Kernels(version: "6.1.0-57-amd64", kernel: "/boot/vmlinuz-6.1.0-57-amd64",
+                                 initrd: "/boot/initrd.img-6.1.0-57-amd64", xen: "/boot/xen.gz")
+        #expect(Extlinux.config(k, rootLabel: "root-x", machineMiB: 1024) == """
+            # extlinux.conf written by host-installer
+            SERIAL 0 115200
+            DEFAULT xe
+            PROMPT 1
+            TIMEOUT 10
+
+            LABEL xe
+              KERNEL mboot.c32
+              APPEND /boot/xen.gz dom0_mem=752M lowmem_emergency_pool=1M crashkernel=64M@32M com1=115200,8n1 console=vga,com1 --- /boot/vmlinuz-6.1.0-57-amd64 root=LABEL=root-x ro console=tty0 console=hvc0 quiet --- /boot/initrd.img-6.1.0-57-amd64
+
+            LABEL xe-serial
+              KERNEL mboot.c32
+              APPEND /boot/xen.gz dom0_mem=752M lowmem_emergency_pool=1M crashkernel=64M@32M com1=115200,8n1 console=com1,vga --- /boot/vmlinuz-6.1.0-57-amd64 root=LABEL=root-x ro console=tty0 console=hvc0 --- /boot/initrd.img-6.1.0-57-amd64
+
+            LABEL safe
+              KERNEL mboot.c32
+              APPEND /boot/xen.gz nosmp noreboot noirqbalance acpi=off noapic dom0_mem=752M com1=115200,8n1 console=com1,vga --- /boot/vmlinuz-6.1.0-57-amd64 root=LABEL=root-x ro nousb console=tty0 console=hvc0 --- /boot/initrd.img-6.1.0-57-amd64
+
+            """)
+        let big = Extlinux.config(k, rootLabel: "root-x", machineMiB: 16384)
+        #expect(big.components(separatedBy: "dom0_mem=1360M ").count == 4)
     }
 
     @Test func grubIsRefusedAtValidation() {
@@ -216,6 +235,31 @@ enum Fixtures {
         let repo = Repository(id: .main, product: "XCP", version: "0.1.0", build: nil, description: "", requires: [], packages: [], directory: "")
         #expect(throws: InstallerError.invalid("bootloader", "grub is not supported by this build; use extlinux (the default)")) {
             try Installation.validate(p, Fixtures.machine, repositories: [repo], log: EventLog())
+        }
+    }
+}
+
+@Suite struct Dom0MemoryTests {
+    @Test func followsTheRule() {
+        // 752 MiB up to 4 GiB of memory (but at most 3/4 of a small machine)
+        #expect(Dom0Memory.mebibytes(machineMiB: 4096) == 752)
+        #expect(Dom0Memory.mebibytes(machineMiB: 1024) == 752)
+        #expect(Dom0Memory.mebibytes(machineMiB: 1000) == 744)   // 750 rounded down to 8 MiB
+        #expect(Dom0Memory.mebibytes(machineMiB: 512) == 384)
+        // plus 5% of what is above 4 GiB, rounded down to a multiple of 8 MiB
+        #expect(Dom0Memory.mebibytes(machineMiB: 8192) == 952)     // 752 + 204.8
+        #expect(Dom0Memory.mebibytes(machineMiB: 16384) == 1360)   // 752 + 614.4 = 1366
+        #expect(Dom0Memory.mebibytes(machineMiB: 65536) == 3824)   // 752 + 3072
+        // at most 8 GiB
+        #expect(Dom0Memory.mebibytes(machineMiB: 262144) == 8192)
+        #expect(Dom0Memory.mebibytes(machineMiB: 1048576) == 8192)
+        #expect(Dom0Memory.option(machineMiB: 2048) == "dom0_mem=752M")
+    }
+
+    @Test func isAlwaysAMultipleOf8AndBelowTheMachine() {
+        for m in stride(from: 64, through: 300_000, by: 997) {
+            let d = Dom0Memory.mebibytes(machineMiB: m)
+            #expect(d % 8 == 0 && d > 0 && d <= max(m * 3 / 4, 8) && d <= 8192, "machine \(m) MiB: \(d)")
         }
     }
 }

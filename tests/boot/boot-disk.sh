@@ -4,9 +4,16 @@
 #   tests/boot/boot-disk.sh IMAGE TIMEOUT_SECONDS EXPECTED_LINE...
 #
 # Prints the serial log (carriage returns removed), then one line per expected line that is
-# missing, then "boot-disk: PASS|FAIL ... boot=N.Ns". Exit status 0 only when every
-# EXPECTED_LINE appears as a whole line of the log; 1 otherwise; 2 for bad arguments.
-# The qemu started here is stopped (by its PID) on timeout, on failure and on exit.
+# missing, then "boot-disk: PASS|FAIL ... boot=N.Ns ready=N.Ns". Exit status 0 only when every
+# EXPECTED_LINE appears as a whole line of the log (and the Xen checks pass); 1 otherwise; 2 for
+# bad arguments. The qemu started here is stopped (by its PID) on timeout, on failure and on exit.
+#
+# The machine: qemu TCG, -cpu qemu64 (with -cpu max Xen's control domain crashes at start),
+# 2 CPUs, 1024 MiB, one NIC on qemu's user network (10.0.2.0/24, DHCP from 10.0.2.2).
+# The installed product is a Xen host: unless BOOT_DISK_XEN=0 the log must also show Xen's
+# banner with its version, `xl info` with the same xen_version, total_memory (at most the
+# machine's) and nr_cpus (2), Domain-0 in `xl list` and "XCP-SAMPLE dom0-ready".
+# ready=N.Ns is the time from power-on to that ready line.
 #
 # Environment:
 #   BOOT_DISK_IF=ide|virtio  disk interface (default ide: the guest sees /dev/sda)
@@ -14,6 +21,8 @@
 #   BOOT_DISK_QUIET_AFTER=S  give up when the serial port is still silent after S seconds
 #                            (default 30: a missing MBR or boot flag stops before syslinux)
 #   BOOT_DISK_SNAPSHOT=1     boot with -snapshot (the image is left untouched)
+#   BOOT_DISK_NIC=MODEL|none the NIC's model (default e1000), or no NIC
+#   BOOT_DISK_XEN=0          skip the Xen checks (a product without a hypervisor)
 set -uo pipefail
 
 if [ $# -lt 3 ]; then
@@ -44,8 +53,11 @@ trap 'exit 130' INT TERM
 snapshot=(); [ "${BOOT_DISK_SNAPSHOT:-0}" = 1 ] && snapshot=(-snapshot)
 start=$(date +%s.%N)
 # -display none/-monitor none rather than -nographic: nothing reads stdin here.
-qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 512 -no-user-config -nodefaults \
-  -display none -monitor none -serial "file:$LOG" -no-reboot -nic none "${snapshot[@]}" \
+SMP=2; MEM=1024
+NIC=${BOOT_DISK_NIC:-e1000}
+nic=(-nic none); [ "$NIC" = none ] || nic=(-nic "user,model=$NIC")
+qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -smp $SMP -m $MEM -no-user-config -nodefaults \
+  -display none -monitor none -serial "file:$LOG" -no-reboot "${nic[@]}" "${snapshot[@]}" \
   -drive "file=$IMAGE,format=raw,if=$IF" \
   -chardev "file,id=bios,path=$TMP/bios.log" -device isa-debugcon,iobase=0x402,chardev=bios \
   </dev/null >"$TMP/qemu.out" 2>&1 &
@@ -53,8 +65,10 @@ QPID=$!
 
 now() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 outcome=exited
+ready=
 while kill -0 "$QPID" 2>/dev/null; do
   t=$(now)
+  [ -n "$ready" ] || ! grep -q '^XCP-SAMPLE dom0-ready' "$LOG" || ready=$t
   if awk -v t="$t" -v m="$TIMEOUT" 'BEGIN{exit !(t>=m)}'; then outcome="timeout after ${TIMEOUT}s"; break; fi
   if [ ! -s "$LOG" ] && awk -v t="$t" -v m="$QUIET_AFTER" 'BEGIN{exit !(t>=m)}'; then
     outcome="no serial output after ${QUIET_AFTER}s"; break
@@ -75,13 +89,29 @@ for want in "$@"; do
     echo "boot-disk: MISSING: $want"; missing=$((missing+1))
   fi
 done
+total=$#
+if [ "${BOOT_DISK_XEN:-1}" != 0 ]; then
+  # Xen's banner "(XEN) Xen version 4.17.7-pre (...)", then `xl info` and `xl list` from dom0.
+  field() { sed -n "s/^$1[[:space:]]*:[[:space:]]*\([^[:space:]]*\).*/\1/p" "$TMP/serial.txt" | head -n 1; }
+  banner=$(sed -n 's/^(XEN) Xen version \([0-9][0-9.]*[^ ]*\) .*/\1/p' "$TMP/serial.txt" | head -n 1)
+  xv=$(field xen_version); tm=$(field total_memory); nc=$(field nr_cpus)
+  xfail() { echo "boot-disk: MISSING: $*"; missing=$((missing+1)); }
+  [ -n "$banner" ] || xfail "Xen's banner '(XEN) Xen version ...'"
+  [ -n "$xv" ] && [ "${banner%%-*}" = "${xv%%-*}" ] || xfail "xl info: xen_version '$xv' as in the banner '$banner'"
+  [[ "$tm" =~ ^[0-9]+$ ]] && [ "$tm" -gt $((MEM / 2)) ] && [ "$tm" -le $MEM ] || xfail "xl info: total_memory '$tm' (MiB; the machine has $MEM)"
+  [ "$nc" = $SMP ] || xfail "xl info: nr_cpus '$nc' (the machine has $SMP)"
+  grep -qE '^Domain-0 +0 +[0-9]+ +[0-9]+ ' "$TMP/serial.txt" || xfail "xl list: Domain-0"
+  grep -qx 'XCP-SAMPLE dom0-ready' "$TMP/serial.txt" || xfail "XCP-SAMPLE dom0-ready"
+  total=$((total + 6))
+  echo "boot-disk: xen banner=$banner xen_version=$xv total_memory=$tm nr_cpus=$nc"
+fi
 if [ "$outcome" != exited ] || [ "${qrc:-0}" != 0 ]; then
   echo "boot-disk: qemu ${outcome}${qrc:+ (status $qrc)}"
   [ -s "$TMP/qemu.out" ] && sed 's/^/qemu: /' "$TMP/qemu.out"
   if [ -s "$TMP/bios.log" ]; then echo "boot-disk: last BIOS messages:"; tail -n 5 "$TMP/bios.log" | sed 's/^/bios: /'; fi
 fi
 if [ "$missing" -eq 0 ]; then
-  echo "boot-disk: PASS $(( $# )) lines found, qemu $outcome, boot=${boot}s"; exit 0
+  echo "boot-disk: PASS $total lines found, qemu $outcome, boot=${boot}s ready=${ready:-none}s"; exit 0
 fi
-echo "boot-disk: FAIL $missing of $# lines missing, qemu $outcome, boot=${boot}s"
+echo "boot-disk: FAIL $missing of $total lines missing, qemu $outcome, boot=${boot}s ready=${ready:-none}s"
 exit 1

@@ -143,17 +143,31 @@ if [ -n "${REF_INSTALL_LAYOUT:-}" ]; then
 fi
 
 # --- bootloader ---
+# A root with /boot/xen.gz is a Xen host: mboot.c32 loads Xen, the kernel as its control
+# domain (console hvc0, which Xen copies to com1) and the initrd, as the installer's entries do.
 mkdir -p "$MNT/boot/extlinux"
 { [ "${REF_SERIAL:-1}" = 0 ] || echo "SERIAL 0 115200"; cat <<EOF
 DEFAULT xe-serial
 PROMPT 0
 TIMEOUT 0
 LABEL xe-serial
+EOF
+if [ -e "$MNT/boot/xen.gz" ]; then
+  [ -n "${REF_APPEND:-}" ] || APPEND="root=$ROOTARG ro console=hvc0 quiet panic=-1"
+  cat <<EOF
+  KERNEL mboot.c32
+  APPEND /boot/xen.gz dom0_mem=752M com1=115200,8n1 console=com1 --- /boot/vmlinuz-$KVER $APPEND --- /boot/initrd.img-$KVER
+EOF
+else cat <<EOF
   KERNEL /boot/vmlinuz-$KVER
   INITRD /boot/initrd.img-$KVER
   APPEND $APPEND
 EOF
+fi
 } >"$MNT/boot/extlinux/extlinux.conf"
+if [ -e "$MNT/boot/xen.gz" ]; then
+  cp /usr/lib/syslinux/modules/bios/mboot.c32 /usr/lib/syslinux/modules/bios/libcom32.c32 "$MNT/boot/extlinux/"
+fi
 extlinux --install "$MNT/boot/extlinux" >"$MNT.extlinux.log" 2>&1 || { cat "$MNT.extlinux.log" >&2; exit 1; }
 rm -f "$MNT.extlinux.log"   # (its "unable to obtain device geometry" warning is harmless)
 [ -e "$MNT/boot/extlinux/ldlinux.sys" ] || { echo "make-reference-disk: extlinux did not install" >&2; exit 1; }

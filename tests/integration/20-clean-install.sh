@@ -157,16 +157,17 @@ echo "     $(grep -o 'installed .* in [0-9.]* s' "$W/d.out")"
 [ -z "$(leftovers)" ] || fail "loop devices left: $(leftovers)"
 expect=("XCP-SAMPLE hostname=xcp-boot-test" "XCP-SAMPLE version=0.1.0" "XCP-SAMPLE brand=XCP" "XCP-SAMPLE build=1234"
         "XCP-SAMPLE management=xenbr0" "XCP-SAMPLE ip=10.0.2.77 netmask=255.255.255.0 gateway=10.0.2.2"
+        "XCP-SAMPLE bridge=xenbr0 port=eth0" "XCP-SAMPLE address=xenbr0 10.0.2.77/24" "XCP-SAMPLE default-route=10.0.2.2"
         "XCP-SAMPLE dns=10.0.2.3" "XCP-SAMPLE ntp=10.0.2.2" "XCP-SAMPLE timezone=Asia/Tokyo" "XCP-SAMPLE localtime=JST+0900"
         "XCP-SAMPLE keymap=jp106" "XCP-SAMPLE root-password=sha512" "XCP-SAMPLE fstab-swap=/var/swap/swap.001"
         "XCP-SAMPLE installed-repo=xs:main" "XCP-SAMPLE install-log=present" "XCP-SAMPLE done")
 [ -n "$MEDIA" ] && expect+=("XCP-SAMPLE installed-repo=xs:linux" "XCP-SAMPLE linux-pack=0.1.0" "XCP-SAMPLE driver=megaraid_sas")
 if [ -x tests/boot/boot-disk.sh ]; then
-  BOOT_DISK_SNAPSHOT=1 BOOT_DISK_LOG="$W/serial.log" tests/boot/boot-disk.sh "$W/d/sda.img" 90 "${expect[@]}" > "$W/boot.out" 2>&1 \
+  BOOT_DISK_SNAPSHOT=1 BOOT_DISK_LOG="$W/serial.log" tests/boot/boot-disk.sh "$W/d/sda.img" 240 "${expect[@]}" > "$W/boot.out" 2>&1 \
     || { cat "$W/boot.out"; fail "boot"; }
   tail -n 1 "$W/boot.out"
 else   # the boot harness is on another branch: a minimal qemu run
-  timeout -k 5 90 qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 512 -nodefaults -no-user-config -display none \
+  timeout -k 5 240 qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 512 -nodefaults -no-user-config -display none \
     -monitor none -serial "file:$W/serial.log" -no-reboot -nic none -snapshot -drive "file=$W/d/sda.img,format=raw,if=ide" </dev/null || true
   for l in "${expect[@]}"; do tr -d '\r' < "$W/serial.log" | grep -qxF "$l" || { tr -d '\r' < "$W/serial.log"; fail "missing serial line: $l"; }; done
 fi

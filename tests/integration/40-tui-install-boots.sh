@@ -80,6 +80,7 @@ losetup -a | grep -q "$work" && { echo "FAIL: loop devices left"; exit 1; }
 tests/boot/boot-disk.sh "$work/disks/sda.img" 240 \
   "XCP-SAMPLE hostname=xcp-tui" \
   "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" \
+  "XCP-SAMPLE address=xenbr0 10.0.2.15/24" \
   "XCP-SAMPLE timezone=Europe/Paris" \
   "XCP-SAMPLE keymap=uk" \
   "XCP-SAMPLE root-password=sha512" \

@@ -69,7 +69,7 @@ done
 losetup -a | grep -q "$work" && { echo "FAIL: loop devices left"; exit 1; }
 
 tests/boot/boot-disk.sh "$work/state/disks/sda.img" 240 \
-  "XCP-SAMPLE ip=dhcp" "XCP-SAMPLE timezone=Europe/London" "XCP-SAMPLE keymap=us" "XCP-SAMPLE root-password=sha512"
+  "XCP-SAMPLE ip=dhcp" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE timezone=Europe/London" "XCP-SAMPLE keymap=us" "XCP-SAMPLE root-password=sha512"
 # The post-install script ran with the new root as its argument.
 offset=$(( $(sfdisk -J "$work/state/disks/sda.img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])') * 512 ))
 debugfs -R "cat /root/post-install-marker" "$work/state/disks/sda.img?offset=$offset" 2>/dev/null | grep -q "post-install ran"
@@ -83,5 +83,5 @@ cat "$work/www/reinstall.xml"
 "$BIN" --machine "$work/state/machine.json" --answerfile "$base/reinstall.xml" | tee "$work/out2"
 tail -n 1 "$work/out2" | grep -q '^Installation complete'
 tests/boot/boot-disk.sh "$work/state/disks/sda.img" 240 \
-  "XCP-SAMPLE ip=dhcp" "XCP-SAMPLE timezone=Europe/London" "XCP-SAMPLE keymap=us" "XCP-SAMPLE root-password=sha512"
+  "XCP-SAMPLE ip=dhcp" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE timezone=Europe/London" "XCP-SAMPLE keymap=us" "XCP-SAMPLE root-password=sha512"
 echo "reinstall example: ok"

@@ -21,9 +21,10 @@ start=$(date +%s)
 "$BIN" replay "$work/serial-install.replay" --times ${UPDATE:+--update}
 [ -z "${UPDATE:-}" ] || cp "$work"/serial-install/*.screen tests/iso/serial-install/
 echo "install through the serial console: $(( $(date +%s) - start )) s"
-tests/boot/boot-disk.sh "$work/disk.img" 120 \
+tests/boot/boot-disk.sh "$work/disk.img" 240 \
   "XCP-SAMPLE hostname=xcp-cd" \
   "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" \
+  "XCP-SAMPLE address=xenbr0 10.0.2.15/24" \
   "XCP-SAMPLE dns=10.0.2.3" \
   "XCP-SAMPLE timezone=Europe/Paris" \
   "XCP-SAMPLE keymap=uk" \

@@ -20,9 +20,10 @@ REPLAY
 start=$(date +%s)
 "$BIN" replay "$work/unattended.replay" --times
 echo "unattended install from the CD: $(( $(date +%s) - start )) s"
-tests/boot/boot-disk.sh "$work/disk.img" 120 \
+tests/boot/boot-disk.sh "$work/disk.img" 240 \
   "XCP-SAMPLE hostname=xcp-unattended" \
   "XCP-SAMPLE ip=10.0.2.16 netmask=255.255.255.0 gateway=10.0.2.2" \
+  "XCP-SAMPLE address=xenbr0 10.0.2.16/24" \
   "XCP-SAMPLE dns=10.0.2.3" \
   "XCP-SAMPLE ntp=10.0.2.2" \
   "XCP-SAMPLE timezone=Asia/Tokyo" \

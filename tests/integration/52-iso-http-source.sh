@@ -51,9 +51,10 @@ start=$(date +%s)
 "$BIN" replay "$work/http.replay" --times
 echo "unattended install over HTTP: $(( $(date +%s) - start )) s"
 grep -q 'GET /xcp/packages.main/dom0-root.tar.bz2' "$work/http.log" || { echo "FAIL: the root package was not fetched over HTTP"; cat "$work/http.log"; exit 1; }
-tests/boot/boot-disk.sh "$work/disk.img" 120 \
+tests/boot/boot-disk.sh "$work/disk.img" 240 \
   "XCP-SAMPLE hostname=xcp-http" \
   "XCP-SAMPLE ip=dhcp" \
+  "XCP-SAMPLE address=xenbr0 10.0.2.15/24" \
   "XCP-SAMPLE timezone=America/New_York" \
   "XCP-SAMPLE keymap=fr" \
   "XCP-SAMPLE root-password=sha512"

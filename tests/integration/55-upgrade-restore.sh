@@ -50,7 +50,7 @@ losetup -a | grep -q "$work" && { echo "FAIL: loop devices left"; exit 1; }
 
 BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
   "XCP-SAMPLE version=0.1.1" "XCP-SAMPLE hostname=oldhost.example.com" \
-  "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE dns=10.0.2.3" \
+  "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE dns=10.0.2.3" \
   "XCP-SAMPLE timezone=Asia/Tokyo" "XCP-SAMPLE keymap=de" "XCP-SAMPLE ntp=ntp.example.com" | tail -n 1
 
 # Older media than the installation: refused before any disk is touched (exit 2), with the reason.

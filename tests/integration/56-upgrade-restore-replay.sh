@@ -43,7 +43,7 @@ echo "backup partition: identical to the 0.1.0 root"
 losetup -a | grep -q "$work" && { echo "FAIL: loop devices left"; exit 1; }
 BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
   "XCP-SAMPLE version=0.1.1" "XCP-SAMPLE hostname=oldhost.example.com" \
-  "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE dns=10.0.2.3" \
+  "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE dns=10.0.2.3" \
   "XCP-SAMPLE timezone=Asia/Tokyo" "XCP-SAMPLE keymap=de" | tail -n 1
 
 # 0.1.0 media cannot upgrade the 0.1.1 installation: said after the source screen, nothing written.
@@ -63,5 +63,5 @@ diff "$work/orig.manifest" "$work/restored.manifest" || { echo "FAIL: the restor
 echo "restored root: identical to the 0.1.0 root ($(wc -l < "$work/orig.manifest") entries)"
 BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
   "XCP-SAMPLE version=0.1.0" "XCP-SAMPLE hostname=oldhost.example.com" \
-  "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE timezone=Asia/Tokyo" | tail -n 1
+  "XCP-SAMPLE ip=10.0.2.15 netmask=255.255.255.0 gateway=10.0.2.2" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE timezone=Asia/Tokyo" | tail -n 1
 echo "upgrade and restore replays: PASS"

@@ -138,7 +138,7 @@ final class FreshInstall: InstallProcedure {
                 throw .failed("the product installed no kernel (/boot/vmlinuz-VERSION)", at: disk.name, hint: "the main repository's root package must be bootable")
             }
             try Extlinux.install(root: root, disk: disk.path, label: layout.label, kernels: k, rootLabel: rootLabel,
-                                 location: plan.bootloader.location, commands: context.commands)
+                                 machineMiB: context.machine.memoryMiB, location: plan.bootloader.location, commands: context.commands)
         }
         if let script = plan.postInstallScript {
             try steps.run(.postInstall) { _ throws(InstallerError) in

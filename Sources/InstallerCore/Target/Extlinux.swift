@@ -54,9 +54,14 @@ public enum Extlinux {
     }
     enum Either: Equatable { case n(Int), s(String) }
 
-    /// extlinux.conf: entries `xe` (normal, default), `xe-serial` (serial console) and `safe`.
-    /// With a hypervisor the entries boot it through mboot.c32 with the kernel as dom0.
-    public static func config(_ k: Kernels, rootLabel: String, timeoutTenths: Int = 50) -> String {
+    /// extlinux.conf: entries `xe` (normal, default), `xe-serial` (serial console) and `safe`,
+    /// as XCP 0.1 wrote them, with a 1 s timeout. With a hypervisor the entries boot it through
+    /// mboot.c32 (`xen.gz OPTIONS --- kernel ARGS --- initrd`), the kernel as the control domain
+    /// with `dom0_mem` from `Dom0Memory` and the machine's memory. Unlike XCP 0.1's `xe`
+    /// (VGA only), the default entry also puts Xen on com1, so that a host without a screen
+    /// shows its boot on the serial line; the control domain's console is hvc0, which Xen
+    /// copies to its own.
+    public static func config(_ k: Kernels, rootLabel: String, machineMiB: Int, timeoutTenths: Int = 10) -> String {
         let root = "root=LABEL=\(rootLabel) ro"
         var s = """
         # extlinux.conf written by host-installer
@@ -77,11 +82,14 @@ public enum Extlinux {
                 s += "  APPEND \(kernelArgs)\n"
             }
         }
-        let xenBase = "dom0_mem=752M lowmem_emergency_pool=1M crashkernel=64M@32M"
         if k.xen != nil {
-            entry("xe", "\(root) console=hvc0 console=tty0 quiet", xenArgs: "\(xenBase) console=vga")
-            entry("xe-serial", "\(root) console=hvc0", xenArgs: "\(xenBase) com1=115200,8n1 console=com1,vga")
-            entry("safe", "\(root) nousb console=hvc0", xenArgs: "\(xenBase) nosmp noreboot noirqbalance acpi=off noapic com1=115200,8n1 console=com1,vga")
+            let mem = Dom0Memory.option(machineMiB: machineMiB)
+            let xenBase = "\(mem) lowmem_emergency_pool=1M crashkernel=64M@32M"
+            let serial = "com1=115200,8n1"
+            entry("xe", "\(root) console=tty0 console=hvc0 quiet", xenArgs: "\(xenBase) \(serial) console=vga,com1")
+            entry("xe-serial", "\(root) console=tty0 console=hvc0", xenArgs: "\(xenBase) \(serial) console=com1,vga")
+            entry("safe", "\(root) nousb console=tty0 console=hvc0",
+                  xenArgs: "nosmp noreboot noirqbalance acpi=off noapic \(mem) \(serial) console=com1,vga")
         } else {
             entry("xe", "\(root) console=tty0 quiet", xenArgs: "")
             entry("xe-serial", "\(root) \(serialAppend)", xenArgs: "")
@@ -98,9 +106,11 @@ public enum Extlinux {
     /// Writes extlinux.conf, runs `extlinux --install ROOT/boot/extlinux`, copies mboot.c32 and
     /// its library for hypervisor entries, and (location mbr) writes the MBR code to `disk`.
     public static func install(root: String, disk: String, label: PartitionLayout.Label, kernels: Kernels,
-                               rootLabel: String, location: Bootloader.Location, commands: any CommandRunning) throws(InstallerError) {
+                               rootLabel: String, machineMiB: Int, location: Bootloader.Location,
+                               commands: any CommandRunning) throws(InstallerError) {
         let log = commands.log
-        try TargetPath.write(root: root, configPath, config(kernels, rootLabel: rootLabel))
+        try TargetPath.write(root: root, configPath, config(kernels, rootLabel: rootLabel, machineMiB: machineMiB))
+        if kernels.xen != nil { log.log("bootloader: \(Dom0Memory.option(machineMiB: machineMiB)) for \(machineMiB) MiB of memory") }
         let dir = try TargetPath.resolve(root: root, "/boot/extlinux")
         if kernels.xen != nil {
             for m in ["mboot.c32", "libcom32.c32"] {
