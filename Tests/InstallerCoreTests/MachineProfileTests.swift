@@ -117,6 +117,43 @@ import Testing
         #expect(m.nics.map(\.name) == ["eth0"] && m.nics[0].link)
         #expect(m.cdrom?.name == "sr0")
     }
+
+    /// The image booted from a USB stick (sdb, its partition sdb1 found by the image's init) or
+    /// written to a disk: that device is the CD and never a target disk; the CD drive is not.
+    @Test func theInstallerMediaIsNeverATargetDisk() throws {
+        let root = NSTemporaryDirectory() + "sysfs-media-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        func put(_ p: String, _ s: String) throws {
+            try fm.createDirectory(atPath: (root + p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try s.write(toFile: root + p, atomically: true, encoding: .utf8)
+        }
+        try put("/sys/block/sda/size", "125829120\n")
+        try put("/sys/block/sdb/size", "62914560\n")
+        try put("/sys/block/sdb/removable", "0\n")
+        try put("/sys/block/sdb/sdb1/size", "150000\n")
+        try put("/sys/block/sdb/sdb2/size", "5760\n")
+        try put("/sys/block/nvme0n1/size", "125829120\n")
+        try put("/sys/block/sr0/size", "0\n")
+        try put("/proc/partitions", "major minor  #blocks  name\n\n 8 0 62914560 sda\n 8 16 31457280 sdb\n 8 17 75000 sdb1\n 259 0 62914560 nvme0n1\n")
+        func probe(_ media: String?) -> Machine {
+            HardwareProbe(sysRoot: root + "/sys", procRoot: root + "/proc", media: media).probe()
+        }
+        let partition = probe("/dev/sdb1")
+        #expect(partition.disks.map(\.name) == ["nvme0n1", "sda"])
+        #expect(partition.eligibleDisks.map(\.name) == ["sda", "nvme0n1"])
+        #expect(partition.cdrom == Machine.CDROM(name: "sdb1", discs: ["/dev/sdb1"]))
+        let whole = probe("/dev/sdb")
+        #expect(whole.disks.map(\.name) == ["nvme0n1", "sda"])
+        #expect(whole.cdrom == Machine.CDROM(name: "sdb", discs: ["/dev/sdb"]))
+        let disk = probe("/dev/nvme0n1")
+        #expect(disk.disks.map(\.name) == ["sda", "sdb"])
+        let cd = probe(nil)
+        #expect(cd.disks.map(\.name) == ["nvme0n1", "sda", "sdb"])
+        #expect(cd.cdrom?.name == "sr0")
+        #expect(InstallEnvironment(["HOST_INSTALLER_MEDIA": "/dev/sdb"]).installerMedia == "/dev/sdb")
+        #expect(InstallEnvironment(["HOST_INSTALLER_MEDIA": ""]).installerMedia == nil)
+    }
 }
 
 @Suite struct NetTests {

@@ -12,7 +12,7 @@ iso_build() {
   if [ -n "${INSTALLER_ISO:-}" ]; then echo "$INSTALLER_ISO"; return 0; fi
   mkdir -p "$top/.cache/iso"
   if [ ! -x "$bin" ]; then
-    (cd "$top" && PATH=/opt/swift/usr/bin:$PATH flock /tmp/swiftbuild.lock swift build -c release --static-swift-stdlib 2>&1 |
+    (cd "$top" && PATH=/opt/swift/usr/bin:$PATH flock /tmp/swift-build.lock swift build -c release --static-swift-stdlib 2>&1 |
       grep -E 'error|Build complete' >&2) || true
     [ -x "$bin" ] || { echo "iso_build: the release build failed" >&2; return 1; }
   fi

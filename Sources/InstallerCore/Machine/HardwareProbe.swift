@@ -2,12 +2,18 @@ import Foundation
 
 /// The real probe: reads /sys/block, /proc/partitions, /proc/cpuinfo, /proc/meminfo and
 /// /sys/class/net. It only reads; it never opens a device for writing.
+///
+/// `media` is the device the installer image was booted from (`HOST_INSTALLER_MEDIA`, set by
+/// the image's init: `/dev/sr0`, a USB stick `/dev/sdb` or a partition of it): it is the
+/// machine's CD, and neither it nor the disk holding it is offered as a target disk.
 public struct HardwareProbe: Sendable {
     public var sysRoot: String
     public var procRoot: String
+    public var media: String?
 
-    public init(sysRoot: String = "/sys", procRoot: String = "/proc") {
-        self.sysRoot = sysRoot; self.procRoot = procRoot
+    public init(sysRoot: String = "/sys", procRoot: String = "/proc",
+                media: String? = InstallEnvironment.process.installerMedia) {
+        self.sysRoot = sysRoot; self.procRoot = procRoot; self.media = media
     }
 
     public func probe() -> Machine {
@@ -60,11 +66,24 @@ public struct HardwareProbe: Sendable {
 
     static let ignoredPrefixes = ["loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd"]
 
+    /// The name of the media device (`sdb1` for `/dev/sdb1`) and of the whole disk holding it
+    /// (`sdb`: the one whose /sys/block entry has it as a partition, or itself).
+    func mediaNames() -> (device: String, disk: String)? {
+        guard let media, !media.isEmpty else { return nil }
+        let device = URL(fileURLWithPath: media).lastPathComponent
+        let disks = list(sysRoot + "/block")
+        if disks.contains(device) { return (device, device) }
+        let disk = disks.first { FileManager.default.fileExists(atPath: "\(sysRoot)/block/\($0)/\(device)") }
+        return (device, disk ?? device)
+    }
+
     func disks() -> [Machine.Disk] {
         let known = partitionTableNames()
+        let mediaDisk = mediaNames()?.disk
         var out: [Machine.Disk] = []
         for name in list(sysRoot + "/block") {
             if Self.ignoredPrefixes.contains(where: { name.hasPrefix($0) }) { continue }
+            if name == mediaDisk { continue }
             if !known.isEmpty && !known.contains(name) { continue }
             let base = "\(sysRoot)/block/\(name)"
             let sectors = UInt64(read(base + "/size") ?? "") ?? 0
@@ -95,6 +114,7 @@ public struct HardwareProbe: Sendable {
     }
 
     func cdrom() -> Machine.CDROM? {
+        if let m = mediaNames(), let media { return Machine.CDROM(name: m.device, discs: [media]) }
         guard let name = list(sysRoot + "/block").first(where: { $0.hasPrefix("sr") }) else { return nil }
         return Machine.CDROM(name: name, discs: ["/dev/" + name])
     }

@@ -36,6 +36,9 @@ public struct InstallEnvironment: Sendable, Equatable {
     /// `HOST_INSTALLER_CONSOLE_SHELL`: the program the Alt-F2 console runs instead of a root
     /// shell (the random key walk runs cat there).
     public let consoleShell: String?
+    /// `HOST_INSTALLER_MEDIA`: the block device the installer image was booted from (set by
+    /// the image's init: the CD drive, a USB stick or a disk), never offered as a target.
+    public let installerMedia: String?
 
     /// Reads `variables` (normally `ProcessInfo.processInfo.environment`).
     public init(_ variables: [String: String]) {
@@ -54,6 +57,7 @@ public struct InstallEnvironment: Sendable, Equatable {
         linkTimeout = variables[Name.linkTimeout].flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil }
         replayState = nonEmpty(Name.replayState)
         consoleShell = nonEmpty(Name.consoleShell)
+        installerMedia = nonEmpty(Name.installerMedia)
     }
 
     /// The environment of this process, read once. Only for the few static look-ups that
@@ -94,6 +98,7 @@ public struct InstallEnvironment: Sendable, Equatable {
         public static let linkTimeout = "HOST_INSTALLER_LINK_TIMEOUT"
         public static let replayState = "HOST_INSTALLER_REPLAY_STATE"
         public static let consoleShell = "HOST_INSTALLER_CONSOLE_SHELL"
+        public static let installerMedia = "HOST_INSTALLER_MEDIA"
     }
 
     /// The placeholder a machine profile may use for the state directory.
