@@ -30,7 +30,7 @@ REPLAY
 start=$(date +%s)
 "$BIN" replay "$work/uefi.replay" --times
 echo "UEFI, q35, AHCI CD and disk, e1000e: unattended install in $(( $(date +%s) - start )) s"
-tests/boot/boot-disk.sh "$work/disk.img" 120 \
+tests/boot/boot-disk.sh "$work/disk.img" 240 \
   "XCP-SAMPLE hostname=xcp-unattended" \
   "XCP-SAMPLE ip=10.0.2.16 netmask=255.255.255.0 gateway=10.0.2.2" \
   "XCP-SAMPLE timezone=Asia/Tokyo" \

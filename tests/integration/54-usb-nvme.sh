@@ -53,7 +53,7 @@ REPLAY
   echo "$name: unattended install in $(( $(date +%s) - start )) s"
 }
 checks() {  # HOSTNAME
-  tests/boot/boot-disk.sh "$work/disk.img" 120 "XCP-SAMPLE hostname=$1" "XCP-SAMPLE ip=dhcp" \
+  tests/boot/boot-disk.sh "$work/disk.img" 240 "XCP-SAMPLE hostname=$1" "XCP-SAMPLE ip=dhcp" \
     "XCP-SAMPLE timezone=Europe/Berlin" "XCP-SAMPLE keymap=us"
 }
 
