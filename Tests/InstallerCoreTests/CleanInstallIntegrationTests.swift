@@ -125,11 +125,16 @@ struct CleanInstallIntegrationTests {
 
         // Partition tables, read back with libparted.
         let t = try #require(try PartitionTableIO.read(dir + "/sda.img"))
-        #expect(t.label == "gpt" && t.entries.map(\.number) == [1, 2, 3])
-        #expect(t.entries.map(\.name) == ["root", "backup", "storage"])
+        #expect(t.label == "gpt" && t.entries.map(\.number).sorted() == [1, 2, 3, 4])
+        #expect([1, 2, 3, 4].map { t.entry($0)?.name } == ["root", "backup", "storage", "esp"])
         #expect(t.entries[0].start == 2048 && t.entries[0].length == 8_388_608 && t.entries[0].bootable)
         #expect(t.entries[1].start == 2048 + 8_388_608 && !t.entries[1].bootable)
-        #expect(t.entries[2].lvm && (t.entries[2].start + t.entries[2].length) % 2048 == 0)
+        // The EFI system partition (4): 64 MiB after the backup, FAT, GRUB for UEFI (see test 58).
+        let esp = try #require(t.entry(4))
+        #expect(esp.start == 2048 + 2 * 8_388_608 && esp.length == 131_072 && !esp.bootable && !esp.lvm)
+        #expect(esp.filesystem?.hasPrefix("fat") == true)
+        let storage = try #require(t.entry(3))
+        #expect(storage.lvm && storage.start == esp.start + esp.length && (storage.start + storage.length) % 2048 == 0)
         #expect(t.entries[0].filesystem?.hasPrefix("ext") == true)
         let g = try #require(try PartitionTableIO.read(dir + "/sdb.img"))
         #expect(g.label == "gpt" && g.entries.count == 1 && g.entries[0].lvm && g.entries[0].start == 2048)

@@ -8,22 +8,33 @@ import Testing
     @Test func primaryLayoutOn60GiB() throws {
         let total = 60 * gib
         let l = try PartitionLayout.primary(totalSectors: total, storage: true)
-        #expect(l.partitions.map(\.number) == [1, 2, 3])
-        #expect(l.partitions.map(\.name) == ["root", "backup", "storage"])
+        #expect(l.partitions.map(\.number) == [1, 2, 3, 4])
+        #expect(l.partitions.map(\.name) == ["root", "backup", "storage", "esp"])
         #expect(l.partitions[0].start == 2048 && l.partitions[0].length == 4 * gib)
         #expect(l.partitions[1].start == 2048 + 4 * gib && l.partitions[1].length == 4 * gib)
+        // The ESP (64 MiB) right after the backup, numbered 4; storage after it.
+        let esp = try #require(l.partition(.esp))
+        #expect(esp.number == 4 && esp.start == 2048 + 8 * gib && esp.length == 131072 && esp.esp)
         let s = l.partitions[2]
-        #expect(s.start == 2048 + 8 * gib)
+        #expect(s.start == 2048 + 8 * gib + 131072)
         // The last whole MiB before the backup GPT (34 sectors at the end).
         #expect(s.end == total - 2048 - 1)
         #expect(s.end < total - 34)
         for p in l.partitions { #expect(p.start % 2048 == 0 && p.length % 2048 == 0) }
         #expect(l.partitions[0].bootable && !l.partitions[1].bootable && l.partitions[2].lvm)
+        #expect(!esp.bootable && !esp.lvm && !l.partitions[0].esp)
     }
 
-    @Test func withoutLocalStorageThereAreTwoPartitions() throws {
+    @Test func withoutLocalStorageThereAreRootBackupAndESP() throws {
         let l = try PartitionLayout.primary(totalSectors: 16 * gib, storage: false)
-        #expect(l.partitions.map(\.role) == [.root, .backup])
+        #expect(l.partitions.map(\.role) == [.root, .backup, .esp])
+        #expect(l.partitions.map(\.number) == [1, 2, 4])
+    }
+
+    @Test func anMBRLabelHasNoESP() throws {
+        let l = try PartitionLayout.primary(totalSectors: 60 * gib, label: .msdos, storage: true)
+        #expect(l.partitions.map(\.number) == [1, 2, 3])
+        #expect(l.partitions[2].start == 2048 + 8 * gib)
     }
 
     @Test func oddSizedDiskEndsOnAMiBBoundary() throws {
@@ -47,6 +58,7 @@ import Testing
         let total = 20 * Size.GiB / 4096
         let l = try PartitionLayout.primary(totalSectors: total, sectorSize: 4096, storage: true)
         #expect(l.partitions[0].start == 256 && l.partitions[0].length == 4 * Size.GiB / 4096)
+        #expect(l.partition(.esp)?.length == 64 * Size.MiB / 4096)
         #expect(PartitionLayout.reservedTail(label: .gpt, sectorSize: 4096) == 5)
     }
 

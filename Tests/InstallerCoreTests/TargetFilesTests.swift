@@ -228,6 +228,44 @@ enum Fixtures {
         #expect(big.components(separatedBy: "dom0_mem=1360M ").count == 4)
     }
 
+    /// GRUB for UEFI (on the ESP) carries the same three entries, Xen through multiboot2.
+    @Test func efiGrubConfigHasTheExtlinuxEntries() {
+        let k = Extlinux.Kernels(version: "6.1.0-57-amd64", kernel: "/boot/vmlinuz-6.1.0-57-amd64",
+                                 initrd: "/boot/initrd.img-6.1.0-57-amd64", xen: "/boot/xen.gz")
+        #expect(EfiGrub.config(k, rootLabel: "root-x", machineMiB: 1024) == """
+            # grub.cfg written by host-installer (UEFI; the BIOS boots /boot/extlinux/extlinux.conf)
+            search --no-floppy --label --set=root root-x
+            serial --unit=0 --speed=115200
+            terminal_input serial console
+            terminal_output serial console
+            set default=xe
+            set timeout=1
+
+            menuentry 'xe' --id xe {
+              multiboot2 /boot/xen.gz dom0_mem=752M lowmem_emergency_pool=1M crashkernel=64M@32M com1=115200,8n1 console=vga,com1
+              module2 /boot/vmlinuz-6.1.0-57-amd64 root=LABEL=root-x ro console=tty0 console=hvc0 quiet
+              module2 --nounzip /boot/initrd.img-6.1.0-57-amd64
+            }
+
+            menuentry 'xe-serial' --id xe-serial {
+              multiboot2 /boot/xen.gz dom0_mem=752M lowmem_emergency_pool=1M crashkernel=64M@32M com1=115200,8n1 console=com1,vga
+              module2 /boot/vmlinuz-6.1.0-57-amd64 root=LABEL=root-x ro console=tty0 console=hvc0
+              module2 --nounzip /boot/initrd.img-6.1.0-57-amd64
+            }
+
+            menuentry 'safe' --id safe {
+              multiboot2 /boot/xen.gz nosmp noreboot noirqbalance acpi=off noapic dom0_mem=752M com1=115200,8n1 console=com1,vga
+              module2 /boot/vmlinuz-6.1.0-57-amd64 root=LABEL=root-x ro nousb console=tty0 console=hvc0
+              module2 --nounzip /boot/initrd.img-6.1.0-57-amd64
+            }
+
+            """)
+        let plain = Extlinux.Kernels(version: "1.0", kernel: "/boot/vmlinuz-1.0", initrd: nil, xen: nil)
+        let cfg = EfiGrub.config(plain, rootLabel: "root-y", machineMiB: 1024)
+        #expect(cfg.contains("  linux /boot/vmlinuz-1.0 root=LABEL=root-y ro console=tty0 quiet\n}"))
+        #expect(!cfg.contains("multiboot2") && !cfg.contains("initrd"))
+    }
+
     @Test func grubIsRefusedAtValidation() {
         var p = Fixtures.staticPlan
         p.sources = [.url("http://10.0.0.1/xcp/", credentials: nil)]

@@ -23,6 +23,10 @@
 #   BOOT_DISK_SNAPSHOT=1     boot with -snapshot (the image is left untouched)
 #   BOOT_DISK_NIC=MODEL|none the NIC's model (default e1000), or no NIC
 #   BOOT_DISK_XEN=0          skip the Xen checks (a product without a hypervisor)
+#   BOOT_DISK_FIRMWARE=uefi  boot with OVMF (package ovmf) and an empty private variable store:
+#                            the firmware finds /EFI/BOOT/BOOTX64.EFI by itself. The machine
+#                            stays qemu's default (i440fx, the same IDE disk as with BIOS: the
+#                            sample product's initrd has no AHCI). Default bios (SeaBIOS).
 set -uo pipefail
 
 if [ $# -lt 3 ]; then
@@ -35,6 +39,8 @@ command -v qemu-system-x86_64 >/dev/null || { echo "boot-disk: qemu-system-x86_6
 IF=${BOOT_DISK_IF:-ide}
 case "$IF" in ide|virtio) ;; *) echo "boot-disk: BOOT_DISK_IF must be ide or virtio" >&2; exit 2 ;; esac
 QUIET_AFTER=${BOOT_DISK_QUIET_AFTER:-30}
+FIRMWARE=${BOOT_DISK_FIRMWARE:-bios}
+case "$FIRMWARE" in bios|uefi) ;; *) echo "boot-disk: BOOT_DISK_FIRMWARE must be bios or uefi" >&2; exit 2 ;; esac
 
 TMP=$(mktemp -d /tmp/boot-disk.XXXXXX)
 LOG=${BOOT_DISK_LOG:-$TMP/serial.log}
@@ -51,13 +57,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 snapshot=(); [ "${BOOT_DISK_SNAPSHOT:-0}" = 1 ] && snapshot=(-snapshot)
+fw=()
+if [ "$FIRMWARE" = uefi ]; then
+  code=/usr/share/OVMF/OVMF_CODE_4M.fd; vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+  [ -r "$code" ] && [ -r "$vars" ] || { echo "boot-disk: $code is missing (package ovmf; scripts/install-deps)" >&2; exit 2; }
+  cp "$vars" "$TMP/vars.fd"
+  fw=(-drive "if=pflash,format=raw,unit=0,file=$code,readonly=on" -drive "if=pflash,format=raw,unit=1,file=$TMP/vars.fd")
+fi
 start=$(date +%s.%N)
 # -display none/-monitor none rather than -nographic: nothing reads stdin here.
 SMP=2; MEM=1024
 NIC=${BOOT_DISK_NIC:-e1000}
 nic=(-nic none); [ "$NIC" = none ] || nic=(-nic "user,model=$NIC")
 qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -smp $SMP -m $MEM -no-user-config -nodefaults \
-  -display none -monitor none -serial "file:$LOG" -no-reboot "${nic[@]}" "${snapshot[@]}" \
+  -display none -monitor none -serial "file:$LOG" -no-reboot "${fw[@]}" "${nic[@]}" "${snapshot[@]}" \
   -drive "file=$IMAGE,format=raw,if=$IF" \
   -chardev "file,id=bios,path=$TMP/bios.log" -device isa-debugcon,iobase=0x402,chardev=bios \
   </dev/null >"$TMP/qemu.out" 2>&1 &
@@ -80,7 +93,7 @@ qrc=
 if [ "$outcome" = exited ]; then wait "$QPID"; qrc=$?; QPID=; else kill "$QPID" 2>/dev/null; fi
 
 tr -d '\r' <"$LOG" >"$TMP/serial.txt"
-echo "----- serial console ($IMAGE, if=$IF) -----"
+echo "----- serial console ($IMAGE, if=$IF, $FIRMWARE) -----"
 cat "$TMP/serial.txt"
 echo "----- end of serial console -----"
 missing=0

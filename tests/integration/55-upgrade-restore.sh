@@ -46,6 +46,10 @@ old_uuid=$(debugfs -R "cat /var/tmp/.previousInventory" "$img?offset=$p1" 2>/dev
 new_uuid=$(cat1 /etc/xensource-inventory | sed -n "s/^INSTALLATION_UUID='\(.*\)'/\1/p")
 if [ -n "$old_uuid" ] && [ "$old_uuid" = "$new_uuid" ]; then echo "INSTALLATION_UUID: kept ($new_uuid)"; else echo "FAIL: ""INSTALLATION_UUID: kept ($new_uuid)"; exit 1; fi
 cat1 /etc/firstboot.d/data/host.conf | grep -q "UPGRADE='true'"
+# The ESP (partition 4, GRUB for UEFI) names the root it boots: rewritten by the upgrade and the restore.
+esp_label() { MTOOLS_SKIP_CHECK=1 mtype -i "$img@@$(upg_offset "$img" 4)" ::/EFI/BOOT/grub.cfg | sed -n 's/^search --no-floppy --label --set=root //p'; }
+new_label=$(sed -n 's/^Installation complete: sda, root \(root-[a-z]*\), .*/\1/p' "$work/upgrade.out")
+if [ -n "$new_label" ] && [ "$(esp_label)" = "$new_label" ]; then echo "ESP grub.cfg: the upgraded root ($new_label)"; else echo "FAIL: ESP grub.cfg names '$(esp_label)', not '$new_label'"; exit 1; fi
 losetup -a | grep -q "$work" && { echo "FAIL: loop devices left"; exit 1; }
 
 BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
@@ -77,4 +81,16 @@ diff "$work/orig.manifest" "$work/restored.manifest" || { echo "FAIL: the restor
 echo "restored root: identical to the 0.1.0 root ($(wc -l < "$work/orig.manifest") entries)"
 BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 \
   "XCP-SAMPLE version=0.1.0" "XCP-SAMPLE hostname=oldhost.example.com" "XCP-SAMPLE timezone=Asia/Tokyo" | tail -n 1
+restored_label=$(sed -n 's/^Installation complete: sda, root \(root-[a-z]*\), .*/\1/p' "$work/restore.out")
+if [ -n "$restored_label" ] && [ "$(esp_label)" = "$restored_label" ]; then echo "ESP grub.cfg: the restored root ($restored_label)"; else echo "FAIL: ESP grub.cfg names '$(esp_label)' after the restore, not '$restored_label'"; exit 1; fi
+
+# An installation made before the ESP existed (partition 4 removed here): the upgrade adds none
+# and the disk keeps booting with BIOS.
+sfdisk -q --delete "$img" 4
+"$BIN" --machine "$work/state/machine.json" --answerfile "$work/upgrade.xml" > "$work/upgrade2.out" 2>&1 || { cat "$work/upgrade2.out"; echo "FAIL: upgrade without an ESP"; exit 1; }
+tail -n 1 "$work/upgrade2.out" | grep -q '^Installation complete.*0\.1\.1' || { tail -n 3 "$work/upgrade2.out"; echo "FAIL: upgrade without an ESP"; exit 1; }
+grep -q 'the disk has no EFI system partition; it keeps its BIOS boot only' "$work/state/install-log" || { echo "FAIL: no log line for the missing ESP"; exit 1; }
+if sfdisk -d "$img" | grep -q 'sda\.img4 :'; then echo "FAIL: the upgrade added a partition 4"; exit 1; fi
+echo "upgrade without an ESP: no partition added"
+BOOT_DISK_SNAPSHOT=1 tests/boot/boot-disk.sh "$img" 240 "XCP-SAMPLE version=0.1.1" "XCP-SAMPLE hostname=oldhost.example.com" | tail -n 1
 echo "upgrade and restore: PASS"

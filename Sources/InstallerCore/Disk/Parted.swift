@@ -101,10 +101,12 @@ public enum PartitionTableIO {
             defer { ped_disk_destroy(disk) }
             let named = ped_disk_type_check_feature(type, PED_DISK_TYPE_PARTITION_NAME) != 0
             for p in layout.partitions {
-                let fs: UnsafeMutablePointer<PedFileSystemType>? = p.lvm ? nil : ped_file_system_type_get("ext2")
+                let fs: UnsafeMutablePointer<PedFileSystemType>? = p.lvm ? nil : ped_file_system_type_get(p.esp ? "fat32" : "ext2")
                 guard let part = ped_partition_new(disk, PED_PARTITION_NORMAL, fs, PedSector(p.start), PedSector(p.end)) else {
                     throw Parted.failure("cannot create partition \(p.number)", path)
                 }
+                // GPT keeps a number set before the partition is added (the ESP is 4 wherever it lies).
+                if layout.label == .gpt { part.pointee.num = Int32(p.number) }
                 guard let c = ped_constraint_exact(&part.pointee.geom) else { throw Parted.failure("no constraint for partition \(p.number)", path) }
                 let added = ped_disk_add_partition(disk, part, c)
                 ped_constraint_destroy(c)
@@ -116,6 +118,9 @@ public enum PartitionTableIO {
                 if p.bootable {
                     let flag = layout.label == .gpt ? PED_PARTITION_LEGACY_BOOT : PED_PARTITION_BOOT
                     guard ped_partition_set_flag(part, flag, 1) != 0 else { throw Parted.failure("cannot mark partition \(p.number) bootable", path) }
+                }
+                if p.esp {
+                    guard ped_partition_set_flag(part, PED_PARTITION_ESP, 1) != 0 else { throw Parted.failure("cannot set the EFI system type on partition \(p.number)", path) }
                 }
                 if p.lvm {
                     guard ped_partition_set_flag(part, PED_PARTITION_LVM, 1) != 0 else { throw Parted.failure("cannot set the LVM type on partition \(p.number)", path) }

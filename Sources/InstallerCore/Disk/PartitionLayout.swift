@@ -2,7 +2,7 @@
 /// A pure value: no I/O, so the arithmetic is unit-tested on its own.
 public struct PartitionLayout: Equatable, Sendable {
     public enum Label: String, Sendable { case gpt, msdos }
-    public enum Role: String, Sendable { case root, backup, storage }
+    public enum Role: String, Sendable { case root, backup, storage, esp }
 
     public struct Partition: Equatable, Sendable {
         public var number: Int
@@ -13,12 +13,14 @@ public struct PartitionLayout: Equatable, Sendable {
         public var length: UInt64
         /// Last sector (inclusive).
         public var end: UInt64 { start + length - 1 }
-        /// GPT partition name (`root`, `backup`, `storage`).
+        /// GPT partition name (`root`, `backup`, `storage`, `esp`).
         public var name: String { role.rawValue }
         /// legacy_boot (GPT) or the active flag (msdos).
         public var bootable: Bool { role == .root }
         /// LVM type (local storage).
         public var lvm: Bool { role == .storage }
+        /// The EFI system partition (FAT, GRUB for UEFI).
+        public var esp: Bool { role == .esp }
     }
 
     public var label: Label
@@ -29,6 +31,9 @@ public struct PartitionLayout: Equatable, Sendable {
     public static let rootSize: UInt64 = 4 * Size.GiB
     public static let backupSize: UInt64 = 4 * Size.GiB
     public static let alignment: UInt64 = Size.MiB
+    /// The EFI system partition (GPT only): number 4, so that 1 to 3 keep their meaning.
+    public static let espSize: UInt64 = 64 * Size.MiB
+    public static let espNumber = 4
 
     /// Sectors at the end of the disk that belong to the label (GPT's backup header and
     /// entry array: 1 + 16 KiB of entries), which no partition may use.
@@ -36,8 +41,9 @@ public struct PartitionLayout: Equatable, Sendable {
         label == .gpt ? 1 + (16 * 1024 + sectorSize - 1) / sectorSize : 0
     }
 
-    /// The primary disk: root 4 GiB (1), backup 4 GiB (2), and local storage for the rest (3)
-    /// when `storage`. Every partition starts and ends on a 1 MiB boundary.
+    /// The primary disk: root 4 GiB (1), backup 4 GiB (2), on GPT an EFI system partition of
+    /// 64 MiB right after the backup (numbered 4), and local storage for the rest (3) when
+    /// `storage`. Every partition starts and ends on a 1 MiB boundary.
     public static func primary(totalSectors: UInt64, sectorSize: UInt64 = 512, label: Label = .gpt,
                                storage: Bool, minimumBytes: UInt64 = Size.minimumPrimaryDisk) throws(InstallerError) -> PartitionLayout {
         try check(sectorSize)
@@ -50,14 +56,21 @@ public struct PartitionLayout: Equatable, Sendable {
         let rootLen = rootSize / sectorSize, backupLen = backupSize / sectorSize
         var parts = [Partition(number: 1, role: .root, start: grain, length: rootLen),
                      Partition(number: 2, role: .backup, start: grain + rootLen, length: backupLen)]
+        var next = grain + rootLen + backupLen
+        var esp: Partition?
+        if label == .gpt {
+            esp = Partition(number: espNumber, role: .esp, start: next, length: espSize / sectorSize)
+            next += espSize / sectorSize
+        }
         if storage {
-            let start = grain + rootLen + backupLen
+            let start = next
             let usableEnd = (totalSectors - reservedTail(label: label, sectorSize: sectorSize)) / grain * grain
             guard usableEnd > start + grain else {
                 throw .invalid("", "no room is left for local storage on a disk of \(Size.humanGB(bytes))", hint: "choose a larger disk or no local storage on it")
             }
             parts.append(Partition(number: 3, role: .storage, start: start, length: usableEnd - start))
         }
+        if let esp { parts.append(esp) }
         return PartitionLayout(label: label, sectorSize: sectorSize, totalSectors: totalSectors, partitions: parts)
     }
 

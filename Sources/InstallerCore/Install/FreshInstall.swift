@@ -139,6 +139,7 @@ final class FreshInstall: InstallProcedure {
             }
             try Extlinux.install(root: root, disk: disk.path, label: layout.label, kernels: k, rootLabel: rootLabel,
                                  machineMiB: context.machine.memoryMiB, location: plan.bootloader.location, commands: context.commands)
+            try installEfiGrub(k, devices: devices, layout: layout)
         }
         if let script = plan.postInstallScript {
             try steps.run(.postInstall) { _ throws(InstallerError) in
@@ -169,6 +170,24 @@ final class FreshInstall: InstallProcedure {
             rootDevice = nil
         }
         return InstallSummary(rootLabel: rootLabel, primaryDisk: disk.name, productVersion: facts(disk).productVersion)
+    }
+
+    /// GRUB for UEFI on the ESP (partition 4): a clean install made it; an upgrade refreshes it
+    /// only when the disk already has one (an installation without an ESP keeps booting as it did).
+    private func installEfiGrub(_ k: Extlinux.Kernels, devices: PartitionDevices, layout: PartitionLayout) throws(InstallerError) {
+        let dev: String
+        if upgrade == nil {
+            guard layout.partition(.esp) != nil else { return }
+            dev = try devices.device(.esp, of: layout)
+        } else {
+            guard let table = try PartitionTableIO.read(devices.disk.path), let e = EfiGrub.existingESP(table) else {
+                log.log("bootloader: the disk has no EFI system partition; it keeps its BIOS boot only")
+                return
+            }
+            dev = try devices.device(e.number, of: table)
+        }
+        defer { devices.release(dev) }
+        try EfiGrub.install(device: dev, kernels: k, rootLabel: rootLabel, machineMiB: context.machine.memoryMiB, commands: context.commands)
     }
 
     private var guestDisks: [Machine.Disk] {

@@ -72,6 +72,14 @@ final class Restore: InstallProcedure {
                 throw .failed("the MBR boot code is missing", at: mbr, hint: "install the syslinux-common package")
             }
             try DiskBytes.write(Array(code.prefix(440)), to: disk.path, at: 0)
+            // UEFI: the ESP's menu must name the restored root's label and kernels.
+            if let e = EfiGrub.existingESP(table) {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/boot")) ?? []
+                guard let k = Extlinux.findKernels(bootNames: names) else { throw .failed("the backup has no kernel in /boot", at: disk.name) }
+                let dev = try devices.device(e.number, of: table)
+                defer { devices.release(dev) }
+                try EfiGrub.install(device: dev, kernels: k, rootLabel: label, machineMiB: context.machine.memoryMiB, commands: context.commands)
+            }
         }
         var version = ""
         try steps.run(.finish) { _ throws(InstallerError) in

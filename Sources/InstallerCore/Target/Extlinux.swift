@@ -54,6 +54,28 @@ public enum Extlinux {
     }
     enum Either: Equatable { case n(Int), s(String) }
 
+    /// One boot entry: its label and the command lines of the kernel and of Xen.
+    public struct Entry: Equatable, Sendable {
+        public var label: String, kernelArgs: String, xenArgs: String
+    }
+
+    /// The entries `xe`, `xe-serial` and `safe` (shared with GRUB for UEFI, `EfiGrub`).
+    public static func entries(_ k: Kernels, rootLabel: String, machineMiB: Int) -> [Entry] {
+        let root = "root=LABEL=\(rootLabel) ro"
+        if k.xen != nil {
+            let mem = Dom0Memory.option(machineMiB: machineMiB)
+            let xenBase = "\(mem) lowmem_emergency_pool=1M crashkernel=64M@32M"
+            let serial = "com1=115200,8n1"
+            return [Entry(label: "xe", kernelArgs: "\(root) console=tty0 console=hvc0 quiet", xenArgs: "\(xenBase) \(serial) console=vga,com1"),
+                    Entry(label: "xe-serial", kernelArgs: "\(root) console=tty0 console=hvc0", xenArgs: "\(xenBase) \(serial) console=com1,vga"),
+                    Entry(label: "safe", kernelArgs: "\(root) nousb console=tty0 console=hvc0",
+                          xenArgs: "nosmp noreboot noirqbalance acpi=off noapic \(mem) \(serial) console=com1,vga")]
+        }
+        return [Entry(label: "xe", kernelArgs: "\(root) console=tty0 quiet", xenArgs: ""),
+                Entry(label: "xe-serial", kernelArgs: "\(root) \(serialAppend)", xenArgs: ""),
+                Entry(label: "safe", kernelArgs: "\(root) nosmp noapic acpi=off \(serialAppend)", xenArgs: "")]
+    }
+
     /// extlinux.conf: entries `xe` (normal, default), `xe-serial` (serial console) and `safe`,
     /// as XCP 0.1 wrote them, with a 1 s timeout. With a hypervisor the entries boot it through
     /// mboot.c32 (`xen.gz OPTIONS --- kernel ARGS --- initrd`), the kernel as the control domain
@@ -62,7 +84,6 @@ public enum Extlinux {
     /// shows its boot on the serial line; the control domain's console is hvc0, which Xen
     /// copies to its own.
     public static func config(_ k: Kernels, rootLabel: String, machineMiB: Int, timeoutTenths: Int = 10) -> String {
-        let root = "root=LABEL=\(rootLabel) ro"
         var s = """
         # extlinux.conf written by host-installer
         SERIAL 0 115200
@@ -71,29 +92,16 @@ public enum Extlinux {
         TIMEOUT \(timeoutTenths)
 
         """
-        func entry(_ label: String, _ kernelArgs: String, xenArgs: String) {
-            s += "\nLABEL \(label)\n"
+        for e in entries(k, rootLabel: rootLabel, machineMiB: machineMiB) {
+            s += "\nLABEL \(e.label)\n"
             if let xen = k.xen {
                 s += "  KERNEL mboot.c32\n"
-                s += "  APPEND \(xen) \(xenArgs) --- \(k.kernel) \(kernelArgs)" + (k.initrd.map { " --- \($0)" } ?? "") + "\n"
+                s += "  APPEND \(xen) \(e.xenArgs) --- \(k.kernel) \(e.kernelArgs)" + (k.initrd.map { " --- \($0)" } ?? "") + "\n"
             } else {
                 s += "  KERNEL \(k.kernel)\n"
                 if let i = k.initrd { s += "  INITRD \(i)\n" }
-                s += "  APPEND \(kernelArgs)\n"
+                s += "  APPEND \(e.kernelArgs)\n"
             }
-        }
-        if k.xen != nil {
-            let mem = Dom0Memory.option(machineMiB: machineMiB)
-            let xenBase = "\(mem) lowmem_emergency_pool=1M crashkernel=64M@32M"
-            let serial = "com1=115200,8n1"
-            entry("xe", "\(root) console=tty0 console=hvc0 quiet", xenArgs: "\(xenBase) \(serial) console=vga,com1")
-            entry("xe-serial", "\(root) console=tty0 console=hvc0", xenArgs: "\(xenBase) \(serial) console=com1,vga")
-            entry("safe", "\(root) nousb console=tty0 console=hvc0",
-                  xenArgs: "nosmp noreboot noirqbalance acpi=off noapic \(mem) \(serial) console=com1,vga")
-        } else {
-            entry("xe", "\(root) console=tty0 quiet", xenArgs: "")
-            entry("xe-serial", "\(root) \(serialAppend)", xenArgs: "")
-            entry("safe", "\(root) nosmp noapic acpi=off \(serialAppend)", xenArgs: "")
         }
         return s
     }
