@@ -70,7 +70,7 @@ itime() { grep -o 'Install time: [0-9.]*' "$@" | tail -n 1 | awk '{print $3}'; }
 truncate -s 20G "$tmp/vm-disk.img"
 { echo "size 100x50"
   echo "exec $(iso_qemu_direct "$ISO" "$tmp/vm-disk.img" "$tmp" "answerfile=file:///cdrom/answerfiles/local.xml install atexit=poweroff")"
-  echo 'wait "Linux Pack:" 300'; echo 'wait "Installation complete" 600'; echo 'wait "Install time:" 30'
+  echo 'wait "Linux Pack:" 300'; echo 'wait "Install time:" 600'; echo 'wait "Installation complete" 30'
   echo 'screen done'; } >"$tmp/vm-install.replay"
 "$BIN" replay "$tmp/vm-install.replay" --times --update >"$tmp/vm-install.out" 2>&1
 hstart=$(awk '/time to "Linux Pack:"/ {print $(NF-1)}' "$tmp/vm-install.out")

@@ -58,10 +58,11 @@ enum UnattendedInstall {
         }
         switch result {
         case let .success(summary):
-            say("Installation complete: \(summary.primaryDisk), root \(summary.rootLabel), \(summary.productVersion)")
             // The install's own time by this machine's clock, from after validation to here
-            // (bench/iso.sh reads it off the serial console of the installer CD).
+            // (bench/iso.sh reads it off the serial console of the installer CD). Printed before
+            // the completion line, which stays the last line of the output.
             say(String(format: "Install time: %.2f s (from the start of the installation to its completion)", Date().timeIntervalSince(started)))
+            say("Installation complete: \(summary.primaryDisk), root \(summary.rootLabel), \(summary.productVersion)")
             return 0
         case let .failure(e):
             say("Installation failed: \(e.description)")
