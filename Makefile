@@ -54,11 +54,11 @@ iso: deps
 
 # Network boot files (scripts/pxe-export): PXE (BIOS), GRUB (UEFI) and iPXE entries, the kernel
 # and initrd, and the repositories to serve over HTTP. E.g.
-#   make pxe PXE_DIR=/srv/xcp PXE_SERVER=http://192.0.2.10/xcp PXE_ANSWERFILE='http://192.0.2.10/answers/$${mac}.xml'
+#   make pxe PXE_DIR=/srv/xcp PXE_SERVER=http://192.0.2.10/xcp PXE_ANSWERFILE='http://192.0.2.10/answers/${mac}.xml'
 PXE_DIR ?= pxe
 PXE_SERVER ?= http://SERVER-NOT-SET
 pxe: iso
-	@scripts/pxe-export --server '$(PXE_SERVER)' $(if $(PXE_ANSWERFILE),--answerfile '$(PXE_ANSWERFILE)') $(if $(PXE_REPORT),--report '$(PXE_REPORT)') $(ISO) $(PXE_DIR)
+	@scripts/pxe-export --server '$(PXE_SERVER)' $(if $(PXE_ANSWERFILE),--answerfile '$(value PXE_ANSWERFILE)') $(if $(PXE_REPORT),--report '$(value PXE_REPORT)') $(ISO) $(PXE_DIR)
 
 clean:
 	rm -rf .build .demo
