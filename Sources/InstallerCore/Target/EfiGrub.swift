@@ -96,7 +96,10 @@ public enum EfiGrub {
         var env = ProcessInfo.processInfo.environment
         env["MTOOLS_SKIP_CHECK"] = "1"
         let steps: [[String]] = [
-            ["mkfs.fat", "-F", "32", "-s", "1", "-n", "EFI", device],
+            // -I: the device is a partition this installer made (a loop device at its offset on a
+            // disk image); mkfs.fat otherwise refuses one that the kernel still shows with
+            // partitions (a loop device just released by another user of it).
+            ["mkfs.fat", "-I", "-F", "32", "-s", "1", "-n", "EFI", device],
             ["mmd", "-i", device, "::/EFI", "::" + bootDir],
             ["mcopy", "-i", device, image, "::" + bootDir + "/BOOTX64.EFI"],
             ["mcopy", "-i", device, dir + "/grub.cfg", "::" + bootDir + "/grub.cfg"],
