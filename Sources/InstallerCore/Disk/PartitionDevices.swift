@@ -19,7 +19,8 @@ final class PartitionDevices {
             try Self.waitForDevice(dev)
             return dev
         }
-        let l = try LoopDevice.attach(image: disk.path, offset: start * sectorSize, size: length * sectorSize, readOnly: readOnly, commands: commands)
+        let l = try LoopDevice.attach(image: disk.path, offset: start * sectorSize, size: length * sectorSize, readOnly: readOnly,
+                                      sectorSize: sectorSize, commands: commands)
         loops[l.device] = l
         return l.device
     }
