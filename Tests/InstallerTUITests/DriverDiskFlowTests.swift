@@ -93,7 +93,7 @@ import TestSupport
         _ = Self.submit(&s, on: .setupWarning, .acknowledge)
         // The primary-disk list gains the disk; it was skipped with one disk before.
         #expect(s.current == .primaryDisk)
-        #expect(s.machine.eligibleDisks.map(\.label) == ["sda - 60 GB [ATA ST3500418AS]", "sdc - 100 GB [LSI MegaRAID]"])
+        #expect(s.machine.eligibleDisks.map(\.label) == ["sda - 60 GB [ATA ST3500418AS] S/N 9VM1", "sdc - 100 GB [LSI MegaRAID]"])
         _ = Self.submit(&s, on: .primaryDisk, .primaryDisk("sdc"))
         _ = Self.submit(&s, on: .guestDisks, .guestDisks(["sdc", "sda"], confirmedNone: false))
         #expect(s.current == .source)

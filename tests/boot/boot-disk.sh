@@ -23,6 +23,8 @@
 #   BOOT_DISK_SNAPSHOT=1     boot with -snapshot (the image is left untouched)
 #   BOOT_DISK_NIC=MODEL|none the NIC's model (default e1000), or no NIC
 #   BOOT_DISK_XEN=0          skip the Xen checks (a product without a hypervisor)
+#   BOOT_DISK_BLOCK_SIZE=N   the disk on virtio with N-byte logical and physical sectors
+#                            (4096: a 4Kn disk; boot it with BOOT_DISK_FIRMWARE=uefi)
 #   BOOT_DISK_FIRMWARE=uefi  boot with OVMF (package ovmf) and an empty private variable store:
 #                            the firmware finds /EFI/BOOT/BOOTX64.EFI by itself. The machine
 #                            stays qemu's default (i440fx, the same IDE disk as with BIOS: the
@@ -64,6 +66,12 @@ if [ "$FIRMWARE" = uefi ]; then
   cp "$vars" "$TMP/vars.fd"
   fw=(-drive "if=pflash,format=raw,unit=0,file=$code,readonly=on" -drive "if=pflash,format=raw,unit=1,file=$TMP/vars.fd")
 fi
+# BOOT_DISK_BLOCK_SIZE: a virtio disk with that logical and physical sector size (4096: 4Kn).
+disk=(-drive "file=$IMAGE,format=raw,if=$IF")
+if [ -n "${BOOT_DISK_BLOCK_SIZE:-}" ]; then
+  disk=(-drive "file=$IMAGE,format=raw,if=none,id=d0"
+        -device "virtio-blk-pci,drive=d0,logical_block_size=$BOOT_DISK_BLOCK_SIZE,physical_block_size=$BOOT_DISK_BLOCK_SIZE")
+fi
 start=$(date +%s.%N)
 # -display none/-monitor none rather than -nographic: nothing reads stdin here.
 SMP=2; MEM=1024
@@ -71,7 +79,7 @@ NIC=${BOOT_DISK_NIC:-e1000}
 nic=(-nic none); [ "$NIC" = none ] || nic=(-nic "user,model=$NIC")
 qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -smp $SMP -m $MEM -no-user-config -nodefaults \
   -display none -monitor none -serial "file:$LOG" -no-reboot "${fw[@]}" "${nic[@]}" "${snapshot[@]}" \
-  -drive "file=$IMAGE,format=raw,if=$IF" \
+  "${disk[@]}" \
   -chardev "file,id=bios,path=$TMP/bios.log" -device isa-debugcon,iobase=0x402,chardev=bios \
   </dev/null >"$TMP/qemu.out" 2>&1 &
 QPID=$!

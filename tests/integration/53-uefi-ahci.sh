@@ -5,8 +5,10 @@
 # serial entry with "answerfile=file:///cdrom/answerfiles/local.xml install atexit=poweroff"
 # (the image remastered by iso_remaster: nothing is typed). The image's init loads ahci and
 # e1000e by modalias, finds its media on sr0 by its label; the installer installs onto sda
-# unattended and init powers off. Then the disk is booted (BIOS: booting an installed disk
-# under UEFI is issue 14 item 4) and must print what the answerfile configured.
+# unattended and init powers off. The installed disk's EFI system partition (partition 4)
+# must hold GRUB at /EFI/BOOT/BOOTX64.EFI (the CD carries mkfs.fat, mtools and the GRUB image,
+# issue 14 item 4); the disk is then booted under UEFI (OVMF, empty NVRAM, the CD removed)
+# and must print what the answerfile configured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -30,8 +32,17 @@ REPLAY
 start=$(date +%s)
 "$BIN" replay "$work/uefi.replay" --times
 echo "UEFI, q35, AHCI CD and disk, e1000e: unattended install in $(( $(date +%s) - start )) s"
-tests/boot/boot-disk.sh "$work/disk.img" 240 \
+# The ESP, read with mtools (no mount): GRUB and its menu written by the installer on the CD.
+esp=$(sfdisk -d "$work/disk.img" | sed -n 's/^.*disk\.img4 : start= *\([0-9]*\), .*type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B.*name="esp".*/\1/p')
+[ -n "$esp" ] || { sfdisk -d "$work/disk.img"; echo "FAIL: no EFI system partition 4 on the disk installed from the CD"; exit 1; }
+MTOOLS_SKIP_CHECK=1 mdir -i "$work/disk.img@@$(( esp * 512 ))" ::/EFI/BOOT >"$work/mdir" 2>&1 &&
+  grep -q 'BOOTX64  EFI' "$work/mdir" && grep -qi 'grub *cfg' "$work/mdir" ||
+  { cat "$work/mdir"; echo "FAIL: no GRUB on the ESP of the disk installed from the CD"; exit 1; }
+echo "ok   the disk installed from the CD has an ESP (partition 4) with /EFI/BOOT/BOOTX64.EFI and grub.cfg"
+BOOT_DISK_FIRMWARE=uefi BOOT_DISK_LOG="$work/serial.log" tests/boot/boot-disk.sh "$work/disk.img" 300 \
   "XCP-SAMPLE hostname=xcp-unattended" \
   "XCP-SAMPLE ip=10.0.2.16 netmask=255.255.255.0 gateway=10.0.2.2" \
   "XCP-SAMPLE timezone=Asia/Tokyo" \
   "XCP-SAMPLE keymap=de"
+tr -d '\r' <"$work/serial.log" | grep -q '^SYSLINUX' && { echo "FAIL: SYSLINUX ran: the installed disk did not boot the UEFI way"; exit 1; }
+echo "ok   the installed disk booted under UEFI (OVMF, GRUB from the ESP), without the CD"

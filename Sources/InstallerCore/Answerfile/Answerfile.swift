@@ -57,7 +57,8 @@ public enum Answerfile {
         let plan = checker.check(root)
         let problems = sorted(checker.problems)
         let ok = !problems.contains { $0.severity == .error }
-        return AnswerfileResult(plan: ok ? plan : nil, problems: problems, missing: checker.missing, linuxPackAt: checker.linuxPackAt)
+        return AnswerfileResult(plan: ok ? plan : nil, problems: problems, missing: checker.missing, linuxPackAt: checker.linuxPackAt,
+                                diskMatches: checker.diskMatches)
     }
 
     /// File order: by line, then column; problems at the same place keep their order.

@@ -12,7 +12,7 @@ extension AnswerfileChecker {
         }
         if let e = byName["primary-disk"]?.first {
             locations[.primaryDisk] = e
-            if let d = disk(e, hasDriverSource: hasDriverSource) { plan.primaryDisk = d }
+            if let d = disk(e, hasDriverSource: hasDriverSource, field: .primaryDisk, minimum: Size.minimumPrimaryDisk) { plan.primaryDisk = d }
             if let g = e.attribute("gueststorage") {
                 switch g.trimmingCharacters(in: .whitespaces).lowercased() {
                 case "yes", "true": plan.storageOnPrimary = true
@@ -23,7 +23,7 @@ extension AnswerfileChecker {
         }
         var seenGuests: [String: Int] = [:]
         for e in byName["guest-disk"] ?? [] {
-            guard let d = disk(e, hasDriverSource: hasDriverSource) else { continue }
+            guard let d = disk(e, hasDriverSource: hasDriverSource, field: .guestDisk(plan.guestDisks.count)) else { continue }
             if let firstLine = seenGuests[d] {
                 error(e, "guest disk \(Self.quoted(d)) is listed twice (first at line \(firstLine))")
             } else if let p = byName["primary-disk"]?.first, d == plan.primaryDisk, !d.isEmpty {
@@ -39,7 +39,7 @@ extension AnswerfileChecker {
         for name in ["existing-installation", "backup-disk"] {
             if let e = byName[name]?.first {
                 locations[.primaryDisk] = e
-                if let d = disk(e, hasDriverSource: hasDriverSource) { plan.primaryDisk = d }
+                if let d = disk(e, hasDriverSource: hasDriverSource, field: .primaryDisk) { plan.primaryDisk = d }
             }
         }
         if let e = byName["keymap"]?.first {
@@ -125,18 +125,44 @@ extension AnswerfileChecker {
 
     /// A disk name (`sda`, or `/dev/sda`); the rule book looks it up in the machine. A disk
     /// that appears only once a `<driver-source>` is loaded gets a warning.
-    mutating func disk(_ e: XElement, hasDriverSource: Bool) -> String? {
-        guard var name = nonEmptyText(e) else { return nil }
-        if name.hasPrefix("/dev/") { name.removeFirst(5) }
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            error(e, "\(Self.quoted(name)) is not a disk name (such as sda)")
+    /// The disk an element names: a kernel name as before, or a rule by identity (`DiskRule`:
+    /// by-id, by-path, serial, model, wwn, size) matched against the machine here, so that a
+    /// rule matching no disk or several is refused at its line and column before any disk is
+    /// written. Without a machine (`--no-machine`) a rule is only read, and left for install time.
+    mutating func disk(_ e: XElement, hasDriverSource: Bool, field: PlanField, minimum: UInt64? = nil) -> String? {
+        let hasRuleAttributes = e.attributes.contains { DiskRule.attributes.contains($0.name) }
+        if !hasRuleAttributes && e.trimmedText.isEmpty {
+            _ = nonEmptyText(e)
             return nil
         }
-        if hasDriverSource, let m = machine, let d = m.disks.first(where: { $0.name == name }),
-           let drv = d.needsDriver, !m.loadedDrivers.contains(drv) {
-            warning(e, "disk \(Self.quoted(name)) appears only once driver \(drv) is loaded from a <driver-source>")
+        let rule: DiskRule
+        switch DiskRule.parse(text: e.text, attributes: e.attributes) {
+        case .failure(let f): error(e, f.message); return nil
+        case .success(let r): rule = r
         }
-        return name
+        if rule.isPlainName, let name = rule.name {
+            if hasDriverSource, let m = machine, let d = m.disks.first(where: { $0.name == name }),
+               let drv = d.needsDriver, !m.loadedDrivers.contains(drv) {
+                warning(e, "disk \(Self.quoted(name)) appears only once driver \(drv) is loaded from a <driver-source>")
+            }
+            if let d = machine?.disks.first(where: { $0.name == name }) {
+                diskMatches.append(DiskMatch(element: e.name, line: e.line, column: e.column, rule: name, disk: d))
+            }
+            return name
+        }
+        guard let m = machine else {
+            warning(e, "<\(e.name)> \(rule.description) is matched against the machine's disks when installing; without a machine it is not checked here")
+            unresolvedDiskFields.insert(field)
+            return nil
+        }
+        switch rule.match(m, minimum: minimum, includeDriverDisks: hasDriverSource) {
+        case .failure(let f):
+            error(e, f.message)
+            return nil
+        case .success(let d):
+            diskMatches.append(DiskMatch(element: e.name, line: e.line, column: e.column, rule: rule.description, disk: d))
+            return d.name
+        }
     }
 
     mutating func rootPassword(_ e: XElement) {

@@ -17,6 +17,10 @@ struct AnswerfileChecker {
     var errorPlaces: Set<[Int]> = []
     /// Where `<linux-pack>` was written (the refusal of `yes` without a Linux Pack points there).
     var linuxPackAt: (line: Int, column: Int)?
+    /// Which disk each disk element named (`validate-answerfile` prints them).
+    var diskMatches: [DiskMatch] = []
+    /// Disk fields given by a rule that could not be matched (no machine): not checked further.
+    var unresolvedDiskFields: Set<PlanField> = []
 
     init(options: AnswerfileOptions) {
         self.options = options
@@ -162,6 +166,7 @@ struct AnswerfileChecker {
                 if !missing.contains(elementName(p.field)) { missing.append(elementName(p.field)) }
                 continue
             }
+            if unresolvedDiskFields.contains(p.field) { continue }
             let at = location(p.field)
             if at == nil, required.contains(elementName(p.field)) { continue }
             let e = at ?? root

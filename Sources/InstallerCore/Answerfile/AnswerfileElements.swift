@@ -17,10 +17,10 @@ struct ElementRule {
     }
 
     static let all: [ElementRule] = [
-        ElementRule(name: "primary-disk", repeatable: false, attributes: ["gueststorage"], fresh: .required, reinstall: .unused, restore: .unused),
-        ElementRule(name: "guest-disk", repeatable: true, attributes: [], fresh: .optional, reinstall: .unused, restore: .unused),
-        ElementRule(name: "existing-installation", repeatable: false, attributes: [], fresh: .unused, reinstall: .required, restore: .unused),
-        ElementRule(name: "backup-disk", repeatable: false, attributes: [], fresh: .unused, reinstall: .unused, restore: .required),
+        ElementRule(name: "primary-disk", repeatable: false, attributes: ["gueststorage"] + DiskRule.attributes, fresh: .required, reinstall: .unused, restore: .unused),
+        ElementRule(name: "guest-disk", repeatable: true, attributes: DiskRule.attributes, fresh: .optional, reinstall: .unused, restore: .unused),
+        ElementRule(name: "existing-installation", repeatable: false, attributes: DiskRule.attributes, fresh: .unused, reinstall: .required, restore: .unused),
+        ElementRule(name: "backup-disk", repeatable: false, attributes: DiskRule.attributes, fresh: .unused, reinstall: .unused, restore: .required),
         ElementRule(name: "keymap", repeatable: false, attributes: [], fresh: .required, reinstall: .optional, restore: .unused),
         ElementRule(name: "root-password", repeatable: false, attributes: ["type"], fresh: .required, reinstall: .optional, restore: .unused),
         ElementRule(name: "source", repeatable: true, attributes: ["type"], fresh: .required, reinstall: .required, restore: .unused),

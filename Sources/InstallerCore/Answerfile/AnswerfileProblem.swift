@@ -37,9 +37,13 @@ public struct AnswerfileResult: Sendable {
     public var missing: [String]
     /// Line and column of `<linux-pack>`, when the file has one.
     public var linuxPackAt: (line: Int, column: Int)?
+    /// The disk each disk element named on the machine (in file order).
+    public var diskMatches: [DiskMatch]
 
-    public init(plan: InstallPlan?, problems: [AnswerfileProblem], missing: [String] = [], linuxPackAt: (line: Int, column: Int)? = nil) {
+    public init(plan: InstallPlan?, problems: [AnswerfileProblem], missing: [String] = [], linuxPackAt: (line: Int, column: Int)? = nil,
+                diskMatches: [DiskMatch] = []) {
         self.plan = plan; self.problems = problems; self.missing = missing; self.linuxPackAt = linuxPackAt
+        self.diskMatches = diskMatches
     }
 
     public var errors: [AnswerfileProblem] { problems.filter { $0.severity == .error } }
@@ -55,5 +59,20 @@ public struct AnswerfileResult: Sendable {
         if isValid { return nil }
         let lines = errors.map { $0.formatted(file: file) }
         return .invalid(file, "the answerfile is not valid:\n" + lines.joined(separator: "\n"))
+    }
+}
+
+/// A disk element and the disk it named: `FILE:LINE:COLUMN: <primary-disk> serial="9VM1" is sdb - 500 GB [...]`.
+public struct DiskMatch: Equatable, Sendable {
+    public var element: String
+    public var line: Int
+    public var column: Int
+    /// The rule as written (`sda`, `serial="9VM1"`, `/dev/disk/by-id/…`).
+    public var rule: String
+    public var disk: Machine.Disk
+
+    public func formatted(file: String) -> String {
+        "\(file):\(line):\(column): <\(element)> \(rule) is \(disk.label)"
+            + (disk.byId.isEmpty ? "" : " (/dev/disk/by-id/\(disk.byId[0]))")
     }
 }

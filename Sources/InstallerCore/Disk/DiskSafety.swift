@@ -59,8 +59,8 @@ public enum DiskSafety {
         }
         var st = stat()
         if disk.isImage {
-            guard stat(disk.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-                throw .failed("the disk image does not exist or is not a regular file", at: label)
+            guard stat(disk.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG || isLoopOverFile(disk.path, st) else {
+                throw .failed("the disk image does not exist or is not a regular file (or a loop device over one)", at: label)
             }
         } else {
             guard stat(disk.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFBLK else {
@@ -89,6 +89,15 @@ public enum DiskSafety {
         if disk.isImage, devices.count > 1 {
             log.log("note: \(disk.path) is attached to \(devices.dropFirst().joined(separator: ", ")) (not mounted)")
         }
+    }
+
+    /// A profile disk may be a loop device attached to an image file (`losetup --sector-size
+    /// 4096`: a 4Kn disk on this host); never any other block device.
+    static func isLoopOverFile(_ path: String, _ st: stat) -> Bool {
+        guard (st.st_mode & S_IFMT) == S_IFBLK, path.hasPrefix("/dev/loop"), path.dropFirst(9).allSatisfy(\.isNumber),
+              let backing = try? String(contentsOfFile: "/sys/block/\(path.dropFirst(5))/loop/backing_file", encoding: .utf8) else { return false }
+        var b = stat()
+        return stat(backing.trimmingCharacters(in: .whitespacesAndNewlines), &b) == 0 && (b.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The mount whose mount point is the longest prefix of `path`.

@@ -14,10 +14,13 @@ public final class LoopDevice: @unchecked Sendable {
 
     /// `losetup --find --show --offset O --sizelimit S [--read-only] IMAGE`. One loop per
     /// partition needs no partition scanning (the host kernel may have no partition parsers).
-    public static func attach(image: String, offset: UInt64 = 0, size: UInt64? = nil, readOnly: Bool = false,
+    /// `sectorSize` other than 512: `--sector-size` (a partition of a 4Kn disk keeps its 4 KiB
+    /// logical sectors, so mke2fs and mkfs.fat see the disk's real sector size).
+    public static func attach(image: String, offset: UInt64 = 0, size: UInt64? = nil, readOnly: Bool = false, sectorSize: UInt64 = 512,
                               commands: any CommandRunning, registry: CleanupRegistry = .shared) throws(InstallerError) -> LoopDevice {
         var argv = ["losetup", "--find", "--show", "--offset", String(offset)]
         if let size { argv += ["--sizelimit", String(size)] }
+        if sectorSize != 512 { argv += ["--sector-size", String(sectorSize)] }
         if readOnly { argv.append("--read-only") }
         argv.append(image)
         let r = commands.run(argv)

@@ -16,10 +16,21 @@ final class PartitionDevices {
     func device(_ number: Int, start: UInt64, length: UInt64, sectorSize: UInt64, readOnly: Bool = false) throws(InstallerError) -> String {
         guard disk.isImage else {
             let dev = PartitionLayout.partitionName(disk.path, number)
-            try Self.waitForDevice(dev)
+            if !Self.appears(dev, tenths: 30) {
+                // The kernel missed this partition when told of the new table: add it alone.
+                let known = Self.kernelPartitions(of: disk.path)
+                commands.log.log("\(dev) has not appeared (the kernel knows: \(known.isEmpty ? "none" : known.joined(separator: " "))); adding it")
+                let r = commands.run(["partx", "-a", "--nr", String(number), disk.path])
+                guard Self.appears(dev, tenths: 50) else {
+                    throw .failed("the partition device did not appear (the kernel knows: \(Self.kernelPartitions(of: disk.path).joined(separator: " ")); "
+                                  + "partx -a: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines)))", at: dev,
+                                  hint: "the kernel did not pick up the new partition table")
+                }
+            }
             return dev
         }
-        let l = try LoopDevice.attach(image: disk.path, offset: start * sectorSize, size: length * sectorSize, readOnly: readOnly, commands: commands)
+        let l = try LoopDevice.attach(image: disk.path, offset: start * sectorSize, size: length * sectorSize, readOnly: readOnly,
+                                      sectorSize: sectorSize, commands: commands)
         loops[l.device] = l
         return l.device
     }
@@ -48,11 +59,25 @@ final class PartitionDevices {
     }
 
     static func waitForDevice(_ dev: String) throws(InstallerError) {
-        for _ in 0..<50 {
-            var st = stat()
-            if stat(dev, &st) == 0, (st.st_mode & S_IFMT) == S_IFBLK { return }
-            usleep(100_000)
-        }
+        if appears(dev, tenths: 50) { return }
         throw .failed("the partition device did not appear", at: dev, hint: "the kernel did not pick up the new partition table")
+    }
+
+    /// Whether `dev` is a block device within `tenths` tenths of a second.
+    static func appears(_ dev: String, tenths: Int) -> Bool {
+        for i in 0..<tenths {
+            var st = stat()
+            if stat(dev, &st) == 0, (st.st_mode & S_IFMT) == S_IFBLK { return true }
+            if i + 1 < tenths { usleep(100_000) }
+        }
+        return false
+    }
+
+    /// The partitions of `disk` (`/dev/sda`) in /proc/partitions (`sda1 sda2`), for the log.
+    static func kernelPartitions(of disk: String) -> [String] {
+        let name = (disk as NSString).lastPathComponent
+        let text = (try? String(contentsOfFile: "/proc/partitions", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
+            .filter { $0.hasPrefix(name) && $0 != name }
     }
 }

@@ -10,10 +10,12 @@ public struct HardwareProbe: Sendable {
     public var sysRoot: String
     public var procRoot: String
     public var media: String?
+    /// Where /dev/disk/by-id and by-path are looked for (udev's links, when udev runs).
+    public var devRoot: String
 
     public init(sysRoot: String = "/sys", procRoot: String = "/proc",
-                media: String? = InstallEnvironment.process.installerMedia) {
-        self.sysRoot = sysRoot; self.procRoot = procRoot; self.media = media
+                media: String? = InstallEnvironment.process.installerMedia, devRoot: String = "/dev") {
+        self.sysRoot = sysRoot; self.procRoot = procRoot; self.media = media; self.devRoot = devRoot
     }
 
     public func probe() -> Machine {
@@ -88,15 +90,42 @@ public struct HardwareProbe: Sendable {
             let base = "\(sysRoot)/block/\(name)"
             let sectors = UInt64(read(base + "/size") ?? "") ?? 0
             if sectors == 0 { continue }
-            out.append(Machine.Disk(
-                name: name,
-                vendor: read(base + "/device/vendor") ?? "",
-                model: read(base + "/device/model") ?? "",
-                serial: read(base + "/device/serial") ?? read(base + "/serial") ?? "",
+            let vendor = read(base + "/device/vendor") ?? ""
+            let model = read(base + "/device/model") ?? ""
+            let serial = [read(base + "/device/serial"), read(base + "/serial")].compactMap { $0 }.first { !$0.isEmpty }
+                ?? DiskIdentity.serial(fromVPD80: bytes(base + "/device/vpd_pg80"))
+            let wwn = [read(base + "/wwid"), read(base + "/device/wwid")].compactMap { $0 }
+                .map(DiskIdentity.normalisedWWN).first { !$0.isEmpty } ?? ""
+            let bus: DiskIdentity.Bus = isUSB(base) ? .usb : DiskIdentity.bus(name: name, vendor: vendor)
+            let byId = links(devRoot + "/disk/by-id", to: name)
+            let devicePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: base)) ?? ""
+            let byPath = links(devRoot + "/disk/by-path", to: name)
+            var disk = Machine.Disk(
+                name: name, vendor: vendor, model: model, serial: serial,
                 sizeBytes: sectors * 512, path: "/dev/" + name, isImage: false,
-                removable: read(base + "/removable") == "1"))
+                removable: read(base + "/removable") == "1", bus: bus, wwn: wwn)
+            // udev's names when udev runs; the same rules applied here when it does not (the CD).
+            for n in byId where !disk.byId.contains(n) { disk.byId.append(n) }
+            disk.byPath = byPath.isEmpty ? DiskIdentity.byPathName(devicePath: devicePath, name: name).map { [$0] } ?? [] : byPath
+            out.append(disk)
         }
         return out
+    }
+
+    func bytes(_ path: String) -> [UInt8] { FileManager.default.contents(atPath: path).map(Array.init) ?? [] }
+
+    /// A disk behind a USB bridge (its sysfs device path passes through a `usbN` bus).
+    func isUSB(_ base: String) -> Bool {
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: base)) ?? ""
+        return target.split(separator: "/").contains { $0.hasPrefix("usb") && Int($0.dropFirst(3)) != nil }
+    }
+
+    /// The names in a /dev/disk/by-* directory whose link leads to /dev/NAME.
+    func links(_ dir: String, to name: String) -> [String] {
+        list(dir).filter { link in
+            guard let t = try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + link) else { return false }
+            return URL(fileURLWithPath: t).lastPathComponent == name
+        }
     }
 
     func nics() -> [Machine.NIC] {

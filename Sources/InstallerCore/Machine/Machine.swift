@@ -20,17 +20,30 @@ public struct Machine: Equatable, Sendable {
         public var removable: Bool
         /// Hidden until a driver disk providing this module is loaded.
         public var needsDriver: String?
+        /// The bus (decides the by-id names), the WWN as udev writes it (`0x…`, `eui.…`, or
+        /// empty), and the disk's names under /dev/disk/by-id and /dev/disk/by-path.
+        public var bus: DiskIdentity.Bus
+        public var wwn: String
+        public var byId: [String]
+        public var byPath: [String]
         public init(name: String, vendor: String = "", model: String = "", serial: String = "", sizeBytes: UInt64,
-                    path: String, isImage: Bool, removable: Bool = false, needsDriver: String? = nil) {
+                    path: String, isImage: Bool, removable: Bool = false, needsDriver: String? = nil,
+                    bus: DiskIdentity.Bus? = nil, wwn: String = "", byId: [String]? = nil, byPath: [String] = []) {
             self.name = name; self.vendor = vendor; self.model = model; self.serial = serial
             self.sizeBytes = sizeBytes; self.path = path; self.isImage = isImage
             self.removable = removable; self.needsDriver = needsDriver
+            let b = bus ?? DiskIdentity.bus(name: name, vendor: vendor)
+            let w = DiskIdentity.normalisedWWN(wwn)
+            self.bus = b; self.wwn = w
+            self.byId = byId ?? DiskIdentity.byIdNames(bus: b, vendor: vendor, model: model, serial: serial, wwn: w)
+            self.byPath = byPath
         }
 
-        /// `sda - 60 GB [ATA ST3500418AS]`, as the guide shows disks.
+        /// `sda - 60 GB [ATA ST3500418AS] S/N 9VM1`: the guide's form, plus the serial number.
         public var label: String {
             let desc = [vendor, model].filter { !$0.isEmpty }.joined(separator: " ")
             return "\(name) - \(Size.humanGB(sizeBytes))" + (desc.isEmpty ? "" : " [\(desc)]")
+                + (serial.isEmpty ? "" : " S/N \(serial)")
         }
     }
 

@@ -53,6 +53,9 @@ public enum MachineProfile {
             o.append(d.isImage ? ("image", .string(rel(d.path))) : ("device", .string(d.path)))
             if d.removable { o.append(("removable", .bool(true))) }
             if let n = d.needsDriver { o.append(("needs_driver", .string(n))) }
+            if d.bus != DiskIdentity.bus(name: d.name, vendor: d.vendor) { o.append(("bus", .string(d.bus.rawValue))) }
+            if !d.wwn.isEmpty { o.append(("wwn", .string(d.wwn))) }
+            if let p = d.byPath.first { o.append(("by_path", .string(p))) }
             disks.append(.object(o))
         }
         var nics: [JSON] = []
@@ -148,7 +151,8 @@ public enum MachineProfile {
             if let dn = root["disks"] {
                 guard case let .array(items) = dn.value else { throw fail(dn, "\"disks\" must be a list") }
                 for item in items {
-                    try object(item, "a disk", allowed: ["name", "vendor", "model", "serial", "size", "image", "removable", "needs_driver"])
+                    try object(item, "a disk", allowed: ["name", "vendor", "model", "serial", "size", "image", "removable", "needs_driver",
+                                                             "bus", "wwn", "by_path"])
                     let name = try string(item["name"], "disk name", in: item)!
                     guard name.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw fail(item["name"]!, "disk name \"\(name)\" may hold only letters and digits") }
                     if disks.contains(where: { $0.name == name }) { throw fail(item, "a second disk is named \"\(name)\"") }
@@ -157,13 +161,27 @@ public enum MachineProfile {
                         throw fail(item["size"]!, "size of disk \(name) is not a size: \"\(sizeText)\" (use a number with K, M, G or T, at least 1M)")
                     }
                     let image = try string(item["image"], "image of disk \(name)", in: item)!
+                    var bus: DiskIdentity.Bus?
+                    if let bn = item["bus"] {
+                        let b = try string(bn, "bus of disk \(name)", in: item)!
+                        guard let bb = DiskIdentity.Bus(rawValue: b) else {
+                            throw fail(bn, "bus of disk \(name) must be one of \(DiskIdentity.Bus.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(b)\"")
+                        }
+                        bus = bb
+                    }
+                    let wwn = try string(item["wwn"], "wwn of disk \(name)", in: item, required: false) ?? ""
+                    if !wwn.isEmpty && DiskIdentity.normalisedWWN(wwn).isEmpty {
+                        throw fail(item["wwn"]!, "wwn of disk \(name) is not a WWN: \"\(wwn)\" (hex digits, as 0x5000c500a1b2c3d4 or naa.5000c500a1b2c3d4, or eui.…)")
+                    }
+                    let byPath = try string(item["by_path"], "by_path of disk \(name)", in: item, required: false) ?? ""
                     disks.append(Machine.Disk(
                         name: name, vendor: try string(item["vendor"], "vendor", in: item, required: false) ?? "",
                         model: try string(item["model"], "model", in: item, required: false) ?? "",
                         serial: try string(item["serial"], "serial", in: item, required: false) ?? "",
                         sizeBytes: size, path: resolve(image, base: base), isImage: true,
                         removable: try bool(item["removable"], "removable", default: false),
-                        needsDriver: try string(item["needs_driver"], "needs_driver", in: item, required: false)))
+                        needsDriver: try string(item["needs_driver"], "needs_driver", in: item, required: false),
+                        bus: bus, wwn: wwn, byPath: byPath.isEmpty ? [] : [byPath]))
                 }
             }
 

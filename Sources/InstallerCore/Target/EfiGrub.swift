@@ -1,4 +1,5 @@
 import Foundation
+import CSystem
 
 /// GRUB for UEFI on the EFI system partition (partition 4 of a GPT install): a FAT file
 /// system made with mkfs.fat, written with mtools (no mount: the kernel may have no vfat),
@@ -86,20 +87,19 @@ public enum EfiGrub {
         var image = prebuiltImage
         if !FileManager.default.fileExists(atPath: prebuiltImage) {
             image = dir + "/BOOTX64.EFI"
-            try write(embeddedConfig, to: dir + "/embedded.cfg")
-            let r = commands.run(["grub-mkstandalone", "-O", "x86_64-efi", "-o", image, "--modules=" + modules,
-                                  "--install-modules=" + modules, "--fonts=", "--locales=", "--themes=",
-                                  "boot/grub/grub.cfg=" + dir + "/embedded.cfg"])
-            guard r.ok else { throw .failed("grub-mkstandalone failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: device) }
+            try makeImage(image, workDirectory: dir, commands: commands)
         }
         try write(config(kernels, rootLabel: rootLabel, machineMiB: machineMiB), to: dir + "/grub.cfg")
         var env = ProcessInfo.processInfo.environment
         env["MTOOLS_SKIP_CHECK"] = "1"
+        // FAT32 needs 65525 clusters: 64 MiB of 512-byte sectors has them, of 4 KiB sectors (a
+        // 4Kn disk) only 16384, so there the ESP is FAT16 (which UEFI firmware reads as well).
+        let fat = logicalSectorSize(device) > 512 ? ["-F", "16"] : ["-F", "32", "-s", "1"]
         let steps: [[String]] = [
             // -I: the device is a partition this installer made (a loop device at its offset on a
             // disk image); mkfs.fat otherwise refuses one that the kernel still shows with
             // partitions (a loop device just released by another user of it).
-            ["mkfs.fat", "-I", "-F", "32", "-s", "1", "-n", "EFI", device],
+            ["mkfs.fat", "-I"] + fat + ["-n", "EFI", device],
             ["mmd", "-i", device, "::/EFI", "::" + bootDir],
             ["mcopy", "-i", device, image, "::" + bootDir + "/BOOTX64.EFI"],
             ["mcopy", "-i", device, dir + "/grub.cfg", "::" + bootDir + "/grub.cfg"],
@@ -109,6 +109,27 @@ public enum EfiGrub {
             guard r.ok else { throw .failed("\(argv[0]) failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: device) }
         }
         log.log("bootloader: GRUB for UEFI at \(bootDir)/BOOTX64.EFI on \(device)")
+    }
+
+    /// Builds the GRUB image (grub-mkstandalone with `modules` and `embeddedConfig`) at `path`.
+    /// The installer CD carries one made this way at `prebuiltImage` (`host-installer
+    /// make-efi-grub`, run by scripts/build-iso), so it needs no GRUB modules of its own.
+    public static func makeImage(_ path: String, workDirectory dir: String, commands: any CommandRunning) throws(InstallerError) {
+        try write(embeddedConfig, to: dir + "/embedded.cfg")
+        let r = commands.run(["grub-mkstandalone", "-O", "x86_64-efi", "-o", path, "--modules=" + modules,
+                              "--install-modules=" + modules, "--fonts=", "--locales=", "--themes=",
+                              "boot/grub/grub.cfg=" + dir + "/embedded.cfg"])
+        guard r.ok else { throw .failed("grub-mkstandalone failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: path) }
+    }
+
+    /// The logical sector size of a block device (BLKSSZGET); 512 for a file or on error.
+    static func logicalSectorSize(_ device: String) -> Int {
+        let fd = open(device, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 512 }
+        defer { close(fd) }
+        var size: Int32 = 0
+        guard cs_ioctl_ptr(fd, 0x1268 /* BLKSSZGET */, &size) == 0, size >= 512 else { return 512 }
+        return Int(size)
     }
 
     private static func write(_ text: String, to path: String) throws(InstallerError) {

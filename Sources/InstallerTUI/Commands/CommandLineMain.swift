@@ -10,6 +10,7 @@ enum CommandLineMain {
            host-installer replay SCRIPT... [--update]
            host-installer make-repo DIR [--originator O --name N --product P --version V --build B --description TEXT]
            host-installer install-packages SOURCE DIR
+           host-installer make-efi-grub OUT.EFI
 
     With no arguments, installs interactively on the demo machine (state in .demo/ or
     $\(InstallEnvironment.Name.state)). Exit status: 0 success, 1 installation failed, 2 invalid input,
@@ -24,6 +25,7 @@ enum CommandLineMain {
             case "make-repo": return try MakeRepoCommand.run(Array(args.dropFirst()))
             case "validate-answerfile": return try ValidateAnswerfileCommand.run(Array(args.dropFirst()))
             case "install-packages": return try InstallPackagesCommand.run(Array(args.dropFirst()))
+            case "make-efi-grub": return try MakeEfiGrubCommand.run(Array(args.dropFirst()))
             case "-h", "--help", "help":
                 print(usage)
                 return 0

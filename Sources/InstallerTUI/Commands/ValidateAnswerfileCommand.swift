@@ -32,6 +32,7 @@ enum ValidateAnswerfileCommand {
         if o.flags.contains("--print-plan") {
             print(plan.json.rendered())
         } else {
+            for m in result.diskMatches { print(m.formatted(file: file)) }
             let w = result.warnings.count
             print("\(file): valid (mode \(plan.mode.rawValue)\(w > 0 ? ", \(w) warning\(w == 1 ? "" : "s")" : ""))"
                   + (result.missing.isEmpty ? "" : "; to ask: " + result.missing.joined(separator: ", ")))
