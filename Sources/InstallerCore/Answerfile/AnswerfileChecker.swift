@@ -94,6 +94,7 @@ struct AnswerfileChecker {
             }
         }
         readValues(byName, root: root)
+        checkReport(byName["report"]?.first)
         applyRules(root)
         return plan
     }

@@ -27,8 +27,8 @@ public final class HTTPAccessor: SourceAccessor {
     let credentials: Credentials?
     let timeouts: Timeouts
     public var maxResumes = 3
-    /// A PEM file of certificate authorities to trust for HTTPS besides the system ones
-    /// (a private mirror); nil uses the system store only.
+    /// A PEM file of certificate authorities to trust for HTTPS instead of `TLSTrust.caFile`
+    /// (the system's bundle plus those a site added); nil uses that.
     public var caFile: String?
     public let isFTP: Bool
 
@@ -37,6 +37,8 @@ public final class HTTPAccessor: SourceAccessor {
     }
 
     private static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+    /// libcurl's global set-up, done once (also for `HTTPPost`).
+    static var ensureGlobalInit: Bool { globalInit }
 
     /// `url` may carry `user:password@`; it is taken out of the URL and used as credentials
     /// unless `credentials` are given.
@@ -189,7 +191,7 @@ final class CurlTransfer: ByteStream {
         cc_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
         cc_setopt_str(easy, CURLOPT_USERAGENT, "host-installer")
         if listOnly { cc_setopt_long(easy, CURLOPT_DIRLISTONLY, 1) }
-        if let ca = accessor.caFile { cc_setopt_str(easy, CURLOPT_CAINFO, ca) }
+        if let ca = accessor.caFile ?? TLSTrust.caFile { cc_setopt_str(easy, CURLOPT_CAINFO, ca) }
         if let c = accessor.credentials {
             cc_setopt_str(easy, CURLOPT_USERNAME, c.user)
             cc_setopt_str(easy, CURLOPT_PASSWORD, c.password)

@@ -56,3 +56,15 @@ extension UnattendedInstall {
         print("network: \(done.summary)")
     }
 }
+
+extension UnattendedInstall {
+    /// This host as the answerfile and report servers see it: the booting NIC is `BOOTIF=`'s,
+    /// else `network_device=`'s, else the first holding an address (real hardware), else the
+    /// first with a link (HostDescription).
+    static func host(_ machine: Machine, boot: BootParameters, backend: InstallerBackend) -> HostDescription {
+        let live = backend.runtimeNetworkEnabled(for: machine)
+        let net = backend.runtimeNetwork
+        return HostDescription(machine: machine, bootif: boot.bootif, device: boot.networkDevice,
+                               hasAddress: { live && !net.addresses($0).isEmpty })
+    }
+}
