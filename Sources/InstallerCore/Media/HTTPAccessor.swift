@@ -73,6 +73,9 @@ public final class HTTPAccessor: SourceAccessor {
         if let p = creds?.password { EventLog.shared.addSecret(p) }
     }
 
+    /// `redact`, for the front ends.
+    public static func redactedURL(_ url: String) -> String { redact(url) }
+
     /// The URL with any `user:password@` removed (for messages about a URL that was not accepted).
     static func redact(_ url: String) -> String {
         guard let s = url.range(of: "://") else { return url }
@@ -376,7 +379,7 @@ final class CurlTransfer: ByteStream {
                            at: url)
         case CURLE_PEER_FAILED_VERIFICATION:
             return .failed("secure connection failed: \(text)", at: url,
-                           hint: "the server's certificate is not trusted; check the URL, or use http")
+                           hint: "the server's certificate is not trusted: add its certificate authority (--ca-file, ca_file=, ca.pem on an XCP-ANSWER stick), or check the URL")
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
             return .failed("secure connection failed: \(text)", at: url)
         case CURLE_UNSUPPORTED_PROTOCOL:

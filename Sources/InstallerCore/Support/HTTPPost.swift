@@ -85,7 +85,7 @@ public enum HTTPPost {
             return .failed("timed out: no answer within \(Double(timeouts.totalMs) / 1000) s (\(reason))", at: url)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
             return .failed("secure connection failed: \(reason)", at: url,
-                           hint: "the server's certificate is not trusted; add its certificate authority (--ca-file, ca_file=, or ca.pem on the XCP-ANSWER partition)")
+                           hint: "the server's certificate is not trusted: add its certificate authority (--ca-file, ca_file=, ca.pem on an XCP-ANSWER stick), or check the URL")
         default:
             return .failed("request failed: \(reason) (curl \(rc.rawValue))", at: url)
         }

@@ -32,12 +32,30 @@ enum InstallCommand {
         machine = backend.detectInstallations(machine)
 
         if let ca = o.values["--ca-file"] ?? boot.caFile { try TLSTrust.add(ca, directory: stateDir) }
+        // Status reports: report= / --report, else the answerfile's <report url=...>.
+        var reportURL = o.values["--report"] ?? boot.report
+        // An XCP-ANSWER file system: its ca.pem is trusted; its answerfile.xml is answerfile=auto's.
+        // (Looked for on real hardware, and on a profile machine when an answerfile or report is given.)
+        var answerPartition: (found: AnswerPartition?, examined: [String]) = (nil, [])
+        if machine.isReal || answerfile != nil || reportURL != nil {
+            answerPartition = AnswerPartition.find(machine, commands: backend.commands)
+            if let p = answerPartition.found, let ca = try p.read(AnswerPartition.caName, into: stateDir + "/xcp-answer") {
+                try TLSTrust.add(ca, directory: stateDir)
+                UnattendedInstall.sayNow("HTTPS: trusting the certificate authorities of \(p.shown(AnswerPartition.caName)) as well")
+            }
+        }
 
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
-        // Status reports: report= / --report, else the answerfile's <report url=...>.
-        var reportURL = o.values["--report"] ?? boot.report
-        if let answerfile {
+        if var answerfile {
+            var fromPartition: (name: String, bytes: [UInt8], url: String)?
+            if answerfile == "auto" {
+                let auto = try UnattendedInstall.autoAnswerfile(answerPartition, machine: machine, stateDir: stateDir)
+                switch auto {
+                case let .file(f): fromPartition = f
+                case let .url(u): answerfile = u
+                }
+            }
             let location = AnswerfileLocation(answerfile)
             try UnattendedInstall.bringUpForAnswerfile(location.template, machine: machine, backend: backend, device: boot.networkDevice)
             let host = UnattendedInstall.host(machine, boot: boot, backend: backend)
@@ -51,7 +69,7 @@ enum InstallCommand {
             let fetched: (name: String, bytes: [UInt8], url: String)
             let parsed: (AnswerfileResult, String, linuxPackAt: String?)
             do throws(InstallerError) {
-                fetched = try AnswerfileFetch.fetch(location, host: host)
+                if let f = fromPartition { fetched = f } else { fetched = try AnswerfileFetch.fetch(location, host: host) }
                 let secrets = Answerfile.secretValues(fetched.bytes)
                 secrets.forEach(log.addSecret)
                 if reportURL == nil, let url = Answerfile.reportURL(fetched.bytes) {
@@ -64,7 +82,7 @@ enum InstallCommand {
                 parsed = try UnattendedInstall.plan(bytes: fetched.bytes, name: fetched.name, machine: machine, allowMissing: !unattended)
             } catch {
                 log.log("answerfile refused: \(error.description)")
-                if let reporter { print(reporter.failed(error.description)) }
+                if let reporter { UnattendedInstall.sayNow(reporter.failed(error.description)) }
                 throw error
             }
             let (result, text, linuxPackAt) = parsed

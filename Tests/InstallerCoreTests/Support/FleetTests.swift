@@ -99,4 +99,21 @@ import Testing
         #expect(MachineProfile.render(m).contains("\"serial\": \"S1\""))
         #expect(throws: InstallerError.self) { try MachineProfile.parse(#"{"cpu":{"cores":1},"memory_mib":1,"dmi":{"asset":"x"}}"#, name: "p", baseDirectory: "/") }
     }
+
+    @Test func theDHCPOptionIsReadAsHexOrText() {
+        #expect(DHCPAnswerfileOption.decode("687474703a2f2f682f612e786d6c\n") == "http://h/a.xml")
+        #expect(DHCPAnswerfileOption.decode("http://h/${mac}.xml") == "http://h/${mac}.xml")
+        #expect(DHCPAnswerfileOption.decode("  \n") == nil)
+    }
+
+    @Test func anAddedAuthorityIsAppendedToTheSystemBundle() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "not a certificate\n".write(toFile: dir + "/bad.pem", atomically: true, encoding: .utf8)
+        #expect(throws: InstallerError.invalid(dir + "/bad.pem", "holds no PEM certificate (-----BEGIN CERTIFICATE-----)")) {
+            try TLSTrust.add(dir + "/bad.pem", directory: dir)
+        }
+        #expect(TLSTrust.caFile == nil, "a refused file changes nothing")
+    }
 }
