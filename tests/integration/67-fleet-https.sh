@@ -89,4 +89,4 @@ tail -n 1 "$W/boot.out"
 { [ "$rc" -eq 0 ] && [ -s "$W/srv/reports.jsonl" ]; } || { echo "FAIL: with ca_file= (exit $rc)"; cat "$W/boot.out"; fail=1; }
 grep -q 'https-root-pw-63' "$W"/*.out "$W/srv/reports.jsonl" "$W/m/install-log" && { echo "FAIL: the password leaked"; fail=1; }
 losetup -a | grep -q "$W" && { echo "FAIL: loop devices left"; fail=1; }
-[ $fail -eq 0 ] && echo "63-fleet-https: ok" || { echo "63-fleet-https: FAILED"; exit 1; }
+[ $fail -eq 0 ] && echo "67-fleet-https: ok" || { echo "67-fleet-https: FAILED"; exit 1; }

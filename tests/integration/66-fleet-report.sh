@@ -140,11 +140,43 @@ for s in "$hang_secs" "$secs"; do
 done
 grep -h '^Report:' "$W/hang.out" "$W/down.out"
 
-# 4. No secret in any report body, nor in the output or the logs.
+# 4. The screens report too: an answerfile without a time zone, the rest on the screens
+#    (a replay on a pseudo-terminal), with --report.
+machine tui 52:54:00:00:62:05 SN-62-TUI 05
+answer tui.xml host-tui sda
+sed -i '/<timezone>/d' "$W/srv/answers/tui.xml"
+cat >"$W/tui.replay" <<REPLAY
+size 80x25
+machine $W/tui/machine.json
+args --ask-missing --answerfile $BASE/answers/tui.xml --report $REPORT
+wait "geographical area"
+key E Enter
+wait "city or area"
+key L Enter
+wait "Confirm Installation"
+key BTab Enter
+wait "Installation Complete" 60
+key Enter
+exit 0
+REPLAY
+rc=0; HOST_INSTALLER_REPLAY_STATE=$W/tui "$BIN" replay "$W/tui.replay" >"$W/tui.out" 2>&1 || rc=$?
+tail -n 2 "$W/tui.out"
+[ "$rc" -eq 0 ] || { echo "FAIL: the interactive install (exit $rc)"; fail=1; }
+events 52:54:00:00:62:05 >"$W/tui.events"
+python3 - "$W/tui.events" <<'PY' || fail=1
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+kinds = [e["event"] for e in ev]
+assert kinds[0] == "started" and kinds[-1] == "finished" and "progress" in kinds, kinds
+assert ev[-1]["result"] == "success" and ev[-1]["hostname"] == "host-tui", ev[-1]
+print("interactive: %d events, finished %s for %s" % (len(ev), ev[-1]["result"], ev[-1]["hostname"]))
+PY
+
+# 5. No secret in any report body, nor in the output or the logs.
 n=$(wc -l <"$W/srv/reports.jsonl")
 if grep -q -e "$PW" -e "$URLPW" "$W/srv/reports.jsonl"; then echo "FAIL: a secret is in a report"; fail=1; else echo "$n report bodies: no root password, no URL password"; fi
 for f in "$W"/*.out "$W"/*/install-log; do
   ! grep -q -e "$PW" -e "$URLPW" "$f" || { echo "FAIL: a secret is in $f"; fail=1; }
 done
 losetup -a | grep -q "$W" && { echo "FAIL: loop devices left"; fail=1; }
-[ $fail -eq 0 ] && echo "62-fleet-report: ok" || { echo "62-fleet-report: FAILED"; exit 1; }
+[ $fail -eq 0 ] && echo "66-fleet-report: ok" || { echo "66-fleet-report: FAILED"; exit 1; }

@@ -136,4 +136,4 @@ for f in "$W"/*.out "$W"/*/install-log; do
   ! grep -q fleet-root-pw-61 "$f" || { echo "FAIL: the root password is in $f"; fail=1; }
 done
 losetup -a | grep -q "$W" && { echo "FAIL: loop devices left"; fail=1; }
-[ $fail -eq 0 ] && echo "61-fleet-answers: ok" || { echo "61-fleet-answers: FAILED"; exit 1; }
+[ $fail -eq 0 ] && echo "65-fleet-answers: ok" || { echo "65-fleet-answers: FAILED"; exit 1; }

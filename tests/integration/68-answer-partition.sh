@@ -104,4 +104,4 @@ run none; cat "$W/none.out"
 [ "$(du --block-size=1 -c "$W"/{empty,none}/disks/sda.img | tail -n 1 | cut -f1)" -eq 0 ] || { echo "FAIL: a disk was written without an answerfile"; fail=1; }
 grep -q 'stick-root-pw-64' "$W"/*.out "$W/srv/reports.jsonl" "$W"/*/install-log && { echo "FAIL: the password leaked"; fail=1; }
 losetup -a | grep -q "$W" && { echo "FAIL: loop devices left"; fail=1; }
-[ $fail -eq 0 ] && echo "64-answer-partition: ok" || { echo "64-answer-partition: FAILED"; exit 1; }
+[ $fail -eq 0 ] && echo "68-answer-partition: ok" || { echo "68-answer-partition: FAILED"; exit 1; }
