@@ -82,7 +82,7 @@ enum InstallCommand {
                 parsed = try UnattendedInstall.plan(bytes: fetched.bytes, name: fetched.name, machine: machine, allowMissing: !unattended)
             } catch {
                 log.log("answerfile refused: \(error.description)")
-                if let reporter { UnattendedInstall.sayNow(reporter.failed(error.description)) }
+                if let reporter { FileHandle.standardOutput.write(Data((reporter.failed(error.description) + "\n").utf8)) }
                 throw error
             }
             let (result, text, linuxPackAt) = parsed
