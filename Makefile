@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT_BUILD := swift build
 BIN := .build/debug/host-installer
 
-.PHONY: all deps build demo test quick unit replays bench soak clean iso
+.PHONY: all deps build demo test quick unit replays bench soak clean iso pxe
 
 all: build
 
@@ -52,6 +52,14 @@ ISO ?= installer.iso
 iso: deps
 	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1
 	@ISO_EXTRA_CA=$(EXTRA_CA) scripts/build-iso $(ISO)
+
+# Network boot files (scripts/pxe-export): PXE (BIOS), GRUB (UEFI) and iPXE entries, the kernel
+# and initrd, and the repositories to serve over HTTP. E.g.
+#   make pxe PXE_DIR=/srv/xcp PXE_SERVER=http://192.0.2.10/xcp PXE_ANSWERFILE='http://192.0.2.10/answers/${mac}.xml'
+PXE_DIR ?= pxe
+PXE_SERVER ?= http://SERVER-NOT-SET
+pxe: iso
+	@scripts/pxe-export --server '$(PXE_SERVER)' $(if $(PXE_ANSWERFILE),--answerfile '$(value PXE_ANSWERFILE)') $(if $(PXE_REPORT),--report '$(value PXE_REPORT)') $(ISO) $(PXE_DIR)
 
 clean:
 	rm -rf .build .demo

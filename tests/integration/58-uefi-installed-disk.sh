@@ -61,7 +61,7 @@ ok "mtools: /EFI/BOOT/BOOTX64.EFI and grub.cfg (xe, xe-serial, safe; multiboot2 
 # Boot it under UEFI (OVMF, empty NVRAM: the removable-media path).
 expect=("XCP-SAMPLE hostname=xcp-boot-test" "XCP-SAMPLE version=0.1.0" "XCP-SAMPLE management=xenbr0"
         "XCP-SAMPLE address=xenbr0 10.0.2.77/24" "XCP-SAMPLE timezone=Asia/Tokyo" "XCP-SAMPLE done")
-flock /tmp/qemu.lock env BOOT_DISK_FIRMWARE=uefi BOOT_DISK_SNAPSHOT=1 BOOT_DISK_LOG="$W/serial.log" \
+env BOOT_DISK_FIRMWARE=uefi BOOT_DISK_SNAPSHOT=1 BOOT_DISK_LOG="$W/serial.log" \
   tests/boot/boot-disk.sh "$A" 300 "${expect[@]}" > "$W/boot.out" 2>&1 || { cat "$W/boot.out"; fail "UEFI boot"; }
 tail -n 2 "$W/boot.out"
 tr -d '\r' < "$W/serial.log" > "$W/serial.txt"
