@@ -79,7 +79,7 @@ enum InstallCommand {
                         reporter?.started(source: fetched.url)
                     }
                 }
-                parsed = try UnattendedInstall.plan(bytes: fetched.bytes, name: fetched.name, machine: machine, allowMissing: !unattended)
+                parsed = try UnattendedInstall.plan(bytes: fetched.bytes, name: fetched.name, url: fetched.url, machine: machine, allowMissing: !unattended)
             } catch {
                 log.log("answerfile refused: \(error.description)")
                 if let reporter { FileHandle.standardOutput.write(Data((reporter.failed(error.description) + "\n").utf8)) }

@@ -7,7 +7,8 @@ import Synchronization
 enum UnattendedInstall {
     /// Checks the answerfile (`bytes`, fetched from `name`) against the machine; every problem
     /// is printed to stderr. Also gives where `<linux-pack>` is (`FILE:LINE:COLUMN`), when the file has one.
-    static func plan(bytes: [UInt8], name: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> (AnswerfileResult, String, linuxPackAt: String?) {
+    /// `url`: where it came from (the refusal names it).
+    static func plan(bytes: [UInt8], name: String, url: String, machine: Machine, allowMissing: Bool) throws(InstallerError) -> (AnswerfileResult, String, linuxPackAt: String?) {
         var options = AnswerfileOptions(machine: machine)
         options.allowMissing = allowMissing
         options.installationsDetected = true
@@ -16,7 +17,10 @@ enum UnattendedInstall {
         for line in result.report(file: shown) {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        if let error = result.error(file: shown) { throw error }
+        if var error = result.error(file: shown) {
+            error.location = url
+            throw error
+        }
         return (result, String(decoding: bytes, as: UTF8.self), result.linuxPackAt.map { "\(shown):\($0.line):\($0.column)" })
     }
 
