@@ -48,9 +48,10 @@ bench: deps
 ISO ?= installer.iso
 
 # The installer CD (scripts/build-iso): kernel, initrd with the installer, the sample product.
+# EXTRA_CA=FILE.pem: a site's certificate authority added to the CD's CA bundle.
 iso: deps
 	@set -o pipefail; $(SWIFT_BUILD) -c release --static-swift-stdlib 2>&1 | tail -n 1
-	@scripts/build-iso $(ISO)
+	@ISO_EXTRA_CA=$(EXTRA_CA) scripts/build-iso $(ISO)
 
 # Network boot files (scripts/pxe-export): PXE (BIOS), GRUB (UEFI) and iPXE entries, the kernel
 # and initrd, and the repositories to serve over HTTP. E.g.

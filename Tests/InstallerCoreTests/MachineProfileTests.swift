@@ -45,7 +45,7 @@ import Testing
         ("{\n \"cpu\": {\"cores\": 1},\n \"memory_mib\": \"lots\"\n}", "p.json:3: \"memory_mib\" must be a whole number"),
         ("{\n \"cpu\": {\"cores\": 1}, \"memory_mib\": 1,\n \"disks\": [ { \"name\": \"sda\",\n \"size\": \"60X\", \"image\": \"a\" } ]\n}",
          "p.json:4: size of disk sda is not a size: \"60X\" (use a number with K, M, G or T, at least 1M)"),
-        ("{\n \"cpu\": {\"cores\": 1}, \"memory_mib\": 1,\n \"color\": 3 }", "p.json:3: unknown key \"color\" in the profile (expected one of: cpu, memory_mib, disks, nics, cdrom)"),
+        ("{\n \"cpu\": {\"cores\": 1}, \"memory_mib\": 1,\n \"color\": 3 }", "p.json:3: unknown key \"color\" in the profile (expected one of: cpu, memory_mib, disks, nics, cdrom, dmi)"),
         ("{\n \"cpu\": {\"cores\": 1},\n \"memory_mib\": 1,\n", "p.json:4: unexpected end of file inside an object"),
         ("{ \"cpu\": {\"cores\": 1}, \"memory_mib\": 1,\n \"nics\": [ {\"name\": \"eth0\",\n \"mac\": \"00:16\"} ] }",
          "p.json:3: \"00:16\" is not a MAC address (six pairs of hex digits separated by ':')"),

@@ -98,6 +98,7 @@ struct AnswerfileChecker {
             }
         }
         readValues(byName, root: root)
+        checkReport(byName["report"]?.first)
         applyRules(root)
         return plan
     }

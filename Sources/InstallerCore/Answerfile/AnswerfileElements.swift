@@ -34,6 +34,8 @@ struct ElementRule {
         ElementRule(name: "time-config-method", repeatable: false, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "linux-pack", repeatable: false, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "bootloader", repeatable: false, attributes: ["location"], fresh: .optional, reinstall: .optional, restore: .unused),
+        // Where status reports go (AnswerfileChecker+Report.swift, StatusReporter).
+        ElementRule(name: "report", repeatable: false, attributes: ["url"], fresh: .optional, reinstall: .optional, restore: .optional),
     ]
 
     static func named(_ n: String) -> ElementRule? { all.first { $0.name == n } }

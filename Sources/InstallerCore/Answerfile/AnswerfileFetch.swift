@@ -3,6 +3,34 @@ import Foundation
 /// Reads an answerfile from a path or a URL (file, http, https, ftp, nfs) through the same
 /// accessors as the installation sources. Credentials in a URL are never logged.
 public enum AnswerfileFetch {
+    /// For one host: the location's `${mac}`, `${serial}`, `${uuid}` expanded; with `post:`,
+    /// the host's description (JSON) is POSTed and the reply is the answerfile. `url` is the
+    /// location used (without credentials), for messages and reports.
+    public static func fetch(_ location: AnswerfileLocation, host: HostDescription) throws(InstallerError) -> (name: String, bytes: [UInt8], url: String) {
+        let expanded = try location.expanded(for: host)
+        let shown = HTTPAccessor.redact(expanded)
+        if expanded != location.template { EventLog.shared.log("answerfile location for this host: \(shown)") }
+        guard location.post else {
+            let (name, bytes) = try fetch(expanded)
+            return (name, bytes, shown)
+        }
+        let body = Array((host.json.rendered() + "\n").utf8)
+        EventLog.shared.log("answerfile: sending this host's description to \(shown)")
+        let reply = try HTTPPost.send(expanded, body: body, timeouts: .init(connectMs: 20_000, totalMs: 60_000), limit: Answerfile.maximumSize)
+        guard (200..<300).contains(reply.status) else {
+            let first = String(decoding: reply.body.prefix(200), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            if reply.status == 404 || reply.status == 410 {
+                throw .failed("not found (HTTP \(reply.status)): the server has no answerfile for this host" + (first.isEmpty ? "" : ": \(first)"), at: shown, hint: "check the URL and the server's list of hosts")
+            }
+            throw .failed("the server answered HTTP \(reply.status)" + (first.isEmpty ? "" : ": \(first)"), at: shown)
+        }
+        guard !reply.body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) else {
+            throw .failed("the server sent an empty answer (HTTP \(reply.status))", at: shown)
+        }
+        let name = URL(string: expanded)?.lastPathComponent ?? "answerfile"
+        return (name.isEmpty || name == "/" ? "answerfile" : name, reply.body, shown)
+    }
+
     public static func fetch(_ location: String) throws(InstallerError) -> (name: String, bytes: [UInt8]) {
         let lower = location.lowercased()
         if lower.hasPrefix("file://") {

@@ -19,7 +19,15 @@ public struct HardwareProbe: Sendable {
     }
 
     public func probe() -> Machine {
-        Machine(cpu: cpu(), memoryMiB: memoryMiB(), disks: disks(), nics: nics(), cdrom: cdrom(), isReal: true)
+        var m = Machine(cpu: cpu(), memoryMiB: memoryMiB(), disks: disks(), nics: nics(), cdrom: cdrom(), isReal: true)
+        m.dmi = dmi()
+        return m
+    }
+
+    /// /sys/class/dmi/id/product_serial and product_uuid (readable by root only).
+    func dmi() -> Machine.DMI {
+        Machine.DMI(serial: read(sysRoot + "/class/dmi/id/product_serial") ?? "",
+                    uuid: (read(sysRoot + "/class/dmi/id/product_uuid") ?? "").lowercased())
     }
 
     func read(_ path: String) -> String? {

@@ -93,6 +93,8 @@ public struct Machine: Equatable, Sendable {
     /// Installations and backups found on the disks (filled in by detection).
     public var installations: [ExistingInstallation] = []
     public var backups: [BackupFound] = []
+    /// The firmware's serial number and UUID (DMI; Machine+DMI.swift).
+    public var dmi = DMI()
 
     public init(cpu: CPU, memoryMiB: Int, disks: [Disk], nics: [NIC], cdrom: CDROM?,
                 loadedDrivers: Set<String> = [], isReal: Bool = false) {

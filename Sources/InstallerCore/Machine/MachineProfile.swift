@@ -77,6 +77,9 @@ public enum MachineProfile {
             ("disks", .array(disks)),
             ("nics", .array(nics)),
         ]
+        if !m.dmi.serial.isEmpty || !m.dmi.uuid.isEmpty {
+            top.append(("dmi", .object([("serial", .string(m.dmi.serial)), ("uuid", .string(m.dmi.uuid))])))
+        }
         if let cd = m.cdrom {
             top.append(("cdrom", .object([("name", .string(cd.name)), ("discs", .array(cd.discs.map { .string(rel($0)) }))])))
         }
@@ -139,7 +142,7 @@ public enum MachineProfile {
         }
 
         mutating func machine(_ root: JSONNode, base: String) throws(InstallerError) -> Machine {
-            try object(root, "the profile", allowed: ["cpu", "memory_mib", "disks", "nics", "cdrom"])
+            try object(root, "the profile", allowed: ["cpu", "memory_mib", "disks", "nics", "cdrom", "dmi"])
             guard let cpuNode = root["cpu"] else { throw fail(root, "\"cpu\" is missing") }
             try object(cpuNode, "\"cpu\"", allowed: ["model", "cores", "hvm"])
             let cpu = Machine.CPU(model: try string(cpuNode["model"], "cpu model", in: cpuNode, required: false) ?? "",
@@ -221,7 +224,13 @@ public enum MachineProfile {
                 cdrom = Machine.CDROM(name: try string(cn["name"], "cdrom name", in: cn, required: false) ?? "sr0",
                                       discs: try strings(cn["discs"], "cdrom discs").map { resolve($0, base: base) })
             }
-            return Machine(cpu: cpu, memoryMiB: mem, disks: disks, nics: nics, cdrom: cdrom)
+            var machine = Machine(cpu: cpu, memoryMiB: mem, disks: disks, nics: nics, cdrom: cdrom)
+            if let dn = root["dmi"] {
+                try object(dn, "\"dmi\"", allowed: ["serial", "uuid"])
+                machine.dmi = Machine.DMI(serial: try string(dn["serial"], "dmi serial", in: dn, required: false) ?? "",
+                                          uuid: (try string(dn["uuid"], "dmi uuid", in: dn, required: false) ?? "").lowercased())
+            }
+            return machine
         }
     }
 }

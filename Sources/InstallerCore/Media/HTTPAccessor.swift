@@ -27,8 +27,8 @@ public final class HTTPAccessor: SourceAccessor {
     let credentials: Credentials?
     let timeouts: Timeouts
     public var maxResumes = 3
-    /// A PEM file of certificate authorities to trust for HTTPS besides the system ones
-    /// (a private mirror); nil uses the system store only.
+    /// A PEM file of certificate authorities to trust for HTTPS instead of `TLSTrust.caFile`
+    /// (the system's bundle plus those a site added); nil uses that.
     public var caFile: String?
     public let isFTP: Bool
 
@@ -37,6 +37,8 @@ public final class HTTPAccessor: SourceAccessor {
     }
 
     private static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+    /// libcurl's global set-up, done once (also for `HTTPPost`).
+    static var ensureGlobalInit: Bool { globalInit }
 
     /// `url` may carry `user:password@`; it is taken out of the URL and used as credentials
     /// unless `credentials` are given.
@@ -70,6 +72,9 @@ public final class HTTPAccessor: SourceAccessor {
         isFTP = scheme.hasPrefix("ftp")
         if let p = creds?.password { EventLog.shared.addSecret(p) }
     }
+
+    /// `redact`, for the front ends.
+    public static func redactedURL(_ url: String) -> String { redact(url) }
 
     /// The URL with any `user:password@` removed (for messages about a URL that was not accepted).
     static func redact(_ url: String) -> String {
@@ -189,7 +194,7 @@ final class CurlTransfer: ByteStream {
         cc_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
         cc_setopt_str(easy, CURLOPT_USERAGENT, "host-installer")
         if listOnly { cc_setopt_long(easy, CURLOPT_DIRLISTONLY, 1) }
-        if let ca = accessor.caFile { cc_setopt_str(easy, CURLOPT_CAINFO, ca) }
+        if let ca = accessor.caFile ?? TLSTrust.caFile { cc_setopt_str(easy, CURLOPT_CAINFO, ca) }
         if let c = accessor.credentials {
             cc_setopt_str(easy, CURLOPT_USERNAME, c.user)
             cc_setopt_str(easy, CURLOPT_PASSWORD, c.password)
@@ -374,7 +379,7 @@ final class CurlTransfer: ByteStream {
                            at: url)
         case CURLE_PEER_FAILED_VERIFICATION:
             return .failed("secure connection failed: \(text)", at: url,
-                           hint: "the server's certificate is not trusted; check the URL, or use http")
+                           hint: "the server's certificate is not trusted: add its certificate authority (--ca-file, ca_file=, ca.pem on an XCP-ANSWER stick), or check the URL")
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
             return .failed("secure connection failed: \(text)", at: url)
         case CURLE_UNSUPPORTED_PROTOCOL:

@@ -1,6 +1,6 @@
 /// Boot parameters from a kernel command line (/proc/cmdline): `answerfile=URL`,
 /// `install`, `keymap=`, `network_device=`, `extrarepo=`, `bootloader=`, `console=`,
-/// `atexit=`. Other words are kept but ignored. Values may be quoted.
+/// `atexit=`, `BOOTIF=`, `report=`, `ca_file=`. Other words are kept but ignored. Values may be quoted.
 public struct BootParameters: Equatable, Sendable {
     public var answerfile: String?
     /// `install`: run unattended (with `answerfile=`).
@@ -11,6 +11,13 @@ public struct BootParameters: Equatable, Sendable {
     public var bootloader: String?
     public var consoles: [String] = []
     public var atExit: String?
+    /// `BOOTIF=01-52-54-00-12-34-56` (pxelinux IPAPPEND 2, or an iPXE script): the NIC the
+    /// machine booted from, whose MAC `${mac}` in the answerfile URL stands for.
+    public var bootif: String?
+    /// `report=URL`: where status reports are POSTed (StatusReporter).
+    public var report: String?
+    /// `ca_file=PATH`: a PEM file of certificate authorities trusted besides the system's.
+    public var caFile: String?
 
     public init() {}
 
@@ -30,6 +37,9 @@ public struct BootParameters: Equatable, Sendable {
             case ("bootloader", let v?): p.bootloader = v
             case ("console", let v?): p.consoles.append(v)
             case ("atexit", let v?): p.atExit = v
+            case ("BOOTIF", let v?), ("bootif", let v?): p.bootif = v
+            case ("report", let v?): p.report = v
+            case ("ca_file", let v?): p.caFile = v
             default: break
             }
         }

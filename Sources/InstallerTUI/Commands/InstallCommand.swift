@@ -6,7 +6,7 @@ import InstallerCore
 enum InstallCommand {
     static func run(_ args: [String]) throws(InstallerError) -> Int32 {
         let o = try Options(args, flags: ["--real-hardware", "--dry-run", "--ask-missing"],
-                            values: ["--machine", "--record-answerfile", "--answerfile", "--cmdline"])
+                            values: ["--machine", "--record-answerfile", "--answerfile", "--cmdline", "--report", "--ca-file"])
         if let extra = o.positionals.first { throw .invalid(extra, "unknown command", hint: "see host-installer --help") }
         var boot = BootParameters()
         if let path = o.values["--cmdline"] {
@@ -31,20 +31,71 @@ enum InstallCommand {
         log.log("host-installer started: \(machine.visibleDisks.count) disks, \(machine.nics.count) NICs")
         machine = backend.detectInstallations(machine)
 
+        if let ca = o.values["--ca-file"] ?? boot.caFile { try TLSTrust.add(ca, directory: stateDir) }
+        // Status reports: report= / --report, else the answerfile's <report url=...>.
+        var reportURL = o.values["--report"] ?? boot.report
+        // An XCP-ANSWER file system: its ca.pem is trusted; its answerfile.xml is answerfile=auto's.
+        // (Looked for on real hardware, and on a profile machine when an answerfile or report is given.)
+        var answerPartition: (found: AnswerPartition?, examined: [String]) = (nil, [])
+        if machine.isReal || answerfile != nil || reportURL != nil {
+            answerPartition = AnswerPartition.find(machine, commands: backend.commands)
+            if let p = answerPartition.found, let ca = try p.read(AnswerPartition.caName, into: stateDir + "/xcp-answer") {
+                try TLSTrust.add(ca, directory: stateDir)
+                UnattendedInstall.sayNow("HTTPS: trusting the certificate authorities of \(p.shown(AnswerPartition.caName)) as well")
+            }
+        }
+
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
-        if let answerfile {
-            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, backend: backend, device: boot.networkDevice)
-            let (result, text, linuxPackAt) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
+        if var answerfile {
+            var fromPartition: (name: String, bytes: [UInt8], url: String)?
+            if answerfile == "auto" {
+                let auto = try UnattendedInstall.autoAnswerfile(answerPartition, machine: machine, stateDir: stateDir)
+                switch auto {
+                case let .file(f): fromPartition = f
+                case let .url(u): answerfile = u
+                }
+            }
+            let location = AnswerfileLocation(answerfile)
+            try UnattendedInstall.bringUpForAnswerfile(location.template, machine: machine, backend: backend, device: boot.networkDevice)
+            let host = UnattendedInstall.host(machine, boot: boot, backend: backend)
+            // Unattended, reports start before the answerfile is fetched (report=), or as soon as
+            // it is (its <report>, read even from an invalid answerfile), so that a refusal is reported.
+            var reporter: StatusReporter?
+            if unattended, !o.flags.contains("--dry-run"), let reportURL {
+                reporter = try StatusReporter(url: reportURL, host: host)
+                reporter?.started(source: StatusReporter.scrub(answerfile, secrets: []))
+            }
+            let fetched: (name: String, bytes: [UInt8], url: String)
+            let parsed: (AnswerfileResult, String, linuxPackAt: String?)
+            do throws(InstallerError) {
+                if let f = fromPartition { fetched = f } else { fetched = try AnswerfileFetch.fetch(location, host: host) }
+                let secrets = Answerfile.secretValues(fetched.bytes)
+                secrets.forEach(log.addSecret)
+                if reportURL == nil, let url = Answerfile.reportURL(fetched.bytes) {
+                    reportURL = url
+                    if unattended, !o.flags.contains("--dry-run") {
+                        reporter = try StatusReporter(url: url, host: host)
+                        reporter?.started(source: fetched.url)
+                    }
+                }
+                parsed = try UnattendedInstall.plan(bytes: fetched.bytes, name: fetched.name, url: fetched.url, machine: machine, allowMissing: !unattended)
+            } catch {
+                log.log("answerfile refused: \(error.description)")
+                if let reporter { FileHandle.standardOutput.write(Data((reporter.failed(error.description) + "\n").utf8)) }
+                throw error
+            }
+            let (result, text, linuxPackAt) = parsed
             answerfileText = text
-            guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
+            guard var plan = result.plan else { throw .invalid(fetched.url, "the answerfile gives no installation plan") }
             if let k = boot.keymap, result.missing.contains("keymap") { plan.keymap = k }
             if unattended {
                 if o.flags.contains("--dry-run") {
                     print(plan.json.rendered())
                     return 0
                 }
-                return UnattendedInstall.run(plan, machine: machine, backend: backend, networkDevice: boot.networkDevice, linuxPackAt: linuxPackAt)
+                return UnattendedInstall.run(plan, machine: machine, backend: backend, networkDevice: boot.networkDevice, linuxPackAt: linuxPackAt,
+                                             reporter: reporter)
             }
             prefilled = (plan, result.missing.filter { !(boot.keymap != nil && $0 == "keymap") })
             // Sources the answerfile gives are not checked on a screen: their NIC is brought up
@@ -60,6 +111,13 @@ enum InstallCommand {
             throw .invalid("stdin", "the interactive installer needs a terminal", hint: "run it in a terminal, or give --answerfile for an unattended install")
         }
         let dryRun = o.flags.contains("--dry-run")
+        // On the screens, reports start when the install does (InstallEffects.open).
+        let reporter: StatusReporter?
+        if !dryRun, let u = reportURL {
+            reporter = try StatusReporter(url: u, host: UnattendedInstall.host(machine, boot: boot, backend: backend))
+        } else {
+            reporter = nil
+        }
         let logPath = logDir + "/install-log"
         let outcome = MainActor.assumeIsolated { () -> (FlowRunner.Result, InstallerError??) in
             let term = Terminal()
@@ -77,7 +135,7 @@ enum InstallCommand {
                 state.answers.plan.keymap = k
             }
             let runner = FlowRunner(ui: ui, state: state)
-            runner.effects = InstallEffects(backend: backend)
+            runner.effects = InstallEffects(backend: backend, reporter: reporter)
             runner.consoles = consoles
             runner.answerfileText = answerfileText
             runner.bundleMachine = machine

@@ -1,3 +1,4 @@
+import Foundation
 import InstallerCore
 
 /// Runtime networking for an unattended install from a remote source (`--real-hardware`):
@@ -54,5 +55,50 @@ extension UnattendedInstall {
         print("network: configuring \(nic.name) (DHCP) for the answerfile")
         let done = try net.bringUp(.init(nic: nic.name, config: .dhcp))
         print("network: \(done.summary)")
+    }
+}
+
+extension UnattendedInstall {
+    /// This host as the answerfile and report servers see it: the booting NIC is `BOOTIF=`'s,
+    /// else `network_device=`'s, else the first holding an address (real hardware), else the
+    /// first with a link (HostDescription).
+    static func host(_ machine: Machine, boot: BootParameters, backend: InstallerBackend) -> HostDescription {
+        let live = backend.runtimeNetworkEnabled(for: machine)
+        let net = backend.runtimeNetwork
+        return HostDescription(machine: machine, bootif: boot.bootif, device: boot.networkDevice,
+                               hasAddress: { live && !net.addresses($0).isEmpty })
+    }
+}
+
+extension UnattendedInstall {
+    enum AutoAnswerfile { case file((name: String, bytes: [UInt8], url: String)), url(String) }
+
+    /// `answerfile=auto`: `answerfile.xml` on the XCP-ANSWER file system, else the URL of DHCP
+    /// option 224 (real hardware), else an error saying where the installer looked.
+    static func autoAnswerfile(_ partition: (found: AnswerPartition?, examined: [String]), machine: Machine,
+                               stateDir: String) throws(InstallerError) -> AutoAnswerfile {
+        if let p = partition.found, let path = try p.read(AnswerPartition.answerfileName, into: stateDir + "/xcp-answer") {
+            guard let d = FileManager.default.contents(atPath: path) else { throw .failed("cannot read the answerfile", at: p.shown(AnswerPartition.answerfileName)) }
+            guard d.count <= Answerfile.maximumSize else { throw .invalid(p.shown(AnswerPartition.answerfileName), "the answerfile is larger than 1 MiB") }
+            sayNow("answerfile=auto: \(p.shown(AnswerPartition.answerfileName))")
+            return .file((AnswerPartition.answerfileName, Array(d), p.shown(AnswerPartition.answerfileName)))
+        }
+        if machine.isReal, let url = DHCPAnswerfileOption.url() {
+            sayNow("answerfile=auto: \(HTTPAccessor.redactedURL(url)) (DHCP option \(DHCPAnswerfileOption.option))")
+            return .url(url)
+        }
+        let looked = partition.found.map { "\($0.path) is labelled \(AnswerPartition.label) but holds no /\(AnswerPartition.answerfileName)" }
+            ?? "no file system labelled \(AnswerPartition.label)" + (partition.examined.isEmpty ? "" : " (examined: \(partition.examined.joined(separator: ", ")))")
+        throw .invalid("answerfile=auto", "no answerfile found: \(looked), and " +
+                       (machine.isReal ? "the DHCP server gave no answerfile URL (option \(DHCPAnswerfileOption.option))" : "no DHCP answerfile URL on a profile machine"),
+                       hint: "put answerfile.xml on a USB stick whose file system is labelled \(AnswerPartition.label), or give answerfile=URL")
+    }
+}
+
+extension UnattendedInstall {
+    /// A line on stdout at once (unbuffered, in order with the progress lines) and in the log.
+    static func sayNow(_ s: String) {
+        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+        EventLog.shared.log(s)
     }
 }

@@ -10,6 +10,10 @@ import InstallerCore
 /// facade (`InstallerBackend`) the command made.
 struct InstallEffects: Sendable {
     let backend: InstallerBackend
+    /// Where status reports go (`report=`, `--report`, the answerfile's `<report>`), if anywhere.
+    var reporter: StatusReporter?
+
+    init(backend: InstallerBackend, reporter: StatusReporter? = nil) { self.backend = backend; self.reporter = reporter }
 
     /// Reachable, and holding a base repository: nil, or the message to show. With the base
     /// product found.
@@ -70,9 +74,14 @@ struct InstallEffects: Sendable {
 
     /// Opens the plan's sources and validates the plan against them (nothing is written).
     func open(_ plan: InstallPlan, machine: Machine) -> Result<Session, InstallerError> {
+        reporter?.started(source: plan.sources.map(\.displayName).joined(separator: ", "))
+        if case let .plaintext(pw)? = plan.rootPassword { reporter?.addSecret(pw) }
         do throws(InstallerError) {
-            return .success(Session(plan: plan, machine: machine, backend: backend, prepared: try backend.prepare(plan, machine: machine)))
+            let s = Session(plan: plan, machine: machine, backend: backend, prepared: try backend.prepare(plan, machine: machine))
+            s.reporter = reporter
+            return .success(s)
         } catch {
+            reporter?.failed(error.description)
             return .failure(error)
         }
     }
@@ -101,6 +110,7 @@ struct InstallEffects: Sendable {
         /// The next disc of a profile machine's drive (discs[0] is the main disc).
         private var nextDisc = 1
         private var pack: InstallerBackend.LinuxPackOnDisc?
+        var reporter: StatusReporter?
 
         init(plan: InstallPlan, machine: Machine, backend: InstallerBackend, prepared: PreparedInstallation) {
             self.plan = plan; self.machine = machine; self.backend = backend; self.prepared = prepared
@@ -116,13 +126,24 @@ struct InstallEffects: Sendable {
         /// as actions, the end as `installFinished`. SIGINT, SIGTERM or SIGHUP stop it at its
         /// next check, releasing its mounts and loop devices (CleanupRegistry).
         func runInstall(send: @escaping @Sendable (FlowAction) -> Void) -> FlowAction {
-            return .installFinished(prepared.run { event in
+            let reporter = self.reporter
+            let result = prepared.run { event in
                 switch event {
-                case let .progress(f, step, left): send(.progress(fraction: f, step: step, secondsLeft: left))
+                case let .progress(f, step, left):
+                    reporter?.progress(fraction: f, step: step, timeLeft: left)
+                    send(.progress(fraction: f, step: step, secondsLeft: left))
                 case .question(.setTime): send(.askTime)
                 case .log, .question, .finished: break
                 }
-            })
+            }
+            switch result {
+            case let .success(summary):
+                reporter?.succeeded(UnattendedInstall.facts(plan, machine: machine, backend: backend, summary: summary,
+                                                           product: prepared.mainRepository?.product ?? ""))
+            case let .failure(e):
+                reporter?.failed(e.description)
+            }
+            return .installFinished(result)
         }
 
         /// The disc now in the drive: the device on real hardware; on a profile machine the

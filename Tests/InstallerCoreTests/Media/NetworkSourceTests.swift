@@ -159,7 +159,7 @@ import TestSupport
         let acc = try HTTPAccessor("https://127.0.0.1:\(server.port)/pool/")
         do { _ = try RepositoryScanner.scan(acc); Issue.record("an untrusted certificate was accepted") } catch {
             #expect(error.message.hasPrefix("secure connection failed: SSL certificate problem: self"), "\(error)")
-            #expect(error.hint == "the server's certificate is not trusted; check the URL, or use http")
+            #expect(error.hint == "the server's certificate is not trusted: add its certificate authority (--ca-file, ca_file=, ca.pem on an XCP-ANSWER stick), or check the URL")
         }
         acc.caFile = tls.path + "/cert.pem"
         let repos = try RepositoryScanner.scanInstallSource(acc)

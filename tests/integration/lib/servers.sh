@@ -51,3 +51,17 @@ stop_servers() {
   [ -z "${FPID:-}" ] || { kill -TERM "$FPID" 2>/dev/null || true; wait "$FPID" 2>/dev/null || true; FPID=; }
   [ -z "${GPID:-}" ] || { kill -TERM "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true; GPID=; }
 }
+
+# start_fleetd DIR [CERT KEY]: Tests/Fixtures/servers/fleetd.py (answerfiles by MAC, POSTed
+# host descriptions, reports) serving DIR; sets FLEETPORT and FLEETPID.
+start_fleetd() {
+  /usr/bin/python3 Tests/Fixtures/servers/fleetd.py "$@" >"$1/fleetd.out" 2>"$1/fleetd.err" & FLEETPID=$!
+  for _ in $(seq 100); do grep -q '^PORT' "$1/fleetd.out" 2>/dev/null && break; sleep 0.05; done
+  FLEETPORT=$(awk '/^PORT/{print $2}' "$1/fleetd.out")
+  [ -n "$FLEETPORT" ] || { cat "$1/fleetd.err"; echo "FAIL: fleetd did not start"; return 1; }
+}
+
+# stop_fleetd: stops what start_fleetd started, by PID.
+stop_fleetd() {
+  [ -z "${FLEETPID:-}" ] || { kill -TERM "$FLEETPID" 2>/dev/null || true; wait "$FLEETPID" 2>/dev/null || true; FLEETPID=; }
+}
