@@ -70,17 +70,27 @@ public enum AnswerfileWriter {
             var attrs: [(String, String)] = []
             if !a.nic.isEmpty { attrs.append(("name", a.nic)) }
             if !a.mac.isEmpty { attrs.append(("hwaddr", a.mac)) }
+            var kids: [(String, String)] = []
             switch a.config {
-            case .dhcp:
-                attrs.append(("proto", "dhcp"))
-                element("admin-interface", attrs)
+            case .dhcp: attrs.append(("proto", "dhcp"))
+            case .none: attrs.append(("proto", "none"))
             case let .static(ip, mask, gw):
-                isStatic = true
                 attrs.append(("proto", "static"))
+                kids += [("ip", ip), ("subnet-mask", mask)]
+                if let gw { kids.append(("gateway", gw)) }
+            }
+            if a.ipv6 != .none { attrs.append(("protov6", a.ipv6.proto)) }
+            if case let .static(addr, gw) = a.ipv6 {
+                kids.append(("ipv6", addr))
+                if let gw { kids.append(("gatewayv6", gw)) }
+            }
+            if let v = a.vlan { attrs.append(("vlan", "\(v)")) }
+            isStatic = !a.usesDHCP
+            if kids.isEmpty {
+                element("admin-interface", attrs)
+            } else {
                 out += "  <admin-interface" + attrs.map { " \($0.0)=\"\(XMLEscape.escape($0.1))\"" }.joined() + ">\n"
-                out += "    <ip>\(XMLEscape.escape(ip))</ip>\n"
-                out += "    <subnet-mask>\(XMLEscape.escape(mask))</subnet-mask>\n"
-                if let gw { out += "    <gateway>\(XMLEscape.escape(gw))</gateway>\n" }
+                for (k, v) in kids { out += "    <\(k)>\(XMLEscape.escape(v))</\(k)>\n" }
                 out += "  </admin-interface>\n"
             }
         }

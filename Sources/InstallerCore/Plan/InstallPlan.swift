@@ -82,16 +82,59 @@ public enum RootPassword: Equatable, Sendable {
     case hash(String)
 }
 
+/// The management interface: a NIC (by name and MAC), its IPv4 and IPv6 configurations and
+/// an optional 802.1Q VLAN tag, on which the management bridge then sits.
 public struct AdminInterface: Equatable, Sendable {
     public var nic: String
     public var mac: String
+    /// IPv4 (`proto=`): DHCP, static, or none (IPv6 only).
     public var config: IPConfig
-    public init(nic: String, mac: String, config: IPConfig) { self.nic = nic; self.mac = mac; self.config = config }
+    /// IPv6 (`protov6=`): none (the default), SLAAC, DHCPv6 or static.
+    public var ipv6: IPv6Config
+    /// The VLAN tag (1…4094; `vlan=`), nil: untagged.
+    public var vlan: Int?
+    public init(nic: String, mac: String, config: IPConfig, ipv6: IPv6Config = .none, vlan: Int? = nil) {
+        self.nic = nic; self.mac = mac; self.config = config; self.ipv6 = ipv6; self.vlan = vlan
+    }
+
+    /// The interface that carries the addresses: the NIC, or its VLAN interface `eth0.N`.
+    public var device: String { vlan.map { "\(nic).\($0)" } ?? nic }
+
+    /// Some configuration obtained from the network (DHCP, DHCPv6 or SLAAC), which may also
+    /// name the host's nameservers and NTP servers.
+    public var usesDHCP: Bool {
+        if config == .dhcp { return true }
+        return ipv6 == .dhcp || ipv6 == .autoconf
+    }
 }
 
+/// The IPv4 configuration of an interface.
 public enum IPConfig: Equatable, Sendable {
     case dhcp
     case `static`(ip: String, netmask: String, gateway: String?)
+    /// No IPv4 address (an IPv6-only management interface).
+    case none
+}
+
+/// The IPv6 configuration of an interface (XenServer's `protov6=`).
+public enum IPv6Config: Equatable, Sendable {
+    case none
+    /// Stateless address autoconfiguration from router advertisements (SLAAC).
+    case autoconf
+    /// DHCPv6 (with router advertisements for the route).
+    case dhcp
+    /// `address` is `addr/prefix` (`2001:db8::5/64`), as in `<ipv6>`.
+    case `static`(address: String, gateway: String?)
+
+    /// The answerfile's word for it.
+    public var proto: String {
+        switch self {
+        case .none: return "none"
+        case .autoconf: return "autoconf"
+        case .dhcp: return "dhcp"
+        case .static: return "static"
+        }
+    }
 }
 
 public enum HostnameConfig: Equatable, Sendable {

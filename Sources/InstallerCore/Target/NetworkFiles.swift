@@ -35,12 +35,22 @@ public enum NetworkFiles {
             dnsLines = ns.enumerated().map { ("DNS\($0.offset + 1)", $0.element) }
         }
         if let a = admin {
-            // XCP style: the NIC is a port of the management bridge, which holds the address.
+            // XCP style: the NIC (or its VLAN interface eth0.N) is a port of the management
+            // bridge, which holds the addresses.
             let br = SystemFiles.bridge(for: a.nic)
-            if br != a.nic {
-                f["/etc/sysconfig/network-scripts/ifcfg-\(a.nic)"] = "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\nBRIDGE=\(br)\nXEMANAGED=yes\n"
+            let port = a.device
+            let scripts = "/etc/sysconfig/network-scripts/ifcfg-"
+            if a.vlan != nil {
+                // The NIC carries the tagged interface and no address of its own.
+                f[scripts + a.nic] = "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\nBOOTPROTO=none\nXEMANAGED=yes\n"
             }
-            var ifcfg = br != a.nic ? "DEVICE=\(br)\nTYPE=Bridge\nSTP=off\nONBOOT=yes\n" : "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\n"
+            let vlanLines = a.vlan.map { "VLAN=yes\nPHYSDEV=\(a.nic)\nVLAN_ID=\($0)\n" } ?? ""
+            let portHW = a.vlan == nil ? "HWADDR=\(a.mac)\n" : ""
+            if br != a.nic {
+                f[scripts + port] = "DEVICE=\(port)\n\(portHW)\(vlanLines)ONBOOT=yes\nBRIDGE=\(br)\nXEMANAGED=yes\n"
+            }
+            let holder = br != a.nic ? br : port
+            var ifcfg = br != a.nic ? "DEVICE=\(br)\nTYPE=Bridge\nSTP=off\nONBOOT=yes\n" : "DEVICE=\(port)\n\(portHW)\(vlanLines)ONBOOT=yes\n"
             switch a.config {
             case .dhcp:
                 ifcfg += "BOOTPROTO=dhcp\n"
@@ -48,10 +58,13 @@ public enum NetworkFiles {
             case let .static(ip, mask, gw):
                 ifcfg += "BOOTPROTO=none\nIPADDR=\(ip)\nNETMASK=\(mask)\n"
                 if let gw { ifcfg += "GATEWAY=\(gw)\n" }
+            case .none:
+                ifcfg += "BOOTPROTO=none\n"
             }
+            ifcfg += ipv6Lines(a.ipv6)
             ifcfg += dnsLines.map { "\($0.0)=\($0.1)\n" }.joined()
             if let d = domain(plan) { ifcfg += "DOMAIN=\(d)\n" }
-            f["/etc/sysconfig/network-scripts/ifcfg-\(br)"] = ifcfg
+            f[scripts + holder] = ifcfg
         }
 
         let fb = "/etc/firstboot.d/data/"
@@ -67,7 +80,14 @@ public enum NetworkFiles {
                 case let .static(ip, mask, gw):
                     kv += [("MODE", "static"), ("IP", ip), ("NETMASK", mask)]
                     if let gw { kv.append(("GATEWAY", gw)) }
+                case .none: kv.append(("MODE", "none"))
                 }
+                if a.ipv6 != .none { kv.append(("MODEV6", a.ipv6.proto)) }
+                if case let .static(addr, gw) = a.ipv6 {
+                    kv.append(("IPv6", addr))
+                    if let gw { kv.append(("IPv6_GATEWAY", gw)) }
+                }
+                if let v = a.vlan { kv.append(("VLAN", "\(v)")) }
                 kv += dnsLines
                 if let d = domain(plan) { kv.append(("DOMAIN", d)) }
             } else {
@@ -76,5 +96,18 @@ public enum NetworkFiles {
             f[fb + "interface-\(n.mac.lowercased()).conf"] = ShellQuote.lines(kv)
         }
         return f
+    }
+
+    /// The ifcfg (initscripts) IPv6 keys: none writes none, so that an IPv4-only file is as
+    /// it was; SLAAC `IPV6_AUTOCONF=yes`; DHCPv6 `DHCPV6C=yes`; static `IPV6ADDR` and
+    /// `IPV6_DEFAULTGW`.
+    static func ipv6Lines(_ c: IPv6Config) -> String {
+        switch c {
+        case .none: return ""
+        case .autoconf: return "IPV6INIT=yes\nIPV6_AUTOCONF=yes\n"
+        case .dhcp: return "IPV6INIT=yes\nIPV6_AUTOCONF=no\nDHCPV6C=yes\n"
+        case let .static(addr, gw):
+            return "IPV6INIT=yes\nIPV6_AUTOCONF=no\nIPV6ADDR=\(addr)\n" + (gw.map { "IPV6_DEFAULTGW=\($0)\n" } ?? "")
+        }
     }
 }

@@ -34,7 +34,7 @@ enum InstallCommand {
         var prefilled: (plan: InstallPlan, missing: [String])?
         var answerfileText: String?
         if let answerfile {
-            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, backend: backend, device: boot.networkDevice)
+            try UnattendedInstall.bringUpForAnswerfile(answerfile, machine: machine, backend: backend, device: boot.networkDevice, boot: try boot.network())
             let (result, text, linuxPackAt) = try UnattendedInstall.plan(from: answerfile, machine: machine, allowMissing: !unattended)
             answerfileText = text
             guard var plan = result.plan else { throw .invalid(answerfile, "the answerfile gives no installation plan") }
