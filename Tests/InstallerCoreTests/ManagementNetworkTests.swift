@@ -210,3 +210,70 @@ import Testing
         #expect(back2.adminInterface == p.adminInterface)
     }
 }
+
+/// The commands runtime networking runs for a VLAN with static IPv4 and IPv6. A stand-in
+/// for `ip` records them (and makes the VLAN's sysfs entry with its carrier): this machine's
+/// kernel has no 802.1Q, so tests/integration/33 runs its VLAN cases only where it has.
+@Suite struct RuntimeVLANCommandTests {
+    final class FakeIP: CommandRunning, @unchecked Sendable {
+        let log = EventLog()
+        let sys: String
+        var ran: [String] = []
+        init(sys: String) { self.sys = sys }
+        func run(_ argv: [String], environment: [String: String]?) -> CommandRunner.Result {
+            ran.append(argv.joined(separator: " "))
+            if argv.starts(with: ["ip", "link", "add"]), let i = argv.firstIndex(of: "name") {
+                try? FileManager.default.createDirectory(atPath: sys + "/" + argv[i + 1], withIntermediateDirectories: true)
+                try? "1\n".write(toFile: sys + "/" + argv[i + 1] + "/carrier", atomically: true, encoding: .utf8)
+            }
+            if argv.starts(with: ["ip", "-6", "-o", "addr", "show"]) {
+                return .init(exitCode: 0, output: "5: eth0.42    inet6 2001:db8::5/64 scope global \\       valid_lft forever preferred_lft forever\n")
+            }
+            return .init(exitCode: 0, output: "")
+        }
+    }
+
+    @Test func aVLANInterfaceThenItsAddresses() throws {
+        let dir = NSTemporaryDirectory() + "vlan-net-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/eth0", withIntermediateDirectories: true)
+        try "1\n".write(toFile: dir + "/eth0/carrier", atomically: true, encoding: .utf8)
+        let fake = FakeIP(sys: dir)
+        var net = RuntimeNetwork()
+        net.commands = fake
+        net.sysClassNet = dir
+        net.resolvConf = dir + "/resolv.conf"
+        let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.0.9", netmask: "255.255.255.0", gateway: "10.0.0.1"),
+                                        nameserver: "2001:db8::53", ipv6: .static(address: "2001:db8::5/64", gateway: "2001:db8::1"), vlan: 42)
+        #expect(s.label == "static and static IPv6, VLAN 42")
+        let done = try net.bringUp(s)
+        #expect(fake.ran == [
+            "ip link set dev eth0 up",
+            "modprobe -q 8021q",
+            "ip link add link eth0 name eth0.42 type vlan id 42",
+            "ip addr flush dev eth0.42",
+            "ip link set dev eth0.42 up",
+            "ip -6 addr add 2001:db8::5/64 dev eth0.42",
+            "ip -6 -o addr show dev eth0.42 scope global",
+            "ip -6 route replace default via 2001:db8::1 dev eth0.42",
+            "ip addr add 10.0.0.9/24 dev eth0.42",
+            "ip route replace default via 10.0.0.1 dev eth0.42",
+        ])
+        #expect(done.summary == "eth0.42 10.0.0.9/24 (static), gateway 10.0.0.1, 2001:db8::5/64, gateway 2001:db8::1, nameserver 2001:db8::53")
+        #expect(try String(contentsOfFile: dir + "/resolv.conf", encoding: .utf8).contains("nameserver 2001:db8::53\n"))
+    }
+
+    @Test func badSettingsAreRefusedBeforeAnyCommand() throws {
+        let dir = NSTemporaryDirectory() + "vlan-bad-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/eth0", withIntermediateDirectories: true)
+        let fake = FakeIP(sys: dir)
+        var net = RuntimeNetwork()
+        net.commands = fake
+        net.sysClassNet = dir
+        let why = "vlan=\"4095\" is not a VLAN tag (4095 is reserved): use 1 to 4094, or leave vlan= out for an untagged interface"
+        #expect(throws: InstallerError.invalid("eth0", why)) { try net.bringUp(.init(nic: "eth0", config: .dhcp, vlan: 4095)) }
+        #expect(throws: InstallerError.self) { try net.bringUp(.init(nic: "eth0", config: .none, ipv6: .dhcp)) }
+        #expect(fake.ran.isEmpty)
+    }
+}

@@ -157,6 +157,8 @@ public struct RuntimeNetwork: Sendable {
             // The tagged interface on the NIC; the NIC itself carries no address.
             try run(["ip", "link", "set", "dev", nic, "up"], nic)
             if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(dev)") {
+                // 802.1Q may be a module (the installer CD carries it); built in, this does nothing.
+                commands.run(["modprobe", "-q", "8021q"])
                 try run(["ip", "link", "add", "link", nic, "name", dev, "type", "vlan", "id", "\(v)"], nic)
             }
         }

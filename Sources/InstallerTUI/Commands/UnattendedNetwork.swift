@@ -1,3 +1,4 @@
+import Foundation
 import InstallerCore
 
 /// Runtime networking for an unattended install from a remote source (`--real-hardware`):
@@ -63,8 +64,10 @@ extension UnattendedInstall {
             backend.log.log("network: \(settings.device) already has an address (\(existing)); the answerfile is fetched through it")
             return
         }
-        print("network: configuring \(settings.device) (\(settings.label)) for the answerfile")
+        // Unbuffered, as the install's progress lines that follow are (print() to a file is not).
+        func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+        say("network: configuring \(settings.device) (\(settings.label)) for the answerfile")
         let done = try net.bringUp(settings)
-        print("network: \(done.summary)")
+        say("network: \(done.summary)")
     }
 }
