@@ -277,3 +277,54 @@ import Testing
         #expect(fake.ran.isEmpty)
     }
 }
+
+@Suite struct BondTests {
+    static let scripts = "/etc/sysconfig/network-scripts/ifcfg-"
+
+    @Test func aBondNeedsTwoDistinctKnownMembers() {
+        func problems(_ b: Bond) -> [String] {
+            var p = PlanRulesTests.plan
+            p.adminInterface = AdminInterface(nic: b.members.first ?? "", mac: "00:16:3e:00:00:01", config: .dhcp, bond: b)
+            return PlanRules.problems(p, .init(machine: AnswerfileFixtures.machine)).filter { $0.field == .adminBond }.map(\.screenMessage)
+        }
+        #expect(problems(Bond(members: ["eth0", "eth1"], mode: .activeBackup)) == [])
+        #expect(problems(Bond(members: ["eth0"], mode: .lacp)) == ["Please choose two or more interfaces for a bond."])
+        #expect(problems(Bond(members: ["eth0", "eth0"], mode: .lacp)) == ["The interface eth0 is chosen twice."])
+        #expect(problems(Bond(members: ["eth0", "eth9"], mode: .lacp)) == ["The interface eth9 does not exist."])
+        #expect(PlanRules.elementName(.adminBond) == "bond")
+    }
+
+    @Test func theHostGetsBond0WithItsMembersUnderTheBridge() {
+        var p = Fixtures.staticPlan
+        p.adminInterface = AdminInterface(nic: "eth0", mac: "00:16:3e:00:00:01", config: .dhcp, bond: Bond(members: ["eth0", "eth1"], mode: .activeBackup))
+        let f = NetworkFiles.files(p, Fixtures.machine)
+        #expect(f[Self.scripts + "eth0"] == "DEVICE=eth0\nHWADDR=00:16:3e:00:00:01\nONBOOT=yes\nMASTER=bond0\nSLAVE=yes\nBOOTPROTO=none\nXEMANAGED=yes\n")
+        #expect(f[Self.scripts + "eth1"] == "DEVICE=eth1\nHWADDR=00:16:3E:00:00:02\nONBOOT=yes\nMASTER=bond0\nSLAVE=yes\nBOOTPROTO=none\nXEMANAGED=yes\n")
+        #expect(f[Self.scripts + "bond0"] == "DEVICE=bond0\nTYPE=Bond\nBONDING_MASTER=yes\nBONDING_OPTS=\"mode=active-backup miimon=100\"\nONBOOT=yes\nBRIDGE=xenbr0\nXEMANAGED=yes\n")
+        #expect(f[Self.scripts + "xenbr0"]?.hasPrefix("DEVICE=xenbr0\nTYPE=Bridge\nSTP=off\nONBOOT=yes\nBOOTPROTO=dhcp\n") == true)
+        #expect(f["/etc/firstboot.d/data/interface-00:16:3e:00:00:01.conf"]?.contains("BOND_MEMBERS='eth0 eth1'\nBOND_MODE='active-backup'\n") == true)
+        #expect(f["/etc/firstboot.d/data/interface-00:16:3e:00:00:02.conf"] == "LABEL='eth1'\nMODE='none'\nBOND='bond0'\n")
+        // LACP with a VLAN: bond0 carries bond0.42, the bridge's port.
+        p.adminInterface?.bond?.mode = .lacp
+        p.adminInterface?.vlan = 42
+        let g = NetworkFiles.files(p, Fixtures.machine)
+        #expect(g[Self.scripts + "bond0"] == "DEVICE=bond0\nTYPE=Bond\nBONDING_MASTER=yes\nBONDING_OPTS=\"mode=802.3ad miimon=100 lacp_rate=fast\"\nONBOOT=yes\nBOOTPROTO=none\nXEMANAGED=yes\n")
+        #expect(g[Self.scripts + "bond0.42"] == "DEVICE=bond0.42\nVLAN=yes\nPHYSDEV=bond0\nVLAN_ID=42\nONBOOT=yes\nBRIDGE=xenbr0\nXEMANAGED=yes\n")
+    }
+
+    @Test func recordedAndKeptOnUpgrade() throws {
+        var p = RecordedChoicesTests.plan
+        p.adminInterface = AdminInterface(nic: "eth0", mac: "00:16:3e:00:00:01", config: .dhcp, bond: Bond(members: ["eth0", "eth1"], mode: .lacp))
+        let (text, back) = try RecordedChoicesTests.roundTrip(p)
+        #expect(text.contains("  <admin-interface proto=\"dhcp\">\n    <bond mode=\"lacp\">eth0 eth1</bond>\n  </admin-interface>\n"))
+        #expect(back.adminInterface == p.adminInterface)
+        let root = NSTemporaryDirectory() + "bond-kept-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let files = NetworkFiles.files(p, Fixtures.machine).merging(SystemFiles.files(p, Fixtures.machine, Fixtures.facts)) { a, _ in a }
+        for (path, t) in files {
+            try FileManager.default.createDirectory(atPath: root + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try t.write(toFile: root + path, atomically: true, encoding: .utf8)
+        }
+        #expect(try PreservedSettings.read(root: root, log: EventLog()).adminInterface == p.adminInterface)
+    }
+}

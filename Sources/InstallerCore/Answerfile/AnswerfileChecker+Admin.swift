@@ -6,12 +6,32 @@ import Foundation
 /// the values.
 extension AnswerfileChecker {
     mutating func adminInterface(_ e: XElement) {
-        let name = e.attribute("name")?.trimmingCharacters(in: .whitespaces)
+        var name = e.attribute("name")?.trimmingCharacters(in: .whitespaces)
         let hwaddr = e.attribute("hwaddr")?.trimmingCharacters(in: .whitespaces).lowercased()
         var ok = true
+        // <bond mode="active-backup|lacp">eth0 eth1</bond>: the first member stands for the NIC.
+        let bondElement = e.children.first { $0.name == "bond" }
+        var bond: Bond?
+        if let b = bondElement {
+            locations[.adminBond] = b
+            let members = b.trimmedText.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }).map(String.init)
+            let rawMode = b.attribute("mode")?.trimmingCharacters(in: .whitespaces) ?? "active-backup"
+            let mode: Bond.Mode? = rawMode == "802.3ad" ? .lacp : Bond.Mode(rawValue: rawMode)
+            if let mode {
+                bond = Bond(members: members, mode: mode)
+            } else {
+                error(b, "bond mode must be \"active-backup\" or \"lacp\" (802.3ad), not \(Self.quoted(rawMode))")
+                ok = false
+            }
+            if name == nil && hwaddr == nil, let first = members.first { name = first }
+            if let name, hwaddr == nil, let first = members.first, name != first {
+                error(e, "name=\(Self.quoted(name)) is not the bond's first member (\(first)); leave name= out with <bond>")
+                ok = false
+            }
+        }
         var nic: String? = nil, mac: String? = nil
         if name == nil && hwaddr == nil {
-            error(e, "<admin-interface> needs name=\"eth0\" or hwaddr=\"00:16:3e:00:00:01\"")
+            error(e, "<admin-interface> needs name=\"eth0\" or hwaddr=\"00:16:3e:00:00:01\" (or a <bond> naming its interfaces)")
             ok = false
         }
         if let name {
@@ -52,12 +72,12 @@ extension AnswerfileChecker {
                 continue
             }
             if let first = kids[c.name] { error(c, "duplicate <\(c.name)> (first at line \(first.line)); it may appear only once"); continue }
-            for a in c.attributes { warning(c, "unknown attribute \(a.name)=\(Self.quoted(a.value)) on <\(c.name)> is ignored") }
+            for a in c.attributes where !(c.name == "bond" && a.name == "mode") { warning(c, "unknown attribute \(a.name)=\(Self.quoted(a.value)) on <\(c.name)> is ignored") }
             for cc in c.children { error(cc, "<\(c.name)> takes only text, not an element <\(cc.name)>") }
             kids[c.name] = c
         }
         if !e.trimmedText.isEmpty {
-            error(e, "text \(Self.quoted(e.trimmedText)) inside <admin-interface>; use name=, hwaddr=, proto=, protov6= and vlan= attributes, and <ip>, <subnet-mask>, <gateway>, <ipv6>, <gatewayv6> children")
+            error(e, "text \(Self.quoted(e.trimmedText)) inside <admin-interface>; use name=, hwaddr=, proto=, protov6= and vlan= attributes, and <ip>, <subnet-mask>, <gateway>, <ipv6>, <gatewayv6>, <bond> children")
         }
 
         var config: IPConfig?
@@ -117,7 +137,7 @@ extension AnswerfileChecker {
         }
 
         if ok, let config, let ipv6 {
-            plan.adminInterface = AdminInterface(nic: nic ?? "", mac: mac ?? "", config: config, ipv6: ipv6, vlan: vlan)
+            plan.adminInterface = AdminInterface(nic: nic ?? "", mac: mac ?? "", config: config, ipv6: ipv6, vlan: vlan, bond: bond)
         } else {
             // What the interface would have needed (hostname, DNS, NTP) is not asked for
             // until it can be read.
@@ -125,5 +145,5 @@ extension AnswerfileChecker {
         }
     }
 
-    static let adminChildren = ["ip", "subnet-mask", "gateway", "ipv6", "gatewayv6"]
+    static let adminChildren = ["ip", "subnet-mask", "gateway", "ipv6", "gatewayv6", "bond"]
 }

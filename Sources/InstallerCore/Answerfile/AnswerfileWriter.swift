@@ -68,9 +68,14 @@ public enum AnswerfileWriter {
         var isStatic = false
         if let a = plan.adminInterface {
             var attrs: [(String, String)] = []
-            if !a.nic.isEmpty { attrs.append(("name", a.nic)) }
-            if !a.mac.isEmpty { attrs.append(("hwaddr", a.mac)) }
+            // With a bond its first member is the NIC: <bond> names them all.
+            if !a.nic.isEmpty && a.bond == nil { attrs.append(("name", a.nic)) }
+            if !a.mac.isEmpty && a.bond == nil { attrs.append(("hwaddr", a.mac)) }
             var kids: [(String, String)] = []
+            var bondLine: String?
+            if let b = a.bond {
+                bondLine = "    <bond mode=\"\(b.mode.rawValue)\">\(XMLEscape.escape(b.members.joined(separator: " ")))</bond>\n"
+            }
             switch a.config {
             case .dhcp: attrs.append(("proto", "dhcp"))
             case .none: attrs.append(("proto", "none"))
@@ -86,10 +91,11 @@ public enum AnswerfileWriter {
             }
             if let v = a.vlan { attrs.append(("vlan", "\(v)")) }
             isStatic = !a.usesDHCP
-            if kids.isEmpty {
+            if kids.isEmpty && bondLine == nil {
                 element("admin-interface", attrs)
             } else {
                 out += "  <admin-interface" + attrs.map { " \($0.0)=\"\(XMLEscape.escape($0.1))\"" }.joined() + ">\n"
+                if let bondLine { out += bondLine }
                 for (k, v) in kids { out += "    <\(k)>\(XMLEscape.escape(v))</\(k)>\n" }
                 out += "  </admin-interface>\n"
             }

@@ -93,12 +93,17 @@ public struct AdminInterface: Equatable, Sendable {
     public var ipv6: IPv6Config
     /// The VLAN tag (1…4094; `vlan=`), nil: untagged.
     public var vlan: Int?
-    public init(nic: String, mac: String, config: IPConfig, ipv6: IPv6Config = .none, vlan: Int? = nil) {
-        self.nic = nic; self.mac = mac; self.config = config; self.ipv6 = ipv6; self.vlan = vlan
+    /// Two or more NICs bonded as `bond0` (`<bond>`); `nic` and `mac` are then its first member.
+    public var bond: Bond?
+    public init(nic: String, mac: String, config: IPConfig, ipv6: IPv6Config = .none, vlan: Int? = nil, bond: Bond? = nil) {
+        self.nic = nic; self.mac = mac; self.config = config; self.ipv6 = ipv6; self.vlan = vlan; self.bond = bond
     }
 
-    /// The interface that carries the addresses: the NIC, or its VLAN interface `eth0.N`.
-    public var device: String { vlan.map { "\(nic).\($0)" } ?? nic }
+    /// The link the management network runs on: the NIC, or the bond.
+    public var link: String { bond == nil ? nic : Bond.device }
+
+    /// The interface that carries the addresses: the NIC (or bond0), or its VLAN interface `eth0.N`.
+    public var device: String { vlan.map { "\(link).\($0)" } ?? link }
 
     /// Some configuration obtained from the network (DHCP, DHCPv6 or SLAAC), which may also
     /// name the host's nameservers and NTP servers.
@@ -106,6 +111,23 @@ public struct AdminInterface: Equatable, Sendable {
         if config == .dhcp { return true }
         return ipv6 == .dhcp || ipv6 == .autoconf
     }
+}
+
+/// NICs bonded into one management link (`<bond mode="active-backup|lacp">eth0 eth1</bond>`).
+public struct Bond: Equatable, Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// One member carries the traffic; another takes over when its link goes down.
+        case activeBackup = "active-backup"
+        /// IEEE 802.3ad link aggregation (LACP): the switch ports must be a LACP group.
+        case lacp
+        /// The kernel's bonding mode name.
+        public var kernelMode: String { self == .lacp ? "802.3ad" : "active-backup" }
+    }
+    /// The bond's interface name on the host.
+    public static let device = "bond0"
+    public var members: [String]
+    public var mode: Mode
+    public init(members: [String], mode: Mode) { self.members = members; self.mode = mode }
 }
 
 /// The IPv4 configuration of an interface.

@@ -50,6 +50,9 @@ extension InstallPlan {
                 ai += [("ipv6", .string(addr)), ("gatewayv6", gw.map { .string($0) } ?? .null)]
             }
             if let v = a.vlan { ai.append(("vlan", .number(Double(v)))) }
+            if let b = a.bond {
+                ai.append(("bond", .object([("mode", .string(b.mode.rawValue)), ("members", .array(b.members.map { .string($0) }))])))
+            }
             o.append(("admin_interface", .object(ai)))
         } else {
             o.append(("admin_interface", .null))

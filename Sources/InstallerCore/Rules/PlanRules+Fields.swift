@@ -179,7 +179,27 @@ extension PlanRules {
                                    screenTitle: "Networking", screenMessage: "Please choose IPv4, IPv6 or both."))
         }
         if let v = a.vlan { out += vlanProblems(v) }
+        if let b = a.bond { out += bondProblems(b, machine: nil) }
         return out
+    }
+
+    /// A bond has two or more members, each once (and, with a machine, each one of its NICs).
+    public static func bondProblems(_ b: Bond, machine: Machine?) -> [PlanProblem] {
+        func p(_ m: String, _ screen: String) -> PlanProblem { PlanProblem(.adminBond, m, screenTitle: "Networking", screenMessage: screen) }
+        var seen: Set<String> = []
+        for m in b.members {
+            if seen.contains(m) { return [p("the bond names \(quoted(m)) twice", "The interface \(m) is chosen twice.")] }
+            seen.insert(m)
+        }
+        if b.members.count < 2 {
+            return [p("a bond needs two or more network interfaces, not \(b.members.count)" + (b.members.first.map { " (\($0))" } ?? "")
+                      + "; for one interface leave <bond> out", "Please choose two or more interfaces for a bond.")]
+        }
+        if let m = machine, let unknown = b.members.first(where: { m.nic(named: $0) == nil }) {
+            return [p("unknown network interface \(quoted(unknown)) in the bond (this machine has: \(m.nics.map(\.name).joined(separator: ", ")))",
+                      "The interface \(unknown) does not exist.")]
+        }
+        return []
     }
 
     /// The message a VLAN field shows for any tag it cannot use (also text that is no number).
@@ -231,8 +251,11 @@ extension PlanRules {
         return !a.usesDHCP
     }
 
-    static func network(_ plan: InstallPlan) -> [PlanProblem] {
+    static func network(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
         var out = plan.adminInterface.map(adminProblems) ?? []
+        if let b = plan.adminInterface?.bond, let m = c.machine, out.allSatisfy({ $0.field != .adminBond }) {
+            out += bondProblems(b, machine: m)
+        }
         let isStatic = isStatic(plan), fresh = plan.mode == .fresh
         let title = "Name Service Configuration"
         switch plan.hostname {

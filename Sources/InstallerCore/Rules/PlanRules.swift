@@ -43,7 +43,7 @@ public enum PlanRules {
         if plan.mode != .restore {
             out += sources(plan, context)
             out += rootPassword(plan)
-            out += network(plan)
+            out += network(plan, context)
             out += timezone(plan, context)
             out += time(plan)
             out += bootloader(plan)
@@ -82,6 +82,7 @@ public enum PlanRules {
         case .adminIPv6: return "ipv6"
         case .adminGatewayV6: return "gatewayv6"
         case .adminVLAN: return "admin-interface"
+        case .adminBond: return "bond"
         case .nameserver: return "nameserver"
         case .hostname: return "hostname"
         case .timezone: return "timezone"

@@ -37,20 +37,29 @@ public enum NetworkFiles {
         if let a = admin {
             // XCP style: the NIC (or its VLAN interface eth0.N) is a port of the management
             // bridge, which holds the addresses.
+            // With a bond, bond0 (its members enslaved) is the link; with a tag, link.N is the port.
             let br = SystemFiles.bridge(for: a.nic)
-            let port = a.device
+            let link = a.link, port = a.device
             let scripts = "/etc/sysconfig/network-scripts/ifcfg-"
-            if a.vlan != nil {
-                // The NIC carries the tagged interface and no address of its own.
-                f[scripts + a.nic] = "DEVICE=\(a.nic)\nHWADDR=\(a.mac)\nONBOOT=yes\nBOOTPROTO=none\nXEMANAGED=yes\n"
+            let linkHW = a.bond == nil ? "HWADDR=\(a.mac)\n" : ""
+            let bondLines = a.bond.map { "TYPE=Bond\nBONDING_MASTER=yes\nBONDING_OPTS=\"\(bondingOptions($0))\"\n" } ?? ""
+            if let b = a.bond {
+                for m in b.members {
+                    let mac = machine.nic(named: m)?.mac ?? (m == a.nic ? a.mac : "")
+                    f[scripts + m] = "DEVICE=\(m)\n" + (mac.isEmpty ? "" : "HWADDR=\(mac)\n") + "ONBOOT=yes\nMASTER=\(link)\nSLAVE=yes\nBOOTPROTO=none\nXEMANAGED=yes\n"
+                }
             }
-            let vlanLines = a.vlan.map { "VLAN=yes\nPHYSDEV=\(a.nic)\nVLAN_ID=\($0)\n" } ?? ""
-            let portHW = a.vlan == nil ? "HWADDR=\(a.mac)\n" : ""
+            if a.vlan != nil {
+                // The NIC (or bond) carries the tagged interface and no address of its own.
+                f[scripts + link] = "DEVICE=\(link)\n\(linkHW)\(bondLines)ONBOOT=yes\nBOOTPROTO=none\nXEMANAGED=yes\n"
+            }
+            let portLines = a.vlan.map { "VLAN=yes\nPHYSDEV=\(link)\nVLAN_ID=\($0)\n" } ?? bondLines
+            let portHW = a.vlan == nil ? linkHW : ""
             if br != a.nic {
-                f[scripts + port] = "DEVICE=\(port)\n\(portHW)\(vlanLines)ONBOOT=yes\nBRIDGE=\(br)\nXEMANAGED=yes\n"
+                f[scripts + port] = "DEVICE=\(port)\n\(portHW)\(portLines)ONBOOT=yes\nBRIDGE=\(br)\nXEMANAGED=yes\n"
             }
             let holder = br != a.nic ? br : port
-            var ifcfg = br != a.nic ? "DEVICE=\(br)\nTYPE=Bridge\nSTP=off\nONBOOT=yes\n" : "DEVICE=\(port)\n\(portHW)\(vlanLines)ONBOOT=yes\n"
+            var ifcfg = br != a.nic ? "DEVICE=\(br)\nTYPE=Bridge\nSTP=off\nONBOOT=yes\n" : "DEVICE=\(port)\n\(portHW)\(portLines)ONBOOT=yes\n"
             switch a.config {
             case .dhcp:
                 ifcfg += "BOOTPROTO=dhcp\n"
@@ -88,14 +97,23 @@ public enum NetworkFiles {
                     if let gw { kv.append(("IPv6_GATEWAY", gw)) }
                 }
                 if let v = a.vlan { kv.append(("VLAN", "\(v)")) }
+                if let b = a.bond { kv += [("BOND_MEMBERS", b.members.joined(separator: " ")), ("BOND_MODE", b.mode.rawValue)] }
                 kv += dnsLines
                 if let d = domain(plan) { kv.append(("DOMAIN", d)) }
+            } else if let b = admin?.bond, b.members.contains(n.name) {
+                kv += [("MODE", "none"), ("BOND", Bond.device)]
             } else {
                 kv.append(("MODE", "none"))
             }
             f[fb + "interface-\(n.mac.lowercased()).conf"] = ShellQuote.lines(kv)
         }
         return f
+    }
+
+    /// BONDING_OPTS: the mode, link monitoring every 100 ms (a member whose link goes down
+    /// is dropped within it), and for LACP fast LACPDUs.
+    static func bondingOptions(_ b: Bond) -> String {
+        "mode=\(b.mode.kernelMode) miimon=100" + (b.mode == .lacp ? " lacp_rate=fast" : "")
     }
 
     /// The ifcfg (initscripts) IPv6 keys: none writes none, so that an IPv4-only file is as

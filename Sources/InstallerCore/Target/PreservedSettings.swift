@@ -83,7 +83,10 @@ public struct PreservedSettings: Equatable, Sendable {
             case "static": ipv6 = .static(address: i["IPv6"] ?? "", gateway: i["IPv6_GATEWAY"].flatMap { $0.isEmpty ? nil : $0 })
             default: ipv6 = .none
             }
-            s.adminInterface = AdminInterface(nic: i["LABEL"] ?? "eth0", mac: mac, config: config, ipv6: ipv6, vlan: i["VLAN"].flatMap { Int($0) })
+            s.adminInterface = AdminInterface(nic: i["LABEL"] ?? "eth0", mac: mac, config: config, ipv6: ipv6, vlan: i["VLAN"].flatMap { Int($0) },
+                                              bond: i["BOND_MEMBERS"].flatMap { m in
+                                                  Bond.Mode(rawValue: i["BOND_MODE"] ?? "").map { Bond(members: m.split(separator: " ").map(String.init), mode: $0) }
+                                              })
         }
         log.log("preserved settings of \(kv["PRODUCT_BRAND"] ?? "") \(s.productVersion): hostname \(s.hostname), timezone \(s.timezone), keymap \(s.keymap), management \(s.adminInterface.map { "\($0.nic) \($0.config)" } ?? "none")")
         return s

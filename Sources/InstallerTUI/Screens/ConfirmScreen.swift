@@ -56,7 +56,8 @@ struct ConfirmScreen: InstallerScreen {
             case .dhcp: parts.append("DHCPv6")
             case let .static(addr, _): parts.append(addr)
             }
-            management = ([a.vlan.map { "\(a.nic) VLAN \($0)" } ?? a.nic] + parts).joined(separator: ", ")
+            let link = a.bond.map { "bond \($0.members.joined(separator: "+")) (\($0.mode.rawValue))" } ?? a.nic
+            management = ([a.vlan.map { "\(link) VLAN \($0)" } ?? link] + parts).joined(separator: ", ")
         }
         let host: String
         switch p.hostname { case .dhcp: host = "from DHCP"; case let .manual(h): host = h }
