@@ -222,9 +222,10 @@ import Testing
         init(sys: String) { self.sys = sys }
         func run(_ argv: [String], environment: [String: String]?) -> CommandRunner.Result {
             ran.append(argv.joined(separator: " "))
-            if argv.starts(with: ["ip", "link", "add"]), let i = argv.firstIndex(of: "name") {
-                try? FileManager.default.createDirectory(atPath: sys + "/" + argv[i + 1], withIntermediateDirectories: true)
-                try? "1\n".write(toFile: sys + "/" + argv[i + 1] + "/carrier", atomically: true, encoding: .utf8)
+            if argv.starts(with: ["ip", "link", "add"]) {
+                let name = argv.firstIndex(of: "name").map { argv[$0 + 1] } ?? argv[3]
+                try? FileManager.default.createDirectory(atPath: sys + "/" + name + "/bonding", withIntermediateDirectories: true)
+                try? "1\n".write(toFile: sys + "/" + name + "/carrier", atomically: true, encoding: .utf8)
             }
             if argv.starts(with: ["ip", "-6", "-o", "addr", "show"]) {
                 return .init(exitCode: 0, output: "5: eth0.42    inet6 2001:db8::5/64 scope global \\       valid_lft forever preferred_lft forever\n")
@@ -261,6 +262,44 @@ import Testing
         ])
         #expect(done.summary == "eth0.42 10.0.0.9/24 (static), gateway 10.0.0.1, 2001:db8::5/64, gateway 2001:db8::1, nameserver 2001:db8::53")
         #expect(try String(contentsOfFile: dir + "/resolv.conf", encoding: .utf8).contains("nameserver 2001:db8::53\n"))
+    }
+
+    @Test func aBondOfTwoNICsInLACPModeThenItsVLAN() throws {
+        let dir = NSTemporaryDirectory() + "bond-net-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for n in ["eth0", "eth1"] { try FileManager.default.createDirectory(atPath: dir + "/" + n, withIntermediateDirectories: true) }
+        let fake = FakeIP(sys: dir)
+        var net = RuntimeNetwork()
+        net.commands = fake
+        net.sysClassNet = dir
+        net.resolvConf = dir + "/resolv.conf"
+        let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.0.9", netmask: "255.255.255.0", gateway: nil),
+                                        vlan: 42, bond: Bond(members: ["eth0", "eth1"], mode: .lacp))
+        #expect(s.device == "bond0.42" && s.label == "static, VLAN 42, bond of eth0 eth1 (lacp)")
+        _ = try net.bringUp(s)
+        #expect(fake.ran == [
+            "modprobe -q bonding",
+            "ip link add bond0 type bond",
+            "ip link set dev bond0 down",
+            "ip addr flush dev eth0", "ip link set dev eth0 down", "ip link set dev eth0 master bond0",
+            "ip addr flush dev eth1", "ip link set dev eth1 down", "ip link set dev eth1 master bond0",
+            "ip link set dev bond0 up",
+            "modprobe -q 8021q",
+            "ip link add link bond0 name bond0.42 type vlan id 42",
+            "ip addr flush dev bond0.42",
+            "ip link set dev bond0.42 up",
+            "ip addr add 10.0.0.9/24 dev bond0.42",
+        ])
+        #expect(try String(contentsOfFile: dir + "/bond0/bonding/mode", encoding: .utf8) == "802.3ad")
+        #expect(try String(contentsOfFile: dir + "/bond0/bonding/miimon", encoding: .utf8) == "100")
+        #expect(try String(contentsOfFile: dir + "/bond0/bonding/lacp_rate", encoding: .utf8) == "fast")
+        // A bond of one NIC, or with a NIC this computer lacks, is refused before any command.
+        let before = fake.ran.count
+        #expect(throws: InstallerError.self) { try net.bringUp(.init(nic: "eth0", config: .dhcp, bond: Bond(members: ["eth0"], mode: .activeBackup))) }
+        #expect(throws: InstallerError.failed("there is no network interface called eth7 (a member of the bond)", hint: "choose other interfaces for the bond")) {
+            try net.bringUp(.init(nic: "eth0", config: .dhcp, bond: Bond(members: ["eth0", "eth7"], mode: .activeBackup)))
+        }
+        #expect(fake.ran.count == before)
     }
 
     @Test func badSettingsAreRefusedBeforeAnyCommand() throws {

@@ -24,14 +24,19 @@ public struct RuntimeNetwork: Sendable {
         public var ipv6: IPv6Config
         /// A VLAN tag: the addresses go on `nic.N` (`ip link add link nic name nic.N type vlan id N`).
         public var vlan: Int?
-        public init(nic: String, config: IPConfig, nameserver: String? = nil, ipv6: IPv6Config = .none, vlan: Int? = nil) {
+        /// A bond: its members are enslaved to bond0, which (or bond0.N) carries the addresses
+        /// (an LACP switch port passes nothing until the host speaks LACP).
+        public var bond: Bond?
+        public init(nic: String, config: IPConfig, nameserver: String? = nil, ipv6: IPv6Config = .none, vlan: Int? = nil, bond: Bond? = nil) {
             self.nic = nic; self.config = config
             self.nameserver = nameserver.flatMap { $0.isEmpty ? nil : $0 }
-            self.ipv6 = ipv6; self.vlan = vlan
+            self.ipv6 = ipv6; self.vlan = vlan; self.bond = bond
         }
 
+        /// The link: the NIC, or bond0.
+        public var link: String { bond == nil ? nic : Bond.device }
         /// The interface that carries the addresses.
-        public var device: String { vlan.map { "\(nic).\($0)" } ?? nic }
+        public var device: String { vlan.map { "\(link).\($0)" } ?? link }
 
         /// "DHCP", "static", "SLAAC", "static IPv6", "DHCP and SLAAC, VLAN 42"…
         public var label: String {
@@ -48,6 +53,7 @@ public struct RuntimeNetwork: Sendable {
             case .static: parts.append("static IPv6")
             }
             return parts.joined(separator: " and ") + (vlan.map { ", VLAN \($0)" } ?? "")
+                + (bond.map { ", bond of \($0.members.joined(separator: " ")) (\($0.mode.rawValue))" } ?? "")
         }
     }
 
@@ -146,20 +152,27 @@ public struct RuntimeNetwork: Sendable {
         }
         if let p = PlanRules.ipv6Problems(s.ipv6).first { throw .invalid(nic, p.message) }
         if let v = s.vlan, let p = PlanRules.vlanProblems(v).first { throw .invalid(nic, p.message) }
+        if let b = s.bond {
+            if let p = PlanRules.bondProblems(b, machine: nil).first { throw .invalid(nic, p.message) }
+            if let m = b.members.first(where: { $0.contains("/") || !FileManager.default.fileExists(atPath: "\(sysClassNet)/\($0)") }) {
+                throw .failed("there is no network interface called \(m) (a member of the bond)", hint: "choose other interfaces for the bond")
+            }
+        }
         if s.config == .none && s.ipv6 == .none { throw .invalid(nic, "neither IPv4 nor IPv6 is configured") }
         if s.ipv6 == .dhcp {
             throw .failed("DHCPv6 cannot be used to reach the installation source: the installer has no DHCPv6 client",
                           at: nic, hint: "use SLAAC (autoconf) or a static IPv6 address for the installation, or IPv4")
         }
         log.log("network: configuring \(s.device) (\(s.label))")
-        let dev = s.device
+        let dev = s.device, link = s.link
+        if let b = s.bond { try makeBond(b) }
         if let v = s.vlan {
-            // The tagged interface on the NIC; the NIC itself carries no address.
-            try run(["ip", "link", "set", "dev", nic, "up"], nic)
+            // The tagged interface on the NIC (or bond); the link itself carries no address.
+            try run(["ip", "link", "set", "dev", link, "up"], link)
             if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(dev)") {
                 // 802.1Q may be a module (the installer CD carries it); built in, this does nothing.
                 commands.run(["modprobe", "-q", "8021q"])
-                try run(["ip", "link", "add", "link", nic, "name", dev, "type", "vlan", "id", "\(v)"], nic)
+                try run(["ip", "link", "add", "link", link, "name", dev, "type", "vlan", "id", "\(v)"], link)
             }
         }
         try run(["ip", "addr", "flush", "dev", dev], dev)
@@ -195,6 +208,30 @@ public struct RuntimeNetwork: Sendable {
         log.log("network: \(done.summary)")
         Self.lastApplied.withLock { $0 = (s, done) }
         return done
+    }
+
+    /// bond0 in the bond's mode with link monitoring every 100 ms (through sysfs, which both
+    /// iproute2 and busybox's ip leave alone), its members enslaved.
+    private func makeBond(_ b: Bond) throws(InstallerError) {
+        let bond = Bond.device, dir = "\(sysClassNet)/\(bond)/bonding"
+        if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(bond)") {
+            commands.run(["modprobe", "-q", "bonding"])
+            try run(["ip", "link", "add", bond, "type", "bond"], bond)
+        }
+        try run(["ip", "link", "set", "dev", bond, "down"], bond)
+        for (key, value) in [("mode", b.mode.kernelMode), ("miimon", "100")] + (b.mode == .lacp ? [("lacp_rate", "fast")] : []) {
+            do {
+                try value.write(toFile: "\(dir)/\(key)", atomically: false, encoding: .utf8)
+            } catch {
+                throw .failed("could not set the bond's \(key) to \(value): \(error.localizedDescription)", at: "\(dir)/\(key)")
+            }
+        }
+        for m in b.members {
+            try run(["ip", "addr", "flush", "dev", m], m)
+            try run(["ip", "link", "set", "dev", m, "down"], m)
+            try run(["ip", "link", "set", "dev", m, "master", bond], m)
+        }
+        log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
     }
 
     /// The global IPv6 addresses (`addr/prefix`) the interface holds that passed duplicate

@@ -19,7 +19,7 @@ extension UnattendedInstall {
         // SLAAC, which DHCPv6 networks also advertise).
         var v6 = admin.ipv6
         if v6 == .dhcp { v6 = admin.config == .none ? .autoconf : .none }
-        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns, ipv6: v6, vlan: admin.vlan)
+        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns, ipv6: v6, vlan: admin.vlan, bond: admin.bond)
     }
 
     /// Brings the NIC up when the plan reads from the network; throws the reason otherwise.
