@@ -77,7 +77,7 @@ struct IPv6VLANScreen: InstallerScreen {
         }
         let nic = s.answers.adminNIC.flatMap { s.machine.nic(named: $0) } ?? s.machine.nics.first
         guard let nic else { return .invalid(title: "Networking", message: "This computer has no network interface.") }
-        let a = AdminInterface(nic: nic.name, mac: nic.mac, config: ipv4 ? v4(s) : .none, ipv6: ipv6, vlan: tag)
+        let a = AdminInterface(nic: nic.name, mac: nic.mac, config: ipv4 ? v4(s) : .none, ipv6: ipv6, vlan: tag, bond: s.answers.plan.adminInterface?.bond)
         if let p = PlanRules.adminProblems(a).first { return .invalid(title: p.screenTitle, message: p.screenMessage, field: p.field) }
         s.answers.plan.adminInterface = a
         NetworkScreen.askNamesWithoutDHCP(a, &s)

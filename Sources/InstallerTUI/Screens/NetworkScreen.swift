@@ -81,7 +81,7 @@ struct NetworkScreen: InstallerScreen {
             // stays as that screen set it.
             var a = AdminInterface(nic: nic.name, mac: nic.mac, config: config)
             if let old = s.answers.plan.adminInterface, old.nic == nic.name {
-                a.ipv6 = old.ipv6; a.vlan = old.vlan
+                a.ipv6 = old.ipv6; a.vlan = old.vlan; a.bond = old.bond
                 if old.config == .none && old.ipv6 != .none { a.config = .none }
             }
             s.answers.plan.adminInterface = a
