@@ -228,7 +228,8 @@ import Testing
                 try? "1\n".write(toFile: sys + "/" + name + "/carrier", atomically: true, encoding: .utf8)
             }
             if argv.starts(with: ["ip", "-6", "-o", "addr", "show"]) {
-                return .init(exitCode: 0, output: "5: eth0.42    inet6 2001:db8::5/64 scope global \\       valid_lft forever preferred_lft forever\n")
+                return .init(exitCode: 0, output: "5: eth0.42    inet6 2001:db8::5/64 scope global \\       valid_lft forever preferred_lft forever\n"
+                             + "5: eth0.42    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever\n")
             }
             return .init(exitCode: 0, output: "")
         }
@@ -255,7 +256,7 @@ import Testing
             "ip addr flush dev eth0.42",
             "ip link set dev eth0.42 up",
             "ip -6 addr add 2001:db8::5/64 dev eth0.42",
-            "ip -6 -o addr show dev eth0.42 scope global",
+            "ip -6 -o addr show dev eth0.42",
             "ip -6 route replace default via 2001:db8::1 dev eth0.42",
             "ip addr add 10.0.0.9/24 dev eth0.42",
             "ip route replace default via 10.0.0.1 dev eth0.42",

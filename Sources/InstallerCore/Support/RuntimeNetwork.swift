@@ -234,14 +234,15 @@ public struct RuntimeNetwork: Sendable {
         log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
     }
 
-    /// The global IPv6 addresses (`addr/prefix`) the interface holds that passed duplicate
-    /// address detection.
+    /// The IPv6 addresses (`addr/prefix`) beyond the link (global, or site-local such as
+    /// qemu's fec0::/64) the interface holds that passed duplicate address detection.
     public func globalIPv6(_ dev: String) -> [String] {
-        let r = commands.run(["ip", "-6", "-o", "addr", "show", "dev", dev, "scope", "global"])
+        let r = commands.run(["ip", "-6", "-o", "addr", "show", "dev", dev])
         guard r.ok else { return [] }
         return r.output.split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
             guard let i = f.firstIndex(of: "inet6"), i + 1 < f.count, !f.contains("tentative"), !f.contains("dadfailed") else { return nil }
+            if let s = f.firstIndex(of: "scope"), s + 1 < f.count, ["link", "host"].contains(f[s + 1]) { return nil }
             return String(f[i + 1])
         }
     }
