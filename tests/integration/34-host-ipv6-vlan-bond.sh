@@ -57,12 +57,15 @@ install '<admin-interface proto="static" protov6="static" vlan="42">
     <ipv6>fec0::42/64</ipv6><gatewayv6>fec0::2</gatewayv6>
   </admin-interface>
   <nameserver>10.0.2.3</nameserver><hostname>bonded</hostname><ntp-server>10.0.2.2</ntp-server>'
-BOOT_DISK_NICS=2 tests/boot/boot-disk.sh "$work/state/disks/sda.img" 300 \
+BOOT_DISK_NICS=2 BOOT_DISK_LOG=$work/serial-b.log tests/boot/boot-disk.sh "$work/state/disks/sda.img" 300 \
   "XCP-SAMPLE bond=bond0 mode=active-backup members=eth0,eth1" "XCP-SAMPLE vlan=bond0.42 id=42 link=bond0" \
-  "XCP-SAMPLE bridge=xenbr0 port=bond0.42" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE address6=xenbr0 fec0::42/64"
+  "XCP-SAMPLE bridge=xenbr0 port=bond0.42" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE address6=xenbr0 fec0::42/64" \
+  "XCP-SAMPLE default-route6=fec0::2"
+! grep -a 'net-error' "$work/serial-b.log" || fail "the host reported a network error"
 echo "== A. DHCP and SLAAC on eth0"
 install '<admin-interface name="eth0" proto="dhcp" protov6="autoconf"/>'
-tests/boot/boot-disk.sh "$work/state/disks/sda.img" 300 \
+BOOT_DISK_LOG=$work/serial-a.log tests/boot/boot-disk.sh "$work/state/disks/sda.img" 300 \
   "XCP-SAMPLE bridge=xenbr0 port=eth0" "XCP-SAMPLE address=xenbr0 10.0.2.15/24" "XCP-SAMPLE address6=xenbr0 fec0::5054:ff:fe12:3456/64"
+! grep -a 'net-error' "$work/serial-a.log" || fail "the host reported a network error"
 
 echo "the installed host brings up IPv6 by SLAAC, and a bond with a VLAN and static IPv4 and IPv6, as written"
