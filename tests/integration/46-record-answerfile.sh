@@ -41,3 +41,19 @@ HOST_INSTALLER_STATE=$work/state "$BIN" validate-answerfile "$work/manual.xml" \
 grep -q '"method": "manual"' "$work/manual.json" || { echo "FAIL: the recorded answerfile does not give manual time"; cat "$work/manual.json"; exit 1; }
 grep -q '"linux_pack": "no"' "$work/manual.json" || { echo "FAIL: the recorded answerfile does not give the Linux Pack answer"; exit 1; }
 echo "manual time and the Linux Pack answer are recorded and read back"
+
+# IPv6 and a VLAN (issue 18): the ipv6-vlan walk, recorded, gives protov6="static", <ipv6>,
+# <gatewayv6> and vlan="42", read back as the walk's plan.
+sed -e "s#^machine ../Fixtures#machine $PWD/Tests/Fixtures#" -e '/^screen /d' -e '/^plan /d' \
+    -e "s#^args --dry-run#args --dry-run --record-answerfile $work/v6.xml#" \
+    Tests/Replays/ipv6-vlan.replay > "$work/v6.replay"
+"$BIN" replay "$work/v6.replay"
+cat "$work/v6.xml"
+grep -q '<admin-interface name="eth0" hwaddr="00:16:3e:00:00:01" proto="dhcp" protov6="static" vlan="42">' "$work/v6.xml" \
+  || { echo "FAIL: protov6 and vlan were not recorded"; exit 1; }
+grep -q '<ipv6>2001:db8::5/64</ipv6>' "$work/v6.xml" && grep -q '<gatewayv6>fe80::1</gatewayv6>' "$work/v6.xml" \
+  || { echo "FAIL: the IPv6 address or gateway was not recorded"; exit 1; }
+HOST_INSTALLER_STATE=$work/state "$BIN" validate-answerfile "$work/v6.xml" \
+  --machine Tests/Fixtures/machines/two-disks.json --print-plan > "$work/v6.json"
+sed 's/"root_password": "(set)"/"root_password": "(hash)"/' Tests/Replays/ipv6-vlan/plan.json | diff - "$work/v6.json"
+echo "IPv6 and the VLAN tag are recorded and read back as the same plan"

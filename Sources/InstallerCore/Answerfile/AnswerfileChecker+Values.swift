@@ -71,8 +71,9 @@ extension AnswerfileChecker {
             }
         }
         let isStatic: Bool = {
-            if case .static = plan.adminInterface?.config { return true }
-            if let e = byName["admin-interface"]?.first, e.attribute("proto")?.trimmingCharacters(in: .whitespaces) == "static" { return true }
+            if let a = plan.adminInterface { return !a.usesDHCP }
+            if let e = byName["admin-interface"]?.first, e.attribute("proto")?.trimmingCharacters(in: .whitespaces) == "static",
+               !["dhcp", "autoconf"].contains(e.attribute("protov6")?.trimmingCharacters(in: .whitespaces) ?? "none") { return true }
             return false
         }()
         if let list = byName["nameserver"] {

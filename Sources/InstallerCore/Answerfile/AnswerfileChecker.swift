@@ -181,7 +181,7 @@ struct AnswerfileChecker {
     func location(_ f: PlanField) -> XElement? {
         if let e = locations[f] { return e }
         switch f {
-        case .hostname, .nameserver(nil), .ntpServer(nil): return locations[.adminInterface]
+        case .hostname, .nameserver(nil), .ntpServer(nil), .adminVLAN, .adminIPv6, .adminGatewayV6: return locations[.adminInterface]
         default: return nil
         }
     }

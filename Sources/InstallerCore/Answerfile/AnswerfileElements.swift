@@ -26,7 +26,7 @@ struct ElementRule {
         ElementRule(name: "source", repeatable: true, attributes: ["type"], fresh: .required, reinstall: .required, restore: .unused),
         ElementRule(name: "driver-source", repeatable: true, attributes: ["type"], fresh: .optional, reinstall: .optional, restore: .optional),
         ElementRule(name: "post-install-script", repeatable: false, attributes: ["type"], fresh: .optional, reinstall: .optional, restore: .unused),
-        ElementRule(name: "admin-interface", repeatable: false, attributes: ["name", "hwaddr", "proto"], fresh: .optional, reinstall: .optional, restore: .unused),
+        ElementRule(name: "admin-interface", repeatable: false, attributes: ["name", "hwaddr", "proto", "protov6", "vlan"], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "nameserver", repeatable: true, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "hostname", repeatable: false, attributes: [], fresh: .optional, reinstall: .optional, restore: .unused),
         ElementRule(name: "timezone", repeatable: false, attributes: [], fresh: .required, reinstall: .optional, restore: .unused),

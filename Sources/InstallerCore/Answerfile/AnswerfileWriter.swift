@@ -68,19 +68,35 @@ public enum AnswerfileWriter {
         var isStatic = false
         if let a = plan.adminInterface {
             var attrs: [(String, String)] = []
-            if !a.nic.isEmpty { attrs.append(("name", a.nic)) }
-            if !a.mac.isEmpty { attrs.append(("hwaddr", a.mac)) }
+            // With a bond its first member is the NIC: <bond> names them all.
+            if !a.nic.isEmpty && a.bond == nil { attrs.append(("name", a.nic)) }
+            if !a.mac.isEmpty && a.bond == nil { attrs.append(("hwaddr", a.mac)) }
+            var kids: [(String, String)] = []
+            var bondLine: String?
+            if let b = a.bond {
+                bondLine = "    <bond mode=\"\(b.mode.rawValue)\">\(XMLEscape.escape(b.members.joined(separator: " ")))</bond>\n"
+            }
             switch a.config {
-            case .dhcp:
-                attrs.append(("proto", "dhcp"))
-                element("admin-interface", attrs)
+            case .dhcp: attrs.append(("proto", "dhcp"))
+            case .none: attrs.append(("proto", "none"))
             case let .static(ip, mask, gw):
-                isStatic = true
                 attrs.append(("proto", "static"))
+                kids += [("ip", ip), ("subnet-mask", mask)]
+                if let gw { kids.append(("gateway", gw)) }
+            }
+            if a.ipv6 != .none { attrs.append(("protov6", a.ipv6.proto)) }
+            if case let .static(addr, gw) = a.ipv6 {
+                kids.append(("ipv6", addr))
+                if let gw { kids.append(("gatewayv6", gw)) }
+            }
+            if let v = a.vlan { attrs.append(("vlan", "\(v)")) }
+            isStatic = !a.usesDHCP
+            if kids.isEmpty && bondLine == nil {
+                element("admin-interface", attrs)
+            } else {
                 out += "  <admin-interface" + attrs.map { " \($0.0)=\"\(XMLEscape.escape($0.1))\"" }.joined() + ">\n"
-                out += "    <ip>\(XMLEscape.escape(ip))</ip>\n"
-                out += "    <subnet-mask>\(XMLEscape.escape(mask))</subnet-mask>\n"
-                if let gw { out += "    <gateway>\(XMLEscape.escape(gw))</gateway>\n" }
+                if let bondLine { out += bondLine }
+                for (k, v) in kids { out += "    <\(k)>\(XMLEscape.escape(v))</\(k)>\n" }
                 out += "  </admin-interface>\n"
             }
         }

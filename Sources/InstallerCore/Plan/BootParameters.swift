@@ -1,12 +1,15 @@
 /// Boot parameters from a kernel command line (/proc/cmdline): `answerfile=URL`,
-/// `install`, `keymap=`, `network_device=`, `extrarepo=`, `bootloader=`, `console=`,
-/// `atexit=`, `BOOTIF=`, `report=`, `ca_file=`. Other words are kept but ignored. Values may be quoted.
+/// `install`, `keymap=`, `network_device=`, `network_config=`, `extrarepo=`, `bootloader=`,
+/// `console=`, `atexit=`, `BOOTIF=`, `report=`, `ca_file=`. Other words are kept but ignored.
+/// Values may be quoted.
 public struct BootParameters: Equatable, Sendable {
     public var answerfile: String?
     /// `install`: run unattended (with `answerfile=`).
     public var install = false
     public var keymap: String?
     public var networkDevice: String?
+    /// `network_config=` as written (see `BootNetwork`); `network()` reads it.
+    public var networkConfig: String?
     public var extraRepos: [String] = []
     public var bootloader: String?
     public var consoles: [String] = []
@@ -33,6 +36,7 @@ public struct BootParameters: Equatable, Sendable {
             case ("install", nil): p.install = true
             case ("keymap", let v?): p.keymap = v
             case ("network_device", let v?), ("answerfile_device", let v?): p.networkDevice = v
+            case ("network_config", let v?): p.networkConfig = v
             case ("extrarepo", let v?): p.extraRepos.append(v)
             case ("bootloader", let v?): p.bootloader = v
             case ("console", let v?): p.consoles.append(v)
@@ -50,6 +54,7 @@ public struct BootParameters: Equatable, Sendable {
     /// `extrarepo=` (give the supplemental repository as a second `<source>` in the
     /// answerfile instead) and a `bootloader=` other than extlinux.
     public func checkSupported() throws(InstallerError) {
+        _ = try network()
         if let repo = extraRepos.first {
             throw .invalid("extrarepo=\(repo)", "extra repositories on the boot line are not supported by this build",
                            hint: "give the repository as a second <source> element in the answerfile")
@@ -58,6 +63,13 @@ public struct BootParameters: Equatable, Sendable {
             throw .invalid("bootloader=\(b)", "only extlinux is supported by this build",
                            hint: "remove bootloader= from the boot line: extlinux is the default")
         }
+    }
+
+    /// The network configuration for fetching the answerfile: `network_config=`, on the NIC of
+    /// `network_device=` (nil when the line has no `network_config=`).
+    public func network() throws(InstallerError) -> BootNetwork? {
+        guard let text = networkConfig else { return nil }
+        return try BootNetwork.parse(text)
     }
 
     /// Splits on blanks, honouring single and double quotes.
@@ -76,5 +88,66 @@ public struct BootParameters: Equatable, Sendable {
         }
         if any || !cur.isEmpty { out.append(cur) }
         return out
+    }
+}
+
+/// `network_config=` on the boot line, in XenServer's form: `dhcp` or `static`, then
+/// `;key=value` pairs (a `:` may stand for the first `;`): `ip=`, `netmask=`, `gateway=`,
+/// `dns=` (comma-separated), `vlan=N`, and for IPv6 `ipv6=autoconf|addr/prefix`,
+/// `gatewayv6=`. `none;ipv6=autoconf` is IPv6 only.
+///
+///     network_config=dhcp;vlan=42
+///     network_config=static;ip=10.0.0.5;netmask=255.255.255.0;gateway=10.0.0.1;dns=10.0.0.1;vlan=42
+///     network_config=none;ipv6=2001:db8::5/64;gatewayv6=2001:db8::1;dns=2001:db8::53
+public struct BootNetwork: Equatable, Sendable {
+    public var config: IPConfig
+    public var ipv6: IPv6Config = .none
+    public var vlan: Int?
+    public var nameservers: [String] = []
+
+    public static func parse(_ text: String) throws(InstallerError) -> BootNetwork {
+        func bad(_ why: String) -> InstallerError {
+            .invalid("network_config=\(text)", why, hint: "write network_config=dhcp;vlan=N, or network_config=static;ip=A;netmask=M;gateway=G;dns=D")
+        }
+        var rest = Substring(text)
+        let head: Substring
+        if let i = rest.firstIndex(where: { $0 == ";" || $0 == ":" }) {
+            head = rest[..<i]; rest = rest[rest.index(after: i)...]
+        } else {
+            head = rest; rest = ""
+        }
+        var kv: [String: String] = [:]
+        for pair in rest.split(separator: ";") {
+            let p = pair.split(separator: "=", maxSplits: 1)
+            guard p.count == 2, !p[1].isEmpty else { throw bad("\"\(pair)\" is not key=value") }
+            let key = String(p[0])
+            guard ["ip", "netmask", "gateway", "dns", "vlan", "ipv6", "gatewayv6", "domain"].contains(key) else { throw bad("unknown key \(key)=") }
+            kv[key] = String(p[1])
+        }
+        var n: BootNetwork
+        switch head {
+        case "dhcp": n = BootNetwork(config: .dhcp)
+        case "none": n = BootNetwork(config: .none)
+        case "static":
+            guard let ip = kv["ip"], let mask = kv["netmask"] else { throw bad("static needs ip= and netmask=") }
+            n = BootNetwork(config: .static(ip: ip, netmask: mask, gateway: kv["gateway"]))
+        default: throw bad("it must start with dhcp, static or none")
+        }
+        if let v = kv["vlan"] {
+            guard let tag = Int(v), v.allSatisfy(\.isNumber) else { throw bad("vlan=\(v) is not a number from 1 to 4094") }
+            n.vlan = tag
+        }
+        switch kv["ipv6"] {
+        case nil: break
+        case "autoconf"?: n.ipv6 = .autoconf
+        case "dhcp"?: n.ipv6 = .dhcp
+        case let a?: n.ipv6 = .static(address: a, gateway: kv["gatewayv6"])
+        }
+        n.nameservers = kv["dns"].map { $0.split(separator: ",").map(String.init) } ?? []
+        // The rule book's checks, as for the management interface.
+        let probe = AdminInterface(nic: "", mac: "", config: n.config, ipv6: n.ipv6, vlan: n.vlan)
+        if let p = PlanRules.adminProblems(probe).first { throw bad(p.message) }
+        if let d = n.nameservers.first(where: { !Net.isIP($0) }) { throw bad("dns=\(d) is not an IPv4 or IPv6 address") }
+        return n
     }
 }

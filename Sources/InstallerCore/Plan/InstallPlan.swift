@@ -82,16 +82,81 @@ public enum RootPassword: Equatable, Sendable {
     case hash(String)
 }
 
+/// The management interface: a NIC (by name and MAC), its IPv4 and IPv6 configurations and
+/// an optional 802.1Q VLAN tag, on which the management bridge then sits.
 public struct AdminInterface: Equatable, Sendable {
     public var nic: String
     public var mac: String
+    /// IPv4 (`proto=`): DHCP, static, or none (IPv6 only).
     public var config: IPConfig
-    public init(nic: String, mac: String, config: IPConfig) { self.nic = nic; self.mac = mac; self.config = config }
+    /// IPv6 (`protov6=`): none (the default), SLAAC, DHCPv6 or static.
+    public var ipv6: IPv6Config
+    /// The VLAN tag (1…4094; `vlan=`), nil: untagged.
+    public var vlan: Int?
+    /// Two or more NICs bonded as `bond0` (`<bond>`); `nic` and `mac` are then its first member.
+    public var bond: Bond?
+    public init(nic: String, mac: String, config: IPConfig, ipv6: IPv6Config = .none, vlan: Int? = nil, bond: Bond? = nil) {
+        self.nic = nic; self.mac = mac; self.config = config; self.ipv6 = ipv6; self.vlan = vlan; self.bond = bond
+    }
+
+    /// The link the management network runs on: the NIC, or the bond.
+    public var link: String { bond == nil ? nic : Bond.device }
+
+    /// The interface that carries the addresses: the NIC (or bond0), or its VLAN interface `eth0.N`.
+    public var device: String { vlan.map { "\(link).\($0)" } ?? link }
+
+    /// Some configuration obtained from the network (DHCP, DHCPv6 or SLAAC), which may also
+    /// name the host's nameservers and NTP servers.
+    public var usesDHCP: Bool {
+        if config == .dhcp { return true }
+        return ipv6 == .dhcp || ipv6 == .autoconf
+    }
 }
 
+/// NICs bonded into one management link (`<bond mode="active-backup|lacp">eth0 eth1</bond>`).
+public struct Bond: Equatable, Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// One member carries the traffic; another takes over when its link goes down.
+        case activeBackup = "active-backup"
+        /// IEEE 802.3ad link aggregation (LACP): the switch ports must be a LACP group.
+        case lacp
+        /// The kernel's bonding mode name.
+        public var kernelMode: String { self == .lacp ? "802.3ad" : "active-backup" }
+    }
+    /// The bond's interface name on the host.
+    public static let device = "bond0"
+    public var members: [String]
+    public var mode: Mode
+    public init(members: [String], mode: Mode) { self.members = members; self.mode = mode }
+}
+
+/// The IPv4 configuration of an interface.
 public enum IPConfig: Equatable, Sendable {
     case dhcp
     case `static`(ip: String, netmask: String, gateway: String?)
+    /// No IPv4 address (an IPv6-only management interface).
+    case none
+}
+
+/// The IPv6 configuration of an interface (XenServer's `protov6=`).
+public enum IPv6Config: Equatable, Sendable {
+    case none
+    /// Stateless address autoconfiguration from router advertisements (SLAAC).
+    case autoconf
+    /// DHCPv6 (with router advertisements for the route).
+    case dhcp
+    /// `address` is `addr/prefix` (`2001:db8::5/64`), as in `<ipv6>`.
+    case `static`(address: String, gateway: String?)
+
+    /// The answerfile's word for it.
+    public var proto: String {
+        switch self {
+        case .none: return "none"
+        case .autoconf: return "autoconf"
+        case .dhcp: return "dhcp"
+        case .static: return "static"
+        }
+    }
 }
 
 public enum HostnameConfig: Equatable, Sendable {

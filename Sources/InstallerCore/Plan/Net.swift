@@ -46,3 +46,38 @@ extension Net {
         return ipValue(a) & m == ipValue(b) & m
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Net {
+    /// An IPv6 address in any text form that inet_pton(3) takes (`2001:db8::1`, `::1`,
+    /// `::ffff:10.0.0.1`), without a zone (`%eth0`) or prefix.
+    public static func isIPv6(_ s: String) -> Bool {
+        guard s.contains(":"), s.count <= 45, s.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == ":" || $0 == ".") }) else { return false }
+        var buf = in6_addr()
+        return inet_pton(AF_INET6, s, &buf) == 1
+    }
+
+    /// An IPv4 or IPv6 address (a nameserver).
+    public static func isIP(_ s: String) -> Bool { isIPv4(s) || isIPv6(s) }
+
+    /// `addr/prefix` split; the prefix is nil when there is no `/` or it is not a number.
+    public static func splitCIDR(_ s: String) -> (address: String, prefix: Int?, hasSlash: Bool) {
+        guard let slash = s.lastIndex(of: "/") else { return (s, nil, false) }
+        let p = s[s.index(after: slash)...]
+        let n = p.allSatisfy(\.isNumber) && !p.isEmpty && p.count <= 4 ? Int(p) : nil
+        return (String(s[..<slash]), n, true)
+    }
+
+    /// A link-local IPv6 address (fe80::/10), usable as a gateway but not as the host's address.
+    public static func isLinkLocalIPv6(_ s: String) -> Bool {
+        let l = s.lowercased()
+        return ["fe8", "fe9", "fea", "feb"].contains { l.hasPrefix($0) }
+    }
+
+    /// The VLAN tags 802.1Q allows for a tagged interface (0 means priority tagging only,
+    /// 4095 is reserved).
+    public static let vlanRange = 1...4094
+}

@@ -42,6 +42,16 @@ extension InstallPlan {
             case let .static(ip, mask, gw):
                 ai += [("proto", .string("static")), ("ip", .string(ip)), ("subnet_mask", .string(mask))]
                 ai.append(("gateway", gw.map { .string($0) } ?? .null))
+            case .none: ai.append(("proto", .string("none")))
+            }
+            // Only when used, so that the JSON of an IPv4-only untagged plan is as it was.
+            if a.ipv6 != .none { ai.append(("protov6", .string(a.ipv6.proto))) }
+            if case let .static(addr, gw) = a.ipv6 {
+                ai += [("ipv6", .string(addr)), ("gatewayv6", gw.map { .string($0) } ?? .null)]
+            }
+            if let v = a.vlan { ai.append(("vlan", .number(Double(v)))) }
+            if let b = a.bond {
+                ai.append(("bond", .object([("mode", .string(b.mode.rawValue)), ("members", .array(b.members.map { .string($0) }))])))
             }
             o.append(("admin_interface", .object(ai)))
         } else {

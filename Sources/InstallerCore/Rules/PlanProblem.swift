@@ -17,6 +17,10 @@ public enum PlanField: Hashable, Sendable {
     /// The management interface as a whole (its NIC).
     case adminInterface
     case adminIP, adminNetmask, adminGateway
+    /// IPv6 (`protov6=`, `<ipv6>`, `<gatewayv6>`) and the VLAN tag (`vlan=`).
+    case adminIPv6, adminGatewayV6, adminVLAN
+    /// The bond of the management interface (`<bond>`).
+    case adminBond
     /// The nameserver at this index of the manual list; nil: the DNS configuration as a whole.
     case nameserver(Int?)
     case hostname
@@ -40,6 +44,10 @@ public enum PlanField: Hashable, Sendable {
         case .adminIP: return "adminIP"
         case .adminNetmask: return "adminNetmask"
         case .adminGateway: return "adminGateway"
+        case .adminIPv6: return "adminIPv6"
+        case .adminGatewayV6: return "adminGatewayV6"
+        case .adminVLAN: return "adminVLAN"
+        case .adminBond: return "adminBond"
         case .nameserver: return "nameserver"
         case .hostname: return "hostname"
         case .timezone: return "timezone"

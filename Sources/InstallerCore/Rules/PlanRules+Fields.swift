@@ -170,13 +170,92 @@ extension PlanRules {
         return out
     }
 
-    static func isStatic(_ plan: InstallPlan) -> Bool {
-        if case .static = plan.adminInterface?.config { return true }
-        return false
+    /// The checks of the management interface's IPv6 configuration and VLAN tag, and that it
+    /// has some address at all.
+    public static func adminProblems(_ a: AdminInterface) -> [PlanProblem] {
+        var out = ipConfigProblems(a.config) + ipv6Problems(a.ipv6)
+        if a.config == .none && a.ipv6 == .none {
+            out.append(PlanProblem(.adminInterface, "the management interface has neither IPv4 nor IPv6: give proto=\"dhcp\" or \"static\", or protov6=",
+                                   screenTitle: "Networking", screenMessage: "Please choose IPv4, IPv6 or both."))
+        }
+        if let v = a.vlan { out += vlanProblems(v) }
+        if let b = a.bond { out += bondProblems(b, machine: nil) }
+        return out
     }
 
-    static func network(_ plan: InstallPlan) -> [PlanProblem] {
-        var out = plan.adminInterface.map { ipConfigProblems($0.config) } ?? []
+    /// A bond has two or more members, each once (and, with a machine, each one of its NICs).
+    public static func bondProblems(_ b: Bond, machine: Machine?) -> [PlanProblem] {
+        func p(_ m: String, _ screen: String) -> PlanProblem { PlanProblem(.adminBond, m, screenTitle: "Networking", screenMessage: screen) }
+        var seen: Set<String> = []
+        for m in b.members {
+            if seen.contains(m) { return [p("the bond names \(quoted(m)) twice", "The interface \(m) is chosen twice.")] }
+            seen.insert(m)
+        }
+        if b.members.count < 2 {
+            return [p("a bond needs two or more network interfaces, not \(b.members.count)" + (b.members.first.map { " (\($0))" } ?? "")
+                      + "; for one interface leave <bond> out", "Please choose two or more interfaces for a bond.")]
+        }
+        if let m = machine, let unknown = b.members.first(where: { m.nic(named: $0) == nil }) {
+            return [p("unknown network interface \(quoted(unknown)) in the bond (this machine has: \(m.nics.map(\.name).joined(separator: ", ")))",
+                      "The interface \(unknown) does not exist.")]
+        }
+        return []
+    }
+
+    /// The message a VLAN field shows for any tag it cannot use (also text that is no number).
+    public static let vlanScreenMessage = "The VLAN tag must be a number from 1 to 4094 (or empty for no VLAN)."
+
+    public static func vlanProblems(_ v: Int) -> [PlanProblem] {
+        guard !Net.vlanRange.contains(v) else { return [] }
+        let why = v == 0 ? "0 only marks priority" : v == 4095 ? "4095 is reserved" : "it is out of range"
+        return [PlanProblem(.adminVLAN, "vlan=\"\(v)\" is not a VLAN tag (\(why)): use 1 to 4094, or leave vlan= out for an untagged interface",
+                            screenTitle: "Networking", screenMessage: vlanScreenMessage)]
+    }
+
+    /// The checks of a static IPv6 configuration: `addr/prefix` with a prefix of 1…128, a
+    /// global (not link-local) address, and a gateway that is an IPv6 address.
+    public static func ipv6Problems(_ config: IPv6Config) -> [PlanProblem] {
+        guard case let .static(cidr, gw) = config else { return [] }
+        func p(_ f: PlanField, _ m: String, _ name: String) -> PlanProblem {
+            PlanProblem(f, m, screenTitle: "Networking", screenMessage: "Invalid \(name), please check the field and try again.")
+        }
+        var out: [PlanProblem] = []
+        let (addr, prefix, slash) = Net.splitCIDR(cidr.trimmingCharacters(in: .whitespaces))
+        if cidr.trimmingCharacters(in: .whitespaces).isEmpty {
+            out.append(p(.adminIPv6, "protov6=\"static\" needs an address: <ipv6>2001:db8::5/64</ipv6>", "IPv6 address"))
+        } else if !Net.isIPv6(addr) {
+            out.append(p(.adminIPv6, "ipv6 \(quoted(addr)) is not an IPv6 address (such as 2001:db8::5/64)", "IPv6 address"))
+        } else if !slash {
+            out.append(p(.adminIPv6, "ipv6 \(quoted(cidr)) has no prefix length: write it as \(addr)/64", "IPv6 prefix"))
+        } else if let n = prefix, (1...128).contains(n) {
+            if Net.isLinkLocalIPv6(addr) {
+                out.append(p(.adminIPv6, "ipv6 \(addr) is a link-local address (fe80::/10); give a global or unique local address", "IPv6 address"))
+            }
+        } else {
+            out.append(p(.adminIPv6, "the prefix length of ipv6 \(quoted(cidr)) must be a number from 1 to 128", "IPv6 prefix"))
+        }
+        if let g = gw {
+            if !Net.isIPv6(g) {
+                out.append(p(.adminGatewayV6, "gatewayv6 \(quoted(g)) is not an IPv6 address", "IPv6 gateway"))
+            } else if g == addr {
+                out.append(p(.adminGatewayV6, "gatewayv6 \(g) is the interface's own address", "IPv6 gateway"))
+            }
+        }
+        return out
+    }
+
+    /// No configuration comes from the network (DHCP, DHCPv6, SLAAC): the plan must name the
+    /// host, its nameservers and its NTP servers itself.
+    static func isStatic(_ plan: InstallPlan) -> Bool {
+        guard let a = plan.adminInterface else { return false }
+        return !a.usesDHCP
+    }
+
+    static func network(_ plan: InstallPlan, _ c: Context) -> [PlanProblem] {
+        var out = plan.adminInterface.map(adminProblems) ?? []
+        if let b = plan.adminInterface?.bond, let m = c.machine, out.allSatisfy({ $0.field != .adminBond }) {
+            out += bondProblems(b, machine: m)
+        }
         let isStatic = isStatic(plan), fresh = plan.mode == .fresh
         let title = "Name Service Configuration"
         switch plan.hostname {
@@ -195,8 +274,8 @@ extension PlanRules {
                 out.append(PlanProblem(.nameserver(nil), isStatic ? "a static <admin-interface> needs at least one <nameserver> (no DHCP server names them)"
                                                                   : "no nameserver was given", screenTitle: title, screenMessage: noDNS))
             }
-            for (i, n) in list.enumerated() where !Net.isIPv4(n) {
-                out.append(PlanProblem(.nameserver(i), "nameserver \(quoted(n)) is not an IPv4 address",
+            for (i, n) in list.enumerated() where !Net.isIP(n) {
+                out.append(PlanProblem(.nameserver(i), "nameserver \(quoted(n)) is not an IPv4 or IPv6 address",
                                        screenTitle: title, screenMessage: "DNS Server \(i + 1) is not a valid IP address."))
             }
         case .dhcp where isStatic && fresh:
@@ -212,12 +291,12 @@ extension PlanRules {
         let title = "NTP Configuration", none = "You did not specify any NTP servers."
         var out: [PlanProblem] = []
         if fromDHCP && isStatic(plan) {
-            out.append(PlanProblem(.ntpServer(nil), "NTP servers from DHCP need proto=\"dhcp\" on <admin-interface>", screenTitle: title, screenMessage: none))
+            out.append(PlanProblem(.ntpServer(nil), "NTP servers from DHCP need proto=\"dhcp\" (or protov6=\"dhcp\" or \"autoconf\") on <admin-interface>", screenTitle: title, screenMessage: none))
         } else if !fromDHCP && servers.isEmpty && plan.mode == .fresh {
             out.append(PlanProblem(.ntpServer(nil), isStatic(plan) ? "a static <admin-interface> needs at least one <ntp-server> (no DHCP server names them)"
                                    : "no NTP server was given: add an <ntp-server>, or <ntp-server dhcp=\"true\"/>", screenTitle: title, screenMessage: none))
         }
-        for (i, s) in servers.enumerated() where !Net.isServer(s) {
+        for (i, s) in servers.enumerated() where !(Net.isServer(s) || Net.isIPv6(s)) {
             out.append(PlanProblem(.ntpServer(i), "NTP server \(quoted(s)) is not a host name or IPv4 address",
                                    screenTitle: title, screenMessage: "\"\(s)\" is not a valid server name or IP address."))
         }

@@ -43,7 +43,7 @@ public enum PlanRules {
         if plan.mode != .restore {
             out += sources(plan, context)
             out += rootPassword(plan)
-            out += network(plan)
+            out += network(plan, context)
             out += timezone(plan, context)
             out += time(plan)
             out += bootloader(plan)
@@ -79,6 +79,10 @@ public enum PlanRules {
         case .adminIP: return "ip"
         case .adminNetmask: return "subnet-mask"
         case .adminGateway: return "gateway"
+        case .adminIPv6: return "ipv6"
+        case .adminGatewayV6: return "gatewayv6"
+        case .adminVLAN: return "admin-interface"
+        case .adminBond: return "bond"
         case .nameserver: return "nameserver"
         case .hostname: return "hostname"
         case .timezone: return "timezone"

@@ -16,11 +16,44 @@ public struct RuntimeNetwork: Sendable {
     /// What to configure: the NIC and its configuration (and, for static, a nameserver).
     public struct Settings: Equatable, Sendable {
         public var nic: String
+        /// IPv4: DHCP, static, or none.
         public var config: IPConfig
         public var nameserver: String?
-        public init(nic: String, config: IPConfig, nameserver: String? = nil) {
+        /// IPv6: none, SLAAC (waits for a global address), static (DHCPv6 is refused: the
+        /// installer environment has no DHCPv6 client).
+        public var ipv6: IPv6Config
+        /// A VLAN tag: the addresses go on `nic.N` (`ip link add link nic name nic.N type vlan id N`).
+        public var vlan: Int?
+        /// A bond: its members are enslaved to bond0, which (or bond0.N) carries the addresses
+        /// (an LACP switch port passes nothing until the host speaks LACP).
+        public var bond: Bond?
+        public init(nic: String, config: IPConfig, nameserver: String? = nil, ipv6: IPv6Config = .none, vlan: Int? = nil, bond: Bond? = nil) {
             self.nic = nic; self.config = config
             self.nameserver = nameserver.flatMap { $0.isEmpty ? nil : $0 }
+            self.ipv6 = ipv6; self.vlan = vlan; self.bond = bond
+        }
+
+        /// The link: the NIC, or bond0.
+        public var link: String { bond == nil ? nic : Bond.device }
+        /// The interface that carries the addresses.
+        public var device: String { vlan.map { "\(link).\($0)" } ?? link }
+
+        /// "DHCP", "static", "SLAAC", "static IPv6", "DHCP and SLAAC, VLAN 42"…
+        public var label: String {
+            var parts: [String] = []
+            switch config {
+            case .dhcp: parts.append("DHCP")
+            case .static: parts.append("static")
+            case .none: break
+            }
+            switch ipv6 {
+            case .none: break
+            case .autoconf: parts.append("SLAAC")
+            case .dhcp: parts.append("DHCPv6")
+            case .static: parts.append("static IPv6")
+            }
+            return parts.joined(separator: " and ") + (vlan.map { ", VLAN \($0)" } ?? "")
+                + (bond.map { ", bond of \($0.members.joined(separator: " ")) (\($0.mode.rawValue))" } ?? "")
         }
     }
 
@@ -32,9 +65,16 @@ public struct RuntimeNetwork: Sendable {
         public var gateway: String?
         public var nameservers: [String]
         public var fromDHCP: Bool
+        /// IPv6 addresses (`addr/prefix`) and default gateway, when IPv6 was configured.
+        public var ipv6: [String] = []
+        public var gateway6: String?
         public var summary: String {
-            "\(nic) \(address)/\(prefix)" + (fromDHCP ? " (DHCP)" : " (static)")
-                + (gateway.map { ", gateway \($0)" } ?? "") + (nameservers.isEmpty ? "" : ", nameserver " + nameservers.joined(separator: " "))
+            var parts: [String] = []
+            if !address.isEmpty {
+                parts.append("\(address)/\(prefix)" + (fromDHCP ? " (DHCP)" : " (static)") + (gateway.map { ", gateway \($0)" } ?? ""))
+            }
+            if !ipv6.isEmpty { parts.append(ipv6.joined(separator: " ") + (gateway6.map { ", gateway \($0)" } ?? "")) }
+            return "\(nic) " + parts.joined(separator: ", ") + (nameservers.isEmpty ? "" : ", nameserver " + nameservers.joined(separator: " "))
         }
     }
 
@@ -96,7 +136,8 @@ public struct RuntimeNetwork: Sendable {
     /// interface, link down, no DHCP answer within the timeout, a command that failed.
     @discardableResult
     public func bringUp(_ s: Settings) throws(InstallerError) -> Configured {
-        if let (settings, done) = Self.lastApplied.withLock({ $0 }), settings == s, hasAddress(s.nic, done.address) {
+        if let (settings, done) = Self.lastApplied.withLock({ $0 }), settings == s,
+           done.address.isEmpty ? !globalIPv6(s.device).isEmpty : hasAddress(s.device, done.address) {
             log.log("network: \(done.summary) already configured")
             return done
         }
@@ -105,28 +146,147 @@ public struct RuntimeNetwork: Sendable {
             throw .failed("there is no network interface called \(nic.isEmpty ? "(none)" : nic)", hint: "choose another interface")
         }
         if case let .static(ip, mask, gw) = s.config {
-            guard Net.isIPv4(ip), Net.isNetmask(mask), gw.map(Net.isIPv4) ?? true, s.nameserver.map(Net.isIPv4) ?? true else {
+            guard Net.isIPv4(ip), Net.isNetmask(mask), gw.map(Net.isIPv4) ?? true, s.nameserver.map(Net.isIP) ?? true else {
                 throw .invalid(nic, "the static configuration is not valid (\(ip)/\(mask))")
             }
         }
-        log.log("network: configuring \(nic) (\(s.config == .dhcp ? "DHCP" : "static"))")
-        try run(["ip", "addr", "flush", "dev", nic], nic)
-        try run(["ip", "link", "set", "dev", nic, "up"], nic)
-        try waitForLink(nic)
+        if let p = PlanRules.ipv6Problems(s.ipv6).first { throw .invalid(nic, p.message) }
+        if let v = s.vlan, let p = PlanRules.vlanProblems(v).first { throw .invalid(nic, p.message) }
+        if let b = s.bond {
+            if let p = PlanRules.bondProblems(b, machine: nil).first { throw .invalid(nic, p.message) }
+            if let m = b.members.first(where: { $0.contains("/") || !FileManager.default.fileExists(atPath: "\(sysClassNet)/\($0)") }) {
+                throw .failed("there is no network interface called \(m) (a member of the bond)", hint: "choose other interfaces for the bond")
+            }
+        }
+        if s.config == .none && s.ipv6 == .none { throw .invalid(nic, "neither IPv4 nor IPv6 is configured") }
+        if s.ipv6 == .dhcp {
+            throw .failed("DHCPv6 cannot be used to reach the installation source: the installer has no DHCPv6 client",
+                          at: nic, hint: "use SLAAC (autoconf) or a static IPv6 address for the installation, or IPv4")
+        }
+        log.log("network: configuring \(s.device) (\(s.label))")
+        let dev = s.device, link = s.link
+        if let b = s.bond { try makeBond(b) }
+        if let v = s.vlan {
+            // The tagged interface on the NIC (or bond); the link itself carries no address.
+            try run(["ip", "link", "set", "dev", link, "up"], link)
+            if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(dev)") {
+                // 802.1Q may be a module (the installer CD carries it); built in, this does nothing.
+                commands.run(["modprobe", "-q", "8021q"])
+                try run(["ip", "link", "add", "link", link, "name", dev, "type", "vlan", "id", "\(v)"], link)
+            }
+        }
+        try run(["ip", "addr", "flush", "dev", dev], dev)
+        if s.ipv6 != .none { enableIPv6(dev) }
+        try run(["ip", "link", "set", "dev", dev, "up"], dev)
+        try waitForLink(dev)
 
         var done: Configured
         switch s.config {
         case let .static(ip, mask, gw):
-            done = Configured(nic: nic, address: ip, prefix: Self.prefixLength(mask), gateway: gw,
+            done = Configured(nic: dev, address: ip, prefix: Self.prefixLength(mask), gateway: gw,
                               nameservers: s.nameserver.map { [$0] } ?? [], fromDHCP: false)
         case .dhcp:
-            done = try dhcp(nic)
+            done = try dhcp(dev)
             if let ns = s.nameserver { done.nameservers = [ns] }
+        case .none:
+            done = Configured(nic: dev, address: "", prefix: 0, gateway: nil, nameservers: s.nameserver.map { [$0] } ?? [], fromDHCP: false)
+        }
+        switch s.ipv6 {
+        case .none, .dhcp: break
+        case let .static(cidr, gw):
+            try run(["ip", "-6", "addr", "add", cidr, "dev", dev], dev)
+            done.ipv6 = try waitForIPv6(dev, what: "the address \(cidr) (duplicate address detection)")
+            if let gw {
+                try run(["ip", "-6", "route", "replace", "default", "via", gw, "dev", dev], dev)
+                done.gateway6 = gw
+            }
+        case .autoconf:
+            done.ipv6 = try waitForIPv6(dev, what: "an address from a router advertisement (SLAAC)")
+            done.gateway6 = defaultIPv6Gateway(dev)
         }
         try apply(done)
         log.log("network: \(done.summary)")
         Self.lastApplied.withLock { $0 = (s, done) }
         return done
+    }
+
+    /// bond0 in the bond's mode with link monitoring every 100 ms (through sysfs, which both
+    /// iproute2 and busybox's ip leave alone), its members enslaved.
+    private func makeBond(_ b: Bond) throws(InstallerError) {
+        let bond = Bond.device, dir = "\(sysClassNet)/\(bond)/bonding"
+        if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(bond)") {
+            commands.run(["modprobe", "-q", "bonding"])
+            try run(["ip", "link", "add", bond, "type", "bond"], bond)
+        }
+        try run(["ip", "link", "set", "dev", bond, "down"], bond)
+        for (key, value) in [("mode", b.mode.kernelMode), ("miimon", "100")] + (b.mode == .lacp ? [("lacp_rate", "fast")] : []) {
+            do {
+                try value.write(toFile: "\(dir)/\(key)", atomically: false, encoding: .utf8)
+            } catch {
+                throw .failed("could not set the bond's \(key) to \(value): \(error.localizedDescription)", at: "\(dir)/\(key)")
+            }
+        }
+        for m in b.members {
+            try run(["ip", "addr", "flush", "dev", m], m)
+            try run(["ip", "link", "set", "dev", m, "down"], m)
+            try run(["ip", "link", "set", "dev", m, "master", bond], m)
+        }
+        log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
+    }
+
+    /// The IPv6 addresses (`addr/prefix`) beyond the link (global, or site-local such as
+    /// qemu's fec0::/64) the interface holds that passed duplicate address detection.
+    public func globalIPv6(_ dev: String) -> [String] {
+        let r = commands.run(["ip", "-6", "-o", "addr", "show", "dev", dev])
+        guard r.ok else { return [] }
+        return r.output.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let i = f.firstIndex(of: "inet6"), i + 1 < f.count, !f.contains("tentative"), !f.contains("dadfailed") else { return nil }
+            if let s = f.firstIndex(of: "scope"), s + 1 < f.count, ["link", "host"].contains(f[s + 1]) { return nil }
+            return String(f[i + 1])
+        }
+    }
+
+    /// Every address (IPv4 and global IPv6) on the interface: something is configured already.
+    public func anyAddress(_ dev: String) -> String? {
+        addresses(dev).first ?? globalIPv6(dev).first
+    }
+
+    /// Router advertisements and autoconfiguration on, for the interface (a fresh VLAN
+    /// interface inherits the defaults, which a hardened installer image may have turned off).
+    private func enableIPv6(_ dev: String) {
+        for (key, value) in [("disable_ipv6", "0"), ("accept_ra", "1"), ("autoconf", "1")] {
+            let path = "/proc/sys/net/ipv6/conf/\(dev)/\(key)"
+            if (try? value.write(toFile: path, atomically: false, encoding: .utf8)) == nil {
+                log.log("network: could not set \(path) to \(value)")
+            }
+        }
+    }
+
+    /// Waits (up to the DHCP timeout) for a global IPv6 address that is no longer tentative.
+    private func waitForIPv6(_ dev: String, what: String) throws(InstallerError) -> [String] {
+        let deadline = Date().addingTimeInterval(Double(dhcpTimeout))
+        while true {
+            let a = globalIPv6(dev)
+            if !a.isEmpty { return a }
+            if Date() >= deadline { break }
+            usleep(200_000)
+        }
+        log.log("network: no IPv6 address on \(dev) within \(dhcpTimeout) s")
+        throw .failed("no IPv6 address on \(dev) within \(dhcpTimeout) s: waited for \(what)",
+                      at: dev, hint: "check that a router sends advertisements on this link (and the VLAN tag), or use a static address")
+    }
+
+    /// The IPv6 default route's gateway on the interface (from a router advertisement).
+    private func defaultIPv6Gateway(_ dev: String) -> String? {
+        let deadline = Date().addingTimeInterval(2)
+        repeat {
+            let r = commands.run(["ip", "-6", "route", "show", "default", "dev", dev])
+            let f = r.output.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            if let i = f.firstIndex(of: "via"), i + 1 < f.count { return String(f[i + 1]) }
+            usleep(200_000)
+        } while Date() < deadline
+        return nil
     }
 
     /// The IPv4 addresses the NIC holds now (`ip -4 -o addr show dev NIC`).
@@ -207,7 +367,7 @@ public struct RuntimeNetwork: Sendable {
 
     /// Address, default route, resolv.conf.
     private func apply(_ c: Configured) throws(InstallerError) {
-        try run(["ip", "addr", "add", "\(c.address)/\(c.prefix)", "dev", c.nic], c.nic)
+        if !c.address.isEmpty { try run(["ip", "addr", "add", "\(c.address)/\(c.prefix)", "dev", c.nic], c.nic) }
         if let gw = c.gateway {
             try run(["ip", "route", "replace", "default", "via", gw, "dev", c.nic], c.nic)
         }

@@ -71,10 +71,22 @@ public struct PreservedSettings: Equatable, Sendable {
             let config: IPConfig
             if i["MODE"] == "static", let ip = i["IP"], let mask = i["NETMASK"] {
                 config = .static(ip: ip, netmask: mask, gateway: i["GATEWAY"].flatMap { $0.isEmpty ? nil : $0 })
+            } else if i["MODE"] == "none", let v6 = i["MODEV6"], v6 != "none" {
+                config = .none
             } else {
                 config = .dhcp
             }
-            s.adminInterface = AdminInterface(nic: i["LABEL"] ?? "eth0", mac: mac, config: config)
+            let ipv6: IPv6Config
+            switch i["MODEV6"] {
+            case "autoconf": ipv6 = .autoconf
+            case "dhcp": ipv6 = .dhcp
+            case "static": ipv6 = .static(address: i["IPv6"] ?? "", gateway: i["IPv6_GATEWAY"].flatMap { $0.isEmpty ? nil : $0 })
+            default: ipv6 = .none
+            }
+            s.adminInterface = AdminInterface(nic: i["LABEL"] ?? "eth0", mac: mac, config: config, ipv6: ipv6, vlan: i["VLAN"].flatMap { Int($0) },
+                                              bond: i["BOND_MEMBERS"].flatMap { m in
+                                                  Bond.Mode(rawValue: i["BOND_MODE"] ?? "").map { Bond(members: m.split(separator: " ").map(String.init), mode: $0) }
+                                              })
         }
         log.log("preserved settings of \(kv["PRODUCT_BRAND"] ?? "") \(s.productVersion): hostname \(s.hostname), timezone \(s.timezone), keymap \(s.keymap), management \(s.adminInterface.map { "\($0.nic) \($0.config)" } ?? "none")")
         return s

@@ -57,7 +57,7 @@ enum InstallCommand {
                 }
             }
             let location = AnswerfileLocation(answerfile)
-            try UnattendedInstall.bringUpForAnswerfile(location.template, machine: machine, backend: backend, device: boot.networkDevice)
+            try UnattendedInstall.bringUpForAnswerfile(location.template, machine: machine, backend: backend, device: boot.networkDevice, boot: try boot.network())
             let host = UnattendedInstall.host(machine, boot: boot, backend: backend)
             // Unattended, reports start before the answerfile is fetched (report=), or as soon as
             // it is (its <report>, read even from an invalid answerfile), so that a refusal is reported.

@@ -14,8 +14,12 @@ extension UnattendedInstall {
         guard let nic = named?.name ?? plan.adminInterface?.nic ?? (machine.nics.first { $0.link } ?? machine.nics.first)?.name else { return nil }
         guard let admin = plan.adminInterface, admin.nic == nic else { return RuntimeNetwork.Settings(nic: nic, config: .dhcp) }
         var ns: String?
-        if case .static = admin.config, case let .manual(servers) = plan.nameservers { ns = servers.first }
-        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns)
+        if !admin.usesDHCP || admin.config == .none, case let .manual(servers) = plan.nameservers { ns = servers.first }
+        // DHCPv6 has no client in the installer: the source is reached over the rest (IPv4, or
+        // SLAAC, which DHCPv6 networks also advertise).
+        var v6 = admin.ipv6
+        if v6 == .dhcp { v6 = admin.config == .none ? .autoconf : .none }
+        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns, ipv6: v6, vlan: admin.vlan, bond: admin.bond)
     }
 
     /// Brings the NIC up when the plan reads from the network; throws the reason otherwise.
@@ -23,11 +27,11 @@ extension UnattendedInstall {
                                say: (String) -> Void) throws(InstallerError) {
         guard backend.runtimeNetworkEnabled(for: machine), let settings = networkSettings(plan, machine: machine, device: device) else { return }
         let net = backend.runtimeNetwork
-        if let existing = net.addresses(settings.nic).first {
-            say("network: \(settings.nic) is already up (\(existing))")
+        if let existing = net.anyAddress(settings.device) {
+            say("network: \(settings.device) is already up (\(existing))")
             return
         }
-        say("network: configuring \(settings.nic) (\(settings.config == .dhcp ? "DHCP" : "static"))")
+        say("network: configuring \(settings.device) (\(settings.label))")
         let done = try net.bringUp(settings)
         say("network: \(done.summary)")
     }
@@ -37,14 +41,16 @@ extension UnattendedInstall {
     /// Before an answerfile is fetched from the network (`--real-hardware`): DHCP on the
     /// `network_device=` NIC (a name or a MAC), else the first NIC with a link, unless a NIC
     /// already holds an IPv4 address (the CD's init runs DHCP at boot unless `nodhcp`).
-    static func bringUpForAnswerfile(_ location: String, machine: Machine, backend: InstallerBackend, device: String?) throws(InstallerError) {
+    /// `network_config=` (`boot`) configures that NIC as it says (static, a VLAN, IPv6) instead of DHCP.
+    static func bringUpForAnswerfile(_ location: String, machine: Machine, backend: InstallerBackend, device: String?,
+                                     boot: BootNetwork? = nil) throws(InstallerError) {
         guard backend.runtimeNetworkEnabled(for: machine) else { return }
         let lower = location.lowercased()
         let remote = ["http://", "https://", "ftp://", "nfs://"].contains(where: lower.hasPrefix)
             || (!lower.hasPrefix("file:") && !location.hasPrefix("/") && location.contains(":/"))
         guard remote else { return }
         let net = backend.runtimeNetwork
-        if let up = machine.nics.first(where: { !net.addresses($0.name).isEmpty }) {
+        if boot == nil, let up = machine.nics.first(where: { !net.addresses($0.name).isEmpty }) {
             backend.log.log("network: \(up.name) already has an address; the answerfile is fetched through it")
             return
         }
@@ -52,9 +58,17 @@ extension UnattendedInstall {
         guard let nic = named ?? machine.nics.first(where: \.link) ?? machine.nics.first else {
             throw .failed("this computer has no network interface to fetch the answerfile with", at: location)
         }
-        print("network: configuring \(nic.name) (DHCP) for the answerfile")
-        let done = try net.bringUp(.init(nic: nic.name, config: .dhcp))
-        print("network: \(done.summary)")
+        let settings = boot.map { RuntimeNetwork.Settings(nic: nic.name, config: $0.config, nameserver: $0.nameservers.first, ipv6: $0.ipv6, vlan: $0.vlan) }
+            ?? .init(nic: nic.name, config: .dhcp)
+        if boot != nil, let existing = net.anyAddress(settings.device) {
+            backend.log.log("network: \(settings.device) already has an address (\(existing)); the answerfile is fetched through it")
+            return
+        }
+        // Unbuffered, as the install's progress lines that follow are (print() to a file is not).
+        func say(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+        say("network: configuring \(settings.device) (\(settings.label)) for the answerfile")
+        let done = try net.bringUp(settings)
+        say("network: \(done.summary)")
     }
 }
 

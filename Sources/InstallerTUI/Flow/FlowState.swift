@@ -5,7 +5,7 @@ import InstallerCore
 enum ScreenID: String, CaseIterable, Sendable {
     case keymap, welcome, setupWarning, hardwareWarning, installType, backupNotice
     case primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
-    case rootPassword, adminNIC, adminNetwork, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
+    case rootPassword, adminNIC, adminBond, adminNetwork, adminIPv6VLAN, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
     case confirm
     /// The driver disk sequence, entered from Welcome (Driver Disks) and back to Welcome.
     case driverSource, driverNIC, driverNetwork, driverLocation, driverList, driverLoaded
@@ -31,6 +31,15 @@ struct Answers: Equatable, Sendable {
     var verifyChosen = false
     var verified = false
     var adminNIC: String?
+    /// The management interface's IPv4 as the Networking screen set it (kept while the
+    /// IPv6 and VLAN screen says "no IPv4", so that Back shows it).
+    var adminIPv4: IPConfig = .dhcp
+    /// The IPv6/VLAN button was pressed on the management Networking screen.
+    var adminIPv6VLANAsked = false
+    /// The Bond button was pressed on the management NIC screen.
+    var adminBondAsked = false
+    /// The VLAN field as typed (Back shows text that was not a number as it was).
+    var adminVLANText: String?
     var timezoneArea: String?
     var manualTime = false
     /// The existing installation (upgrade) or backup (restore) chosen, as shown.
@@ -100,6 +109,12 @@ enum ScreenAnswer: Equatable, Sendable {
     case source(SourceKind)
     case nic(String)
     case network(IPConfig, nameserver: String?)
+    /// The management Networking screen's IPv6/VLAN button: its IPv4 answer, then that screen.
+    case networkThenIPv6VLAN(IPConfig)
+    case ipv6VLAN(ipv4: Bool, ipv6: IPv6Config, vlan: String)
+    /// The management NIC screen's Bond button (the NIC chosen), then the bond's members and mode.
+    case nicThenBond(String)
+    case bond([String], lacp: Bool)
     case url(String, user: String, password: String)
     case nfs(String)
     case linuxPack(Bool)

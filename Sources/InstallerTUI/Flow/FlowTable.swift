@@ -44,7 +44,13 @@ enum FlowTable {
         FlowStep(.verify, when: { !$0.isRestore }),
         FlowStep(.rootPassword, when: { $0.isFresh }),
         FlowStep(.adminNIC, when: { $0.isFresh && $0.machine.nics.count > 1 }),
+        // Reached with the Bond button; shown again while a bond is set.
+        FlowStep(.adminBond, when: { $0.isFresh && ($0.answers.adminBondAsked || $0.answers.plan.adminInterface?.bond != nil) }),
         FlowStep(.adminNetwork, when: { $0.isFresh }),
+        // Reached with the IPv6/VLAN button; shown again once IPv6 or a VLAN is set.
+        FlowStep(.adminIPv6VLAN, when: { s in
+            s.isFresh && (s.answers.adminIPv6VLANAsked || s.answers.plan.adminInterface.map { $0.ipv6 != .none || $0.vlan != nil || $0.config == .none } == true)
+        }),
         FlowStep(.hostnameDNS, when: { $0.isFresh }),
         FlowStep(.timezoneArea, when: { $0.isFresh }),
         FlowStep(.timezoneCity, when: { $0.isFresh }),
@@ -63,7 +69,7 @@ enum FlowTable {
             case "existing-installation", "backup-disk": out.formUnion([.installType, .backupChoice])
             case "root-password": out.insert(.rootPassword)
             case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .upgradeRefused, .linuxPack, .verify])
-            case "admin-interface": out.formUnion([.adminNIC, .adminNetwork])
+            case "admin-interface": out.formUnion([.adminNIC, .adminBond, .adminNetwork, .adminIPv6VLAN])
             case "hostname", "nameserver": out.insert(.hostnameDNS)
             case "timezone": out.formUnion([.timezoneArea, .timezoneCity])
             case "ntp-server": out.formUnion([.timeMethod, .ntpServers])

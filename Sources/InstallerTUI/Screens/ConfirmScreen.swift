@@ -44,10 +44,20 @@ struct ConfirmScreen: InstallerScreen {
         let source = (p.sources.map(\.displayName).first ?? "local media") + pack
         var management = "none"
         if let a = p.adminInterface {
+            var parts: [String] = []
             switch a.config {
-            case .dhcp: management = "\(a.nic), DHCP"
-            case let .static(ip, mask, gw): management = "\(a.nic), \(ip)/\(mask)" + (gw.map { ", gateway \($0)" } ?? "")
+            case .dhcp: parts.append("DHCP")
+            case let .static(ip, mask, gw): parts.append("\(ip)/\(mask)" + (gw.map { ", gateway \($0)" } ?? ""))
+            case .none: break
             }
+            switch a.ipv6 {
+            case .none: break
+            case .autoconf: parts.append("IPv6 SLAAC")
+            case .dhcp: parts.append("DHCPv6")
+            case let .static(addr, _): parts.append(addr)
+            }
+            let link = a.bond.map { "bond \($0.members.joined(separator: "+")) (\($0.mode.rawValue))" } ?? a.nic
+            management = ([a.vlan.map { "\(link) VLAN \($0)" } ?? link] + parts).joined(separator: ", ")
         }
         let host: String
         switch p.hostname { case .dhcp: host = "from DHCP"; case let .manual(h): host = h }

@@ -37,6 +37,8 @@ enum Screens {
         case .rootPassword: return RootPasswordScreen(state: state)
         case .adminNIC: return NICScreen(state: state, forSource: false)
         case .adminNetwork: return NetworkScreen(state: state, forSource: false)
+        case .adminIPv6VLAN: return IPv6VLANScreen(state: state)
+        case .adminBond: return BondScreen(state: state)
         case .hostnameDNS: return HostnameDNSScreen(state: state)
         case .timezoneArea: return TimezoneAreaScreen(state: state)
         case .timezoneCity: return TimezoneCityScreen(state: state)
@@ -66,8 +68,22 @@ enum ScreenRules {
         case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, to: &s)
         case let .guestDisks(d, none): return GuestDisksScreen.apply(d, confirmedNone: none, to: &s)
         case let .source(k): return SourceScreen.apply(k, to: &s)
-        case let .nic(n): return NICScreen.apply(n, forSource: screen == .sourceNIC || screen == .driverNIC, to: &s)
-        case let .network(c, ns): return NetworkScreen.apply(c, nameserver: ns, forSource: screen == .sourceNetwork || screen == .driverNetwork, to: &s)
+        case let .nic(n):
+            if screen == .adminNIC { s.answers.adminBondAsked = false }
+            return NICScreen.apply(n, forSource: screen == .sourceNIC || screen == .driverNIC, to: &s)
+        case let .network(c, ns):
+            if screen == .adminNetwork { s.answers.adminIPv6VLANAsked = false }
+            return NetworkScreen.apply(c, nameserver: ns, forSource: screen == .sourceNetwork || screen == .driverNetwork, to: &s)
+        case let .networkThenIPv6VLAN(c):
+            let o = NetworkScreen.apply(c, nameserver: nil, forSource: false, to: &s)
+            if case .next = o { s.answers.adminIPv6VLANAsked = true }
+            return o
+        case let .ipv6VLAN(v4, v6, vlan): return IPv6VLANScreen.apply(ipv4: v4, ipv6: v6, vlan: vlan, to: &s)
+        case let .nicThenBond(n):
+            let o = NICScreen.apply(n, forSource: false, to: &s)
+            if case .next = o { s.answers.adminBondAsked = true }
+            return o
+        case let .bond(members, lacp): return BondScreen.apply(members, lacp: lacp, to: &s)
         case let .url(u, user, pw): return SourceLocationScreen.apply(url: u, user: user, password: pw, to: &s)
         case let .nfs(p): return SourceLocationScreen.apply(nfs: p, to: &s)
         case let .linuxPack(yes): s.answers.plan.installLinuxPack = yes; return .next([])

@@ -8,10 +8,13 @@ struct NetworkScreen: InstallerScreen {
     private let radio: RadioGroup
     private let ip: Entry, mask: Entry, gateway: Entry
     private let nameserver: Entry?
+    private let forSource: Bool
 
     init(state: FlowState, forSource: Bool) {
         let nicName = (forSource ? state.answers.sourceNIC : state.answers.adminNIC) ?? "the interface"
-        let config = forSource ? state.answers.sourceConfig : (state.answers.plan.adminInterface?.config ?? .dhcp)
+        self.forSource = forSource
+        let planV4 = state.answers.plan.adminInterface?.config
+        let config = forSource ? state.answers.sourceConfig : (planV4 == nil || planV4 == IPConfig.none ? state.answers.adminIPv4 : planV4!)
         var ipv = "", maskv = "", gwv = ""
         if case let .static(i, m, g) = config { ipv = i; maskv = m; gwv = g ?? "" }
         radio = RadioGroup(["Automatic configuration (DHCP)", "Static configuration:"], selected: config == .dhcp ? 0 : 1)
@@ -29,17 +32,22 @@ struct NetworkScreen: InstallerScreen {
         let setEnabled = { (i: Int) in for f in fields { f.enabled = i == 1 } }
         setEnabled(radio.selected)
         radio.onChange = setEnabled
-        form = Form(title: "Networking", width: 58, body: body, buttons: [.ok, .back],
-                    help: "DHCP asks the network for an address. For a static address, choose \"Static configuration\" with <Space>, then fill in the IP address and subnet mask (the gateway is optional). Hosts in a resource pool need static addresses (or a fixed DHCP reservation).")
+        // The management interface's IPv6 and VLAN are on a screen of their own, behind a button.
+        form = Form(title: "Networking", width: 58, body: body, buttons: forSource ? [.ok, .back] : [.ok, .back, FormButton("ipv6vlan", "IPv6/VLAN")],
+                    help: "DHCP asks the network for an address. For a static address, choose \"Static configuration\" with <Space>, then fill in the IP address and subnet mask (the gateway is optional). Hosts in a resource pool need static addresses (or a fixed DHCP reservation)."
+                        + (forSource ? "" : " IPv6/VLAN opens a screen for IPv6 (SLAAC, DHCPv6 or static, or IPv6 only) and a VLAN tag for the management network."))
     }
 
     func answer(button: String) -> ScreenAnswer? {
-        guard button == "ok" else { return nil }
+        guard button == "ok" || (button == "ipv6vlan" && !forSource) else { return nil }
         let ns = nameserver.map { $0.value.trimmingCharacters(in: .whitespaces) }
-        if radio.selected == 0 { return .network(.dhcp, nameserver: ns) }
-        let gw = gateway.value.trimmingCharacters(in: .whitespaces)
-        return .network(.static(ip: ip.value.trimmingCharacters(in: .whitespaces), netmask: mask.value.trimmingCharacters(in: .whitespaces),
-                                gateway: gw.isEmpty ? nil : gw), nameserver: ns)
+        let config: IPConfig
+        if radio.selected == 0 { config = .dhcp } else {
+            let gw = gateway.value.trimmingCharacters(in: .whitespaces)
+            config = .static(ip: ip.value.trimmingCharacters(in: .whitespaces), netmask: mask.value.trimmingCharacters(in: .whitespaces),
+                             gateway: gw.isEmpty ? nil : gw)
+        }
+        return button == "ok" ? .network(config, nameserver: ns) : .networkThenIPv6VLAN(config)
     }
 
     func focus(_ field: PlanField) {
@@ -54,7 +62,7 @@ struct NetworkScreen: InstallerScreen {
 
     nonisolated static func apply(_ config: IPConfig, nameserver: String?, forSource: Bool, to s: inout FlowState) -> Outcome {
         if let p = PlanRules.ipConfigProblems(config).first { return .invalid(title: p.screenTitle, message: p.screenMessage, field: p.field) }
-        if let ns = nameserver, !ns.isEmpty, !Net.isIPv4(ns) {
+        if let ns = nameserver, !ns.isEmpty, !Net.isIP(ns) {
             return .invalid(title: "Networking", message: "Invalid Nameserver, please check the field and try again.", field: .nameserver(0))
         }
         if forSource {
@@ -68,14 +76,26 @@ struct NetworkScreen: InstallerScreen {
         } else {
             let nic = s.answers.adminNIC.flatMap { s.machine.nic(named: $0) } ?? s.machine.nics.first
             guard let nic else { return .invalid(title: "Networking", message: "This computer has no network interface.") }
-            s.answers.plan.adminInterface = AdminInterface(nic: nic.name, mac: nic.mac, config: config)
-            if case .static = config {
-                // A static management interface has no DHCP to give the hostname, DNS or NTP.
-                if s.answers.plan.hostname == .dhcp { s.answers.plan.hostname = .manual("") }
-                if s.answers.plan.nameservers == .dhcp { s.answers.plan.nameservers = .manual([]) }
-                if case let .ntp(servers, true) = s.answers.plan.time { s.answers.plan.time = .ntp(servers: servers, fromDHCP: false) }
+            s.answers.adminIPv4 = config
+            // IPv6 and the VLAN tag (their own screen) are kept for the same NIC; "no IPv4"
+            // stays as that screen set it.
+            var a = AdminInterface(nic: nic.name, mac: nic.mac, config: config)
+            if let old = s.answers.plan.adminInterface, old.nic == nic.name {
+                a.ipv6 = old.ipv6; a.vlan = old.vlan; a.bond = old.bond
+                if old.config == .none && old.ipv6 != .none { a.config = .none }
             }
+            s.answers.plan.adminInterface = a
+            askNamesWithoutDHCP(a, &s)
         }
         return .next([])
+    }
+
+    /// A management interface with nothing from the network (no DHCP, DHCPv6 or SLAAC) has
+    /// nothing to give the hostname, DNS or NTP servers: their screens ask for them.
+    nonisolated static func askNamesWithoutDHCP(_ a: AdminInterface, _ s: inout FlowState) {
+        guard !a.usesDHCP else { return }
+        if s.answers.plan.hostname == .dhcp { s.answers.plan.hostname = .manual("") }
+        if s.answers.plan.nameservers == .dhcp { s.answers.plan.nameservers = .manual([]) }
+        if case let .ntp(servers, true) = s.answers.plan.time { s.answers.plan.time = .ntp(servers: servers, fromDHCP: false) }
     }
 }

@@ -40,8 +40,10 @@ struct NICScreen: InstallerScreen {
     let form: Form
     private let list: ListBox
     private let names: [String]
+    private let forSource: Bool
 
     init(state: FlowState, forSource: Bool) {
+        self.forSource = forSource
         let nics = state.machine.nics
         names = nics.map(\.name)
         let current = forSource ? state.answers.sourceNIC : state.answers.adminNIC
@@ -50,10 +52,18 @@ struct NICScreen: InstallerScreen {
             : "Which network interface would you like to use to connect to the management console of your host?"
         (form, list) = FormKit.list(title: "Networking", text: text, items: nics.map(\.label), selected: names.firstIndex(of: current ?? "") ?? 0,
                                     rows: 6, width: 56,
-                                    help: "Each interface is shown with its MAC address; [no link] means no cable or switch port was detected on it.")
+                                    help: "Each interface is shown with its MAC address; [no link] means no cable or switch port was detected on it."
+                                        + (forSource ? "" : " Bond opens a screen to bond two or more interfaces (active-backup or LACP) as the management interface."),
+                                    buttons: forSource ? [.ok, .back] : [.ok, .back, FormButton("bond", "Bond")])
     }
 
-    func answer(button: String) -> ScreenAnswer? { button == "ok" ? .nic(names[list.selected]) : nil }
+    func answer(button: String) -> ScreenAnswer? {
+        switch button {
+        case "ok": return .nic(names[list.selected])
+        case "bond" where !forSource: return .nicThenBond(names[list.selected])
+        default: return nil
+        }
+    }
 
     nonisolated static func apply(_ nic: String, forSource: Bool, to s: inout FlowState) -> Outcome {
         guard let n = s.machine.nic(named: nic) else { return .invalid(title: "Networking", message: "The interface \(nic) was not found.") }
@@ -61,8 +71,10 @@ struct NICScreen: InstallerScreen {
             s.answers.sourceNIC = nic
         } else {
             s.answers.adminNIC = nic
-            let config = s.answers.plan.adminInterface?.config ?? .dhcp
-            s.answers.plan.adminInterface = AdminInterface(nic: n.name, mac: n.mac, config: config)
+            // IPv6 and the VLAN (their own screen) are kept; a bond only when OK keeps its first member.
+            let old = s.answers.plan.adminInterface
+            s.answers.plan.adminInterface = AdminInterface(nic: n.name, mac: n.mac, config: old?.config ?? .dhcp, ipv6: old?.ipv6 ?? .none,
+                                                           vlan: old?.vlan, bond: old?.bond?.members.first == nic ? old?.bond : nil)
         }
         return .next([])
     }
