@@ -34,12 +34,12 @@ t0=$(date +%s)
 ISO_EXTRA_CA="$work/ca.pem" HOST_INSTALLER_STATIC=$REL ISO_CACHE="$TOP/.cache/iso" scripts/build-iso "$work/site.iso" 2>&1 | tail -n 2
 echo "CD with the site CA built in $(( $(date +%s) - t0 )) s"
 xorriso -osirrox on -indev "$work/site.iso" -extract /boot/initrd.img "$work/initrd.img" >/dev/null 2>&1
-mkdir "$work/initrd" && (cd "$work/initrd" && zstd -dc "$work/initrd.img" | cpio -id --quiet etc/ssl/certs/ca-certificates.crt usr/local/sbin/mcopy)
+mkdir "$work/initrd" && (cd "$work/initrd" && zstd -dc "$work/initrd.img" | cpio -id --quiet etc/ssl/certs/ca-certificates.crt usr/local/sbin/mcopy usr/local/sbin/mtools)
 sys=$(grep -c 'BEGIN CERTIFICATE' /etc/ssl/certs/ca-certificates.crt)
 cd_n=$(grep -c 'BEGIN CERTIFICATE' "$work/initrd/etc/ssl/certs/ca-certificates.crt")
 [ "$cd_n" -eq $((sys + 1)) ] || { echo "FAIL: the CD's bundle has $cd_n certificates, expected $sys + 1"; exit 1; }
 tail -n 25 "$work/initrd/etc/ssl/certs/ca-certificates.crt" | grep -q -- "$(sed -n 2p "$work/ca.pem")" || { echo "FAIL: the site CA is not at the end of the bundle"; exit 1; }
-[ -x "$work/initrd/usr/local/sbin/mcopy" ] || { echo "FAIL: no mcopy on the CD"; exit 1; }
+[ -x "$work/initrd/usr/local/sbin/mcopy" ] || { echo "FAIL: no mcopy (mtools) on the CD"; exit 1; }
 echo "initrd: CA bundle with $cd_n certificates (Debian's $sys + the site's), mcopy"
 
 mkdir -p "$work/srv/answers" "$work/srv/pool"
