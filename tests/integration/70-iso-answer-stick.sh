@@ -2,7 +2,9 @@
 # Issue 16 item 4 from the installer CD: "answerfile=auto install" with a second disk, a FAT
 # "USB stick" labelled XCP-ANSWER (mkfs.fat, mtools) holding answerfile.xml. The CD's kernel
 # has no vfat: the installer finds the stick with blkid and reads the file with mcopy. The
-# install from the CD's own media completes with the stick's host name.
+# install from the CD's own media completes with the stick's host name. The target disk is
+# <primary-disk size="largest"/>: the kernel's names for the two IDE disks are not fixed (in one
+# CI run the stick was sda).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -14,7 +16,7 @@ trap cleanup EXIT
 cat >"$work/answerfile.xml" <<'XML'
 <?xml version="1.0"?>
 <installation>
-  <primary-disk>sda</primary-disk>
+  <primary-disk size="largest"/>
   <keymap>us</keymap>
   <root-password>stick-cd-pw-70</root-password>
   <source type="local"/>
@@ -28,7 +30,7 @@ MTOOLS_SKIP_CHECK=1 mcopy -i "$work/stick.img" "$work/answerfile.xml" ::
 cat >"$work/stick.replay" <<REPLAY
 size 80x24
 exec $(iso_qemu_direct "$ISO" "$work/disk.img" "$work" "answerfile=auto install atexit=poweroff") -drive file=$work/stick.img,format=raw,if=ide,index=1
-wait "answerfile=auto: XCP-ANSWER (/dev/sdb):/answerfile.xml" 180
+wait "answerfile=auto: XCP-ANSWER (/dev/sd" 180
 wait "Installation complete" 300
 exit 0
 REPLAY
