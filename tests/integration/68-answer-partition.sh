@@ -21,13 +21,7 @@ cleanup() { stop_fleetd; release_images "$W"/*/disks/*.img; rm -rf "$W"; }
 trap cleanup EXIT
 fail=0
 
-( cd "$W" &&
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Stick Test CA" -keyout ca.key -out ca.pem \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign &&
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout srv.key -out srv.csr &&
-  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf &&
-  openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out srv.pem ) >"$W/openssl.log" 2>&1 \
-  || { cat "$W/openssl.log"; echo "FAIL: openssl"; exit 1; }
+make_test_ca "$W" "Stick Test CA" 127.0.0.1 || exit 1
 mkdir -p "$W/srv/pool" "$W/stick"
 cp -r Tests/Fixtures/media/sample/packages.main "$W/srv/pool/"
 start_fleetd "$W/srv" "$W/srv.pem" "$W/srv.key"

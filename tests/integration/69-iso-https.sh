@@ -21,13 +21,7 @@ FLEETPID=
 cleanup() { stop_fleetd; rm -rf "$work"; }
 trap cleanup EXIT
 
-( cd "$work" &&
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Site Test CA" -keyout ca.key -out ca.pem \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign &&
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=10.0.2.2" -keyout srv.key -out srv.csr &&
-  printf 'subjectAltName=IP:10.0.2.2\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf &&
-  openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out srv.pem ) >"$work/openssl.log" 2>&1 \
-  || { cat "$work/openssl.log"; echo "FAIL: openssl"; exit 1; }
+make_test_ca "$work" "Site Test CA" 10.0.2.2 || exit 1
 
 # The CD with the site's CA.
 t0=$(date +%s)

@@ -65,3 +65,17 @@ start_fleetd() {
 stop_fleetd() {
   [ -z "${FLEETPID:-}" ] || { kill -TERM "$FLEETPID" 2>/dev/null || true; wait "$FLEETPID" 2>/dev/null || true; FLEETPID=; }
 }
+
+# make_test_ca DIR CN IP: a certificate authority made for a test (DIR/ca.pem, ca.key) and a
+# server certificate it signs for the address IP (DIR/srv.pem, srv.key). openssl's output goes
+# to DIR/openssl.log, shown on failure (then it returns 1).
+make_test_ca() {
+  local dir=$1 cn=$2 ip=$3
+  ( cd "$dir" &&
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$cn" -keyout ca.key -out ca.pem \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign &&
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$ip" -keyout srv.key -out srv.csr &&
+    printf 'subjectAltName=IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$ip" >ext.cnf &&
+    openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out srv.pem ) >"$dir/openssl.log" 2>&1 \
+    || { cat "$dir/openssl.log"; echo "FAIL: openssl"; return 1; }
+}
