@@ -10,24 +10,19 @@ cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 . tests/iso/iso-lib.sh
 iso_setup "$TOP" iso-http
-SPID=
+. tests/integration/lib/servers.sh
+HTTPPID=
 cleanup() {
   local rc=$?
-  if [ -n "$SPID" ]; then kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null || true; fi
+  stop_http
   rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
 mkdir -p "$work/www/xcp"
 for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
-python3 -u -m http.server --bind 127.0.0.1 --directory "$work/www" 0 >"$work/http.log" 2>&1 &
-SPID=$!
-PORT=
-for _ in $(seq 50); do
-  PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$work/http.log" | head -n 1)
-  [ -n "$PORT" ] && break; sleep 0.1
-done
-[ -n "$PORT" ] || { echo "FAIL: the HTTP server did not start"; cat "$work/http.log"; exit 1; }
+start_http "$work/www" "$work/http.log" || exit 1
+PORT=$HTTPPORT
 cat >"$work/www/answerfile.xml" <<XML
 <?xml version="1.0"?>
 <installation>

@@ -17,10 +17,11 @@ TOP=$(pwd)
 . tests/iso/iso-lib.sh
 . tests/integration/lib/iso-boot.sh
 iso_setup "$TOP" pxe-boot
-SPID=
+. tests/integration/lib/servers.sh
+HTTPPID=
 cleanup() {
   local rc=$?
-  if [ -n "$SPID" ]; then kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null || true; fi
+  stop_http
   rm -rf "$work"
   exit $rc
 }
@@ -29,15 +30,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ -r /usr/lib/PXELINUX/pxelinux.0 ] || skip "no /usr/lib/PXELINUX/pxelinux.0 (package pxelinux)"
 
 mkdir -p "$work/pxe"
-python3 -u -m http.server --bind 127.0.0.1 --directory "$work/pxe" 0 >"$work/http.log" 2>&1 &
-SPID=$!
-PORT=
-for _ in $(seq 50); do
-  PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$work/http.log" | head -n 1)
-  [ -n "$PORT" ] && break; sleep 0.1
-done
-[ -n "$PORT" ] || fail "the HTTP server did not start: $(cat "$work/http.log")"
-S=http://10.0.2.2:$PORT/http
+start_http "$work/pxe" "$work/http.log" || exit 1
+S=http://10.0.2.2:$HTTPPORT/http
 scripts/pxe-export --server "$S" --answerfile "$S/answerfiles/example.xml" --params "atexit=poweroff" "$ISO" "$work/pxe"
 for f in tftp/pxelinux.0 tftp/ldlinux.c32 tftp/pxelinux.cfg/default tftp/bootx64.efi tftp/grub/grub.cfg \
          tftp/boot.ipxe tftp/boot/vmlinuz tftp/boot/initrd.img http/boot/initrd.img http/boot.ipxe \

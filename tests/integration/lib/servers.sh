@@ -79,3 +79,19 @@ make_test_ca() {
     openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out srv.pem ) >"$dir/openssl.log" 2>&1 \
     || { cat "$dir/openssl.log"; echo "FAIL: openssl"; return 1; }
 }
+
+# start_http DIR LOG: python3 -m http.server serving DIR on 127.0.0.1 (a port the kernel
+# picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if it did not start).
+# stop_http stops it by its PID.
+start_http() {
+  python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$2" 2>&1 &
+  HTTPPID=$!; HTTPPORT=
+  for _ in $(seq 50); do
+    HTTPPORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$2" | head -n 1)
+    [ -n "$HTTPPORT" ] && return 0; sleep 0.1
+  done
+  echo "FAIL: the HTTP server did not start"; cat "$2"; return 1
+}
+stop_http() {
+  [ -z "${HTTPPID:-}" ] || { kill "$HTTPPID" 2>/dev/null; wait "$HTTPPID" 2>/dev/null || true; HTTPPID=; }
+}
