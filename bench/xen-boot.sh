@@ -7,10 +7,15 @@
 # same disk as root, in the same run, alternately. Prints both (median of XEN_BOOT_RUNS,
 # default 3), to Xen's banner (BIOS and bootloader) and to the ready line, the difference and the
 # ratio. Goal: the installed disk adds at most 2 s. Never fails on timing.
+# The disk is on virtio (XEN_BOOT_DISK=virtio, the default), as servers' AHCI, NVMe and SAS
+# controllers are: SeaBIOS reads them by DMA. On qemu's emulated IDE SeaBIOS reads extlinux's
+# files by PIO, which costs seconds under TCG that no real server pays; one more boot of the
+# installed disk on IDE prints that time to Xen's banner apart (XEN_BOOT_DISK=ide: all on IDE).
 set -u
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${BIN:-.build/release/host-installer}")
 RUNS=${XEN_BOOT_RUNS:-3}
+BUS=${XEN_BOOT_DISK:-virtio}
 if [ "$(id -u)" -ne 0 ]; then echo "xen-boot: skipped (needs root for loop devices)"; exit 0; fi
 command -v qemu-system-x86_64 >/dev/null || { echo "xen-boot: skipped (no qemu-system-x86_64)"; exit 0; }
 work=$(mktemp -d /tmp/bench-xen-boot.XXXXXX)
@@ -54,18 +59,20 @@ kfile=$work/boot${kline%% *}; kargs=${kline#* }
 # boot KIND: power-on to Xen's banner and to the ready line, "BANNER READY" in seconds, with the
 # machine of tests/boot/boot-disk.sh; KIND disk boots the disk's own MBR and extlinux, KIND
 # direct hands qemu the same Xen, kernel, initrd and command lines.
+# boot KIND [BUS [banner]]: with "banner", stop at Xen's banner.
 boot() {
-  local log=$work/$1.log t0 t banner= extra=()
+  local log=$work/$1.log t0 t banner= extra=() bus=${2:-$BUS} upto=${3:-ready}
   [ "$1" = direct ] && extra=(-kernel "$work/xen.elf" -append "$xenargs" -initrd "$kfile $kargs,$work/boot$initrd")
   : > "$log"
   t0=$(date +%s.%N)
   qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -smp 2 -m 1024 -no-user-config -nodefaults \
     -display none -monitor none -serial "file:$log" -no-reboot -nic user,model=e1000 -snapshot \
-    -drive "file=$img,format=raw,if=ide" "${extra[@]}" </dev/null >"$work/qemu.out" 2>&1 &
+    -drive "file=$img,format=raw,if=$bus" "${extra[@]}" </dev/null >"$work/qemu.out" 2>&1 &
   QPID=$!
   while kill -0 "$QPID" 2>/dev/null; do
     t=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
     [ -n "$banner" ] || ! grep -q '^(XEN) Xen version' "$log" || banner=$t
+    if [ "$upto" = banner ] && [ -n "$banner" ]; then echo "$banner $banner"; break; fi
     if grep -q '^XCP-SAMPLE dom0-ready' "$log"; then echo "${banner:-$t} $t"; break; fi
     awk -v t="$t" 'BEGIN{exit !(t>240)}' && break
     sleep 0.1
@@ -80,10 +87,13 @@ for i in $(seq "$RUNS"); do
     echo "${r% *}" >> "$work/$kind.banner"; echo "${r#* }" >> "$work/$kind.ready"
   done
 done
-grep -qx 'XCP-SAMPLE hostname=bench-host' <(tr -d '\r' < "$work/disk.log") || echo "xen-boot: note: the disk's boot did not report its host name"
+grep -q 'XCP-SAMPLE hostname=bench-host' "$work/disk.log" || { echo "xen-boot: note: the disk's boot did not report its host name:"; grep -a 'XCP-SAMPLE' "$work/disk.log" | head -n 5; }
+ib=
+[ "$BUS" = ide ] || { r=$(boot ide ide banner); ib=${r% *}; }
 db=$(median < "$work/disk.banner"); dr=$(median < "$work/disk.ready")
 qb=$(median < "$work/direct.banner"); qr=$(median < "$work/direct.ready")
-awk -v db="$db" -v dr="$dr" -v qb="$qb" -v qr="$qr" -v n="$RUNS" 'BEGIN {
+awk -v db="$db" -v dr="$dr" -v qb="$qb" -v qr="$qr" -v n="$RUNS" -v bus="$BUS" -v ib="$ib" 'BEGIN {
   printf "xen boot (TCG, 2 vCPUs, 1 GiB, median of %d): power-on to Xen banner: installed disk %.1f s, qemu -kernel %.1f s\n", n, db, qb
-  printf "xen boot: power-on to XCP-SAMPLE dom0-ready: installed disk %.1f s, qemu -kernel %.1f s: %+.1f s, ratio %.2fx (goal: at most +2 s)\n", dr, qr, dr-qr, dr/qr }'
+  printf "xen boot (disk on %s): power-on to XCP-SAMPLE dom0-ready: installed disk %.1f s, qemu -kernel %.1f s: %+.1f s, ratio %.2fx (goal: at most +2 s)\n", bus, dr, qr, dr-qr, dr/qr
+  if (ib != "") printf "xen boot: the installed disk on IDE (SeaBIOS reads it by PIO): power-on to Xen banner %.1f s\n", ib }'
 exit 0
