@@ -61,6 +61,38 @@ import TestSupport
         #expect(s.answers.plan.driverSources.isEmpty)
     }
 
+    /// Issue 14 test f: no disk Setup can use (8 GB, a USB stick, a RAID disk without its
+    /// driver): No Disk Found instead of an empty primary disk; its Driver Disks starts the
+    /// driver sequence, after which the RAID disk is the primary disk.
+    @Test func noUsableDiskShowsNoDiskFoundWhoseDriverDisksLoadsTheRAIDDisk() throws {
+        var s = FlowState(machine: try MachineProfile.load(path: Self.fixtures + "/machines/no-disks.json", createImages: false))
+        _ = Flow.reduce(&s, .start)
+        _ = Self.submit(&s, on: .keymap, .keymap("us"))
+        _ = Self.submit(&s, on: .welcome, .welcome(.install))
+        _ = Self.submit(&s, on: .setupWarning, .acknowledge)
+        #expect(s.current == .noDisks)
+        let text = NoDisksScreen.text(s.machine)
+        #expect(text.contains("sda 8 GB: smaller than 16 GB") && text.contains("sdb 32 GB: removable") && !text.contains("sdc"))
+        #expect(Self.submit(&s, on: .noDisks, .welcome(.driverDisks)) == [])
+        #expect(s.current == .driverSource && s.driverDisk.active)
+        _ = Self.submit(&s, on: .driverSource, .driverSource(.local))
+        _ = Self.submit(&s, on: .driverList, .loadDrivers)
+        _ = Self.submit(&s, on: .driverLoaded, .driversDone)
+        #expect(s.current == .welcome)
+        _ = Self.submit(&s, on: .welcome, .welcome(.install))
+        _ = Self.submit(&s, on: .setupWarning, .acknowledge)
+        #expect(s.current == .source && s.answers.plan.primaryDisk == "sdc")
+    }
+
+    @Test func noDiskFoundRebootLeaves() throws {
+        var s = FlowState(machine: try MachineProfile.load(path: Self.fixtures + "/machines/no-disks.json", createImages: false))
+        _ = Flow.reduce(&s, .start)
+        _ = Self.submit(&s, on: .keymap, .keymap("us"))
+        _ = Self.submit(&s, on: .welcome, .welcome(.install))
+        _ = Self.submit(&s, on: .setupWarning, .acknowledge)
+        #expect(Self.submit(&s, on: .noDisks, .welcome(.reboot)) == [.exit(3)])
+    }
+
     @Test func localDriverDiskMakesTheHiddenDiskAppear() throws {
         var s = FlowState(machine: try Self.needsDriverMachine())
         _ = Flow.reduce(&s, .start)

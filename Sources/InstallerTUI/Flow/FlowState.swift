@@ -4,7 +4,7 @@ import InstallerCore
 /// Every screen of the interactive installer, in the order of the guide.
 enum ScreenID: String, CaseIterable, Sendable {
     case keymap, welcome, setupWarning, hardwareWarning, installType, backupNotice
-    case primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
+    case noDisks, primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
     case rootPassword, adminNIC, adminBond, adminNetwork, adminIPv6VLAN, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
     case confirm
     /// The driver disk sequence, entered from Welcome (Driver Disks) and back to Welcome.

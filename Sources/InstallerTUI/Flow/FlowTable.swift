@@ -31,6 +31,7 @@ enum FlowTable {
         FlowStep(.installType, when: { !$0.machine.installations.isEmpty || !$0.machine.backups.isEmpty }),
         FlowStep(.backupChoice, when: { $0.isRestore && !$0.machine.backups.isEmpty }),
         FlowStep(.backupNotice, when: { $0.isUpgrade }),
+        FlowStep(.noDisks, when: { $0.isFresh && $0.machine.eligibleDisks.isEmpty }),
         FlowStep(.primaryDisk, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
         FlowStep(.guestDisks, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
         FlowStep(.source, when: { !$0.isRestore }),
