@@ -65,3 +65,54 @@ final class RecordingCommands: CommandRunning {
         #expect(on.runtimeNetwork.dhcpTimeout == 3)
     }
 }
+
+/// The UEFI boot entry (issue 14 item 4): efibootmgr's listing parsed, an earlier entry of the
+/// same name removed, then the new one made; a failing efibootmgr costs a warning only.
+@Suite struct EfiBootEntryTests {
+    final class FakeEfibootmgr: CommandRunning, @unchecked Sendable {
+        let log = EventLog()
+        let ran = Mutex<[[String]]>([])
+        let listing: String, listOK: Bool
+        init(listing: String, listOK: Bool = true) { self.listing = listing; self.listOK = listOK }
+        func run(_ argv: [String], environment: [String: String]?) -> CommandRunner.Result {
+            ran.withLock { $0.append(argv) }
+            if argv == ["efibootmgr"] { return CommandRunner.Result(exitCode: listOK ? 0 : 2, output: listing) }
+            if argv.contains("--create") { return CommandRunner.Result(exitCode: 0, output: "BootCurrent: 0001\nBootOrder: 0004,0001\nBoot0004* Xen Cloud Platform\tHD(4,GPT,...)\n") }
+            return CommandRunner.Result(exitCode: 0, output: "")
+        }
+    }
+
+    @Test func parsesTheEntriesOfALabel() {
+        let listing = """
+        BootCurrent: 0001
+        Timeout: 0 seconds
+        BootOrder: 0003,0001,0000
+        Boot0000* UiApp\tFvVol(7cb8bdc9-f8eb-4f34-aaea-3ee4af6516a1)/FvFile(462caa21-7614-4503-836e-8ab6f4662331)
+        Boot0001* UEFI QEMU DVD-ROM QM00001 \tPciRoot(0x0)/Pci(0x1f,0x2)/Sata(0,65535,0){auto_created_boot_option}
+        Boot0003* Xen Cloud Platform\tHD(4,GPT,0f1e...,0x800,0x20000)/File(\\EFI\\BOOT\\BOOTX64.EFI)
+        Boot000A  Xen Cloud Platform
+        BootNext: 0003
+        """
+        #expect(EfiBootEntry.numbers(labelled: "Xen Cloud Platform", in: listing) == ["0003", "000A"])
+        #expect(EfiBootEntry.numbers(labelled: "UiApp", in: listing) == ["0000"])
+        #expect(EfiBootEntry.numbers(labelled: "Xen", in: listing).isEmpty)
+    }
+
+    @Test func removesTheEarlierEntryThenMakesTheNewOne() {
+        let c = FakeEfibootmgr(listing: "BootOrder: 0002,0001\nBoot0001* UEFI Shell\nBoot0002* Xen Cloud Platform\tHD(4,GPT)\n")
+        EfiBootEntry.add(disk: "/dev/sda", partition: 4, commands: c)
+        #expect(c.ran.withLock { $0 } == [
+            ["efibootmgr"],
+            ["efibootmgr", "--quiet", "--bootnum", "0002", "--delete-bootnum"],
+            ["efibootmgr", "--create", "--disk", "/dev/sda", "--part", "4", "--label", "Xen Cloud Platform", "--loader", "\\EFI\\BOOT\\BOOTX64.EFI"],
+        ])
+        #expect(c.log.lines.contains { $0.contains("UEFI boot entry Boot0004 \"Xen Cloud Platform\" for /dev/sda partition 4") })
+    }
+
+    @Test func withoutEfivarsItWarnsAndMakesNothing() {
+        let c = FakeEfibootmgr(listing: "EFI variables are not supported on this system.", listOK: false)
+        EfiBootEntry.add(disk: "/dev/sda", partition: 4, commands: c)
+        #expect(c.ran.withLock { $0 } == [["efibootmgr"]])
+        #expect(c.log.lines.contains { $0.contains("warning: no UEFI boot entry made") && $0.contains("removable-media path") })
+    }
+}

@@ -175,19 +175,25 @@ final class FreshInstall: InstallProcedure {
     /// GRUB for UEFI on the ESP (partition 4): a clean install made it; an upgrade refreshes it
     /// only when the disk already has one (an installation without an ESP keeps booting as it did).
     private func installEfiGrub(_ k: Extlinux.Kernels, devices: PartitionDevices, layout: PartitionLayout) throws(InstallerError) {
-        let dev: String
+        let dev: String, number: Int
         if upgrade == nil {
             guard layout.partition(.esp) != nil else { return }
             dev = try devices.device(.esp, of: layout)
+            number = PartitionLayout.espNumber
         } else {
             guard let table = try PartitionTableIO.read(devices.disk.path), let e = EfiGrub.existingESP(table) else {
                 log.log("bootloader: the disk has no EFI system partition; it keeps its BIOS boot only")
                 return
             }
             dev = try devices.device(e.number, of: table)
+            number = e.number
         }
         defer { devices.release(dev) }
         try EfiGrub.install(device: dev, kernels: k, rootLabel: rootLabel, machineMiB: context.machine.memoryMiB, commands: context.commands)
+        // The firmware's own entry, only for a real disk of a computer booted under UEFI.
+        if context.machine.isReal && !devices.disk.isImage && EfiBootEntry.firmwareIsUEFI {
+            EfiBootEntry.add(disk: devices.disk.path, partition: number, commands: context.commands)
+        }
     }
 
     private var guestDisks: [Machine.Disk] {
