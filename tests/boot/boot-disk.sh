@@ -16,7 +16,10 @@
 # ready=N.Ns is the time from power-on to that ready line.
 #
 # Environment:
-#   BOOT_DISK_IF=ide|virtio  disk interface (default ide: the guest sees /dev/sda)
+#   BOOT_DISK_IF=ide|virtio|ahci|nvme|megasas|xhci
+#                            the disk's controller (default ide: the guest sees /dev/sda);
+#                            ahci, nvme, an LSI MegaRAID SAS (megasas) or a USB disk on xHCI
+#                            are the controllers of real servers (issue 14 item 5)
 #   BOOT_DISK_LOG=FILE       keep the serial log here (default: a temporary file, removed)
 #   BOOT_DISK_QUIET_AFTER=S  give up when the serial port is still silent after S seconds
 #                            (default 30: a missing MBR or boot flag stops before syslinux)
@@ -28,8 +31,9 @@
 #                            (4096: a 4Kn disk; boot it with BOOT_DISK_FIRMWARE=uefi)
 #   BOOT_DISK_FIRMWARE=uefi  boot with OVMF (package ovmf) and an empty private variable store:
 #                            the firmware finds /EFI/BOOT/BOOTX64.EFI by itself. The machine
-#                            stays qemu's default (i440fx, the same IDE disk as with BIOS: the
-#                            sample product's initrd has no AHCI). Default bios (SeaBIOS).
+#                            stays qemu's default (i440fx). Default bios (SeaBIOS).
+#   BOOT_DISK_UEFI_VARS=FILE start from a copy of this variable store instead (the one the
+#                            installer ran with, holding the boot entry it made)
 set -uo pipefail
 
 if [ $# -lt 3 ]; then
@@ -40,7 +44,7 @@ IMAGE=$1; TIMEOUT=$2; shift 2
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] && [ "$TIMEOUT" -gt 0 ] || { echo "boot-disk: TIMEOUT_SECONDS must be a positive integer" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || { echo "boot-disk: qemu-system-x86_64 is missing (scripts/install-deps)" >&2; exit 2; }
 IF=${BOOT_DISK_IF:-ide}
-case "$IF" in ide|virtio) ;; *) echo "boot-disk: BOOT_DISK_IF must be ide or virtio" >&2; exit 2 ;; esac
+case "$IF" in ide|virtio|ahci|nvme|megasas|xhci) ;; *) echo "boot-disk: BOOT_DISK_IF must be ide, virtio, ahci, nvme, megasas or xhci" >&2; exit 2 ;; esac
 QUIET_AFTER=${BOOT_DISK_QUIET_AFTER:-30}
 FIRMWARE=${BOOT_DISK_FIRMWARE:-bios}
 case "$FIRMWARE" in bios|uefi) ;; *) echo "boot-disk: BOOT_DISK_FIRMWARE must be bios or uefi" >&2; exit 2 ;; esac
@@ -64,11 +68,20 @@ fw=()
 if [ "$FIRMWARE" = uefi ]; then
   code=/usr/share/OVMF/OVMF_CODE_4M.fd; vars=/usr/share/OVMF/OVMF_VARS_4M.fd
   [ -r "$code" ] && [ -r "$vars" ] || { echo "boot-disk: $code is missing (package ovmf; scripts/install-deps)" >&2; exit 2; }
-  cp "$vars" "$TMP/vars.fd"
+  cp "${BOOT_DISK_UEFI_VARS:-$vars}" "$TMP/vars.fd"
   fw=(-drive "if=pflash,format=raw,unit=0,file=$code,readonly=on" -drive "if=pflash,format=raw,unit=1,file=$TMP/vars.fd")
 fi
 # BOOT_DISK_BLOCK_SIZE: a virtio disk with that logical and physical sector size (4096: 4Kn).
-disk=(-drive "file=$IMAGE,format=raw,if=$IF")
+case "$IF" in
+  ide|virtio) disk=(-drive "file=$IMAGE,format=raw,if=$IF") ;;
+  *) disk=(-drive "file=$IMAGE,format=raw,if=none,id=d0")
+     case "$IF" in
+       ahci) disk+=(-device ahci,id=ahci0 -device ide-hd,drive=d0,bus=ahci0.0,bootindex=1) ;;
+       nvme) disk+=(-device nvme,serial=BOOTDISK0001,drive=d0,bootindex=1) ;;
+       megasas) disk+=(-device megasas,id=sas0 -device scsi-hd,drive=d0,bus=sas0.0,bootindex=1) ;;
+       xhci) disk+=(-device qemu-xhci,id=xhci0 -device usb-storage,drive=d0,bus=xhci0.0,bootindex=1) ;;
+     esac ;;
+esac
 if [ -n "${BOOT_DISK_BLOCK_SIZE:-}" ]; then
   disk=(-drive "file=$IMAGE,format=raw,if=none,id=d0"
         -device "virtio-blk-pci,drive=d0,logical_block_size=$BOOT_DISK_BLOCK_SIZE,physical_block_size=$BOOT_DISK_BLOCK_SIZE")

@@ -8,7 +8,8 @@
 # unattended and init powers off. The installed disk's EFI system partition (partition 4)
 # must hold GRUB at /EFI/BOOT/BOOTX64.EFI (the CD carries mkfs.fat, mtools and the GRUB image,
 # issue 14 item 4); the disk is then booted under UEFI (OVMF, empty NVRAM, the CD removed)
-# and must print what the answerfile configured.
+# on the same AHCI controller and e1000e NIC (the product's initrd carries ahci, issue 14
+# item 5) and must print what the answerfile configured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -39,7 +40,12 @@ MTOOLS_SKIP_CHECK=1 mdir -i "$work/disk.img@@$(( esp * 512 ))" ::/EFI/BOOT >"$wo
   grep -q 'BOOTX64  EFI' "$work/mdir" && grep -qi 'grub *cfg' "$work/mdir" ||
   { cat "$work/mdir"; echo "FAIL: no GRUB on the ESP of the disk installed from the CD"; exit 1; }
 echo "ok   the disk installed from the CD has an ESP (partition 4) with /EFI/BOOT/BOOTX64.EFI and grub.cfg"
-BOOT_DISK_FIRMWARE=uefi BOOT_DISK_LOG="$work/serial.log" tests/boot/boot-disk.sh "$work/disk.img" 300 \
+# The firmware's boot entry that the installer made with efibootmgr (its name, UTF-16, in
+# the VM's variable store); the disk is then booted with that store.
+python3 -c 'import sys; sys.exit(0 if "Xen Cloud Platform".encode("utf-16-le") in open(sys.argv[1], "rb").read() else 1)' \
+  "$work/ovmf-vars.fd" || { echo "FAIL: no UEFI boot entry \"Xen Cloud Platform\" in the VM's variable store"; exit 1; }
+echo "ok   the installer made the UEFI boot entry \"Xen Cloud Platform\" (efibootmgr)"
+BOOT_DISK_UEFI_VARS="$work/ovmf-vars.fd" BOOT_DISK_FIRMWARE=uefi BOOT_DISK_IF=ahci BOOT_DISK_NIC=e1000e BOOT_DISK_LOG="$work/serial.log" tests/boot/boot-disk.sh "$work/disk.img" 300 \
   "XCP-SAMPLE hostname=xcp-unattended" \
   "XCP-SAMPLE ip=10.0.2.16 netmask=255.255.255.0 gateway=10.0.2.2" \
   "XCP-SAMPLE timezone=Asia/Tokyo" \

@@ -8,7 +8,8 @@
 # Each installs unattended with an answerfile on the stick (answerfile=file:///cdrom/...):
 # init finds the stick by its label among the disks, the installer reads the packages from
 # it and never offers it as a target (the answerfile names the other disk). Then the disk is
-# booted (BIOS, IDE: booting under UEFI is issue 14 item 4) and must print its settings.
+# booted with the same firmware, on the same controller (NVMe, MegaRAID SAS: the product's
+# initrd carries their drivers, issue 14 item 5) and NIC, and must print its settings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -52,8 +53,8 @@ REPLAY
   "$BIN" replay "$work/$name.replay" --times
   echo "$name: unattended install in $(( $(date +%s) - start )) s"
 }
-checks() {  # HOSTNAME
-  tests/boot/boot-disk.sh "$work/disk.img" 240 "XCP-SAMPLE hostname=$1" "XCP-SAMPLE ip=dhcp" \
+checks() {  # HOSTNAME FIRMWARE CONTROLLER NIC: the installed disk booted on the machine it was installed on
+  BOOT_DISK_FIRMWARE=$2 BOOT_DISK_IF=$3 BOOT_DISK_NIC=$4 tests/boot/boot-disk.sh "$work/disk.img" 240 "XCP-SAMPLE hostname=$1" "XCP-SAMPLE ip=dhcp" \
     "XCP-SAMPLE timezone=Europe/Berlin" "XCP-SAMPLE keymap=us"
 }
 
@@ -63,7 +64,7 @@ install uefi-xhci-nvme nvme0n1 "-machine q35 $(iso_ovmf "$work") \
   -device usb-storage,bus=xhci.0,drive=stick,bootindex=0 \
   -drive if=none,id=d0,file=$work/disk.img,format=raw -device nvme,serial=NVME0001,drive=d0 \
   -nic user,model=e1000" /dev/sda
-checks xcp-usb-uefi
+checks xcp-usb-uefi uefi nvme e1000
 
 # b. BIOS, USB stick on EHCI, disk on MegaRAID SAS, rtl8139. The stick's SCSI disk shows up
 # a second after the RAID controller's (usb-storage waits for the stick to settle), so the
@@ -73,4 +74,4 @@ install bios-ehci-megasas sda "-device usb-ehci,id=ehci -drive if=none,id=stick,
   -device usb-storage,bus=ehci.0,drive=stick,bootindex=0 \
   -device megasas,id=sas -drive if=none,id=d0,file=$work/disk.img,format=raw -device scsi-hd,drive=d0,bus=sas.0 \
   -nic user,model=rtl8139" /dev/sdb
-checks xcp-usb-bios
+checks xcp-usb-bios bios megasas rtl8139
