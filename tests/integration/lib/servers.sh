@@ -80,11 +80,15 @@ make_test_ca() {
     || { cat "$dir/openssl.log"; echo "FAIL: openssl"; return 1; }
 }
 
-# start_http DIR LOG: python3 -m http.server serving DIR on 127.0.0.1 (a port the kernel
-# picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if it did not start).
+# start_http DIR LOG [ADDR NETNS]: python3 -m http.server serving DIR on 127.0.0.1 (a port the
+# kernel picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if it did not start).
+# With ADDR and NETNS it listens on ADDR inside the private network namespace NETNS instead
+# (`ip netns exec` execs the server, so HTTPPID is still the server's own PID).
 # stop_http stops it by its PID.
 start_http() {
-  python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$2" 2>&1 &
+  local addr=${3:-127.0.0.1} in_ns=()
+  [ -z "${4:-}" ] || in_ns=(ip netns exec "$4")
+  "${in_ns[@]}" python3 -u -m http.server --bind "$addr" --directory "$1" 0 >"$2" 2>&1 &
   HTTPPID=$!; HTTPPORT=
   for _ in $(seq 50); do
     HTTPPORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$2" | head -n 1)
