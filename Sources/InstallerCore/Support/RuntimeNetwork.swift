@@ -211,12 +211,17 @@ public struct RuntimeNetwork: Sendable {
     }
 
     /// bond0 in the bond's mode with link monitoring every 100 ms (through sysfs, which both
-    /// iproute2 and busybox's ip leave alone), its members enslaved.
+    /// iproute2 and busybox's ip leave alone, while bond0 is down and has no members), its
+    /// members enslaved. bond0 is made by `modprobe bonding` (the CD), else by `ip link add`.
     private func makeBond(_ b: Bond) throws(InstallerError) {
         let bond = Bond.device, dir = "\(sysClassNet)/\(bond)/bonding"
-        if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(bond)") {
+        let exists = { FileManager.default.fileExists(atPath: "\(sysClassNet)/\(bond)") }
+        if !exists() {
             commands.run(["modprobe", "-q", "bonding"])
-            try run(["ip", "link", "add", bond, "type", "bond"], bond)
+            // Loading the module makes bond0 itself (its max_bonds is 1 by default), and `ip
+            // link add` would then fail ("File exists"): only a kernel with bonding built in
+            // (or whose bond0 was deleted) still lacks it here.
+            if !exists() { try run(["ip", "link", "add", bond, "type", "bond"], bond) }
         }
         try run(["ip", "link", "set", "dev", bond, "down"], bond)
         for (key, value) in [("mode", b.mode.kernelMode), ("miimon", "100")] + (b.mode == .lacp ? [("lacp_rate", "fast")] : []) {
