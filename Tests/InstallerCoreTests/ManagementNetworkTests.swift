@@ -344,6 +344,48 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/bond0/bonding/miimon", encoding: .utf8) == "100")
     }
 
+    /// /proc/net/bonding/bond0 after the active member lost its link (kernel 6.1's text).
+    @Test func bondStatusAfterAFailover() throws {
+        let text = """
+        Ethernet Channel Bonding Driver: v6.1.0-28-amd64
+
+        Bonding Mode: fault-tolerance (active-backup)
+        Primary Slave: None
+        Currently Active Slave: eth1
+        MII Status: up
+        MII Polling Interval (ms): 100
+        Up Delay (ms): 0
+        Down Delay (ms): 0
+        Peer Notification Delay (ms): 0
+
+        Slave Interface: eth0
+        MII Status: down
+        Speed: Unknown
+        Duplex: Unknown
+        Link Failure Count: 1
+        Permanent HW addr: 52:54:00:12:34:56
+        Slave queue ID: 0
+
+        Slave Interface: eth1
+        MII Status: up
+        Speed: Unknown
+        Duplex: Unknown
+        Link Failure Count: 0
+        Permanent HW addr: 52:54:00:12:34:57
+        Slave queue ID: 0
+
+        """
+        #expect(RuntimeNetwork.bondStatus(text) == "bond0: active member eth1; eth0 down (1 link failure), eth1 up (0 link failures)")
+        let dir = NSTemporaryDirectory() + "bond-proc-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var net = RuntimeNetwork()
+        net.procNetBonding = dir
+        #expect(net.bondStatus() == nil)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try text.replacingOccurrences(of: "Currently Active Slave: eth1\n", with: "").write(toFile: dir + "/bond0", atomically: true, encoding: .utf8)
+        #expect(net.bondStatus() == "bond0: eth0 down (1 link failure), eth1 up (0 link failures)")
+    }
+
     @Test func badSettingsAreRefusedBeforeAnyCommand() throws {
         let dir = NSTemporaryDirectory() + "vlan-bad-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -239,6 +239,37 @@ public struct RuntimeNetwork: Sendable {
         log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
     }
 
+    /// Where the bonding driver describes bond0 (`InstallEnvironment` has no hook: tests set it).
+    public var procNetBonding = "/proc/net/bonding"
+
+    /// bond0 as the driver sees it now, one line: the active member (active-backup) and each
+    /// member's link with its failure count, e.g. "bond0: active member eth1; eth0 down
+    /// (1 link failure), eth1 up (0 link failures)". Nil without bond0. The unattended install
+    /// prints it at its end, so that a member lost during the install shows in its output.
+    public func bondStatus() -> String? {
+        guard let text = try? String(contentsOfFile: "\(procNetBonding)/\(Bond.device)", encoding: .utf8) else { return nil }
+        return Self.bondStatus(text)
+    }
+
+    /// The line of `bondStatus()` from the text of /proc/net/bonding/bond0.
+    static func bondStatus(_ text: String) -> String {
+        var active: String?
+        var members: [(name: String, mii: String, failures: String)] = []
+        for line in text.split(separator: "\n") {
+            let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2 else { continue }
+            switch kv[0] {
+            case "Currently Active Slave": active = kv[1]
+            case "Slave Interface": members.append((kv[1], "?", "?"))
+            case "MII Status" where !members.isEmpty: members[members.count - 1].mii = kv[1]
+            case "Link Failure Count" where !members.isEmpty: members[members.count - 1].failures = kv[1]
+            default: break
+            }
+        }
+        let each = members.map { "\($0.name) \($0.mii) (\($0.failures) link failure\($0.failures == "1" ? "" : "s"))" }
+        return "\(Bond.device): " + (active.map { "active member \($0); " } ?? "") + (each.isEmpty ? "no members" : each.joined(separator: ", "))
+    }
+
     /// The IPv6 addresses (`addr/prefix`) beyond the link (global, or site-local such as
     /// qemu's fec0::/64) the interface holds that passed duplicate address detection.
     public func globalIPv6(_ dev: String) -> [String] {

@@ -80,11 +80,16 @@ make_test_ca() {
     || { cat "$dir/openssl.log"; echo "FAIL: openssl"; return 1; }
 }
 
-# start_http DIR LOG: python3 -m http.server serving DIR on 127.0.0.1 (a port the kernel
-# picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if it did not start).
-# stop_http stops it by its PID.
+# start_http DIR LOG [BYTES_PER_SECOND]: python3 -m http.server serving DIR on 127.0.0.1 (a
+# port the kernel picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if it did not
+# start). With a rate, Tests/Fixtures/servers/slowhttpd.py instead: the same files and log,
+# throttled, with a "served N bytes" line after each MiB. stop_http stops it by its PID.
 start_http() {
-  python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$2" 2>&1 &
+  if [ -n "${3:-}" ]; then
+    python3 -u Tests/Fixtures/servers/slowhttpd.py "$1" "$3" >"$2" 2>&1 &
+  else
+    python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$2" 2>&1 &
+  fi
   HTTPPID=$!; HTTPPORT=
   for _ in $(seq 50); do
     HTTPPORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$2" | head -n 1)
