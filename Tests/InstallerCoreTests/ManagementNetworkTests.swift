@@ -219,11 +219,23 @@ import Testing
         let log = EventLog()
         let sys: String
         var ran: [String] = []
-        init(sys: String) { self.sys = sys }
+        /// As the kernel of the CD: loading the bonding module makes bond0 (max_bonds=1).
+        let modprobeMakesBond0: Bool
+        init(sys: String, modprobeMakesBond0: Bool = false) { self.sys = sys; self.modprobeMakesBond0 = modprobeMakesBond0 }
+        private func makeLink(_ name: String) {
+            try? FileManager.default.createDirectory(atPath: sys + "/" + name + "/bonding", withIntermediateDirectories: true)
+            try? "1\n".write(toFile: sys + "/" + name + "/carrier", atomically: true, encoding: .utf8)
+        }
         func run(_ argv: [String], environment: [String: String]?) -> CommandRunner.Result {
             ran.append(argv.joined(separator: " "))
+            if argv == ["modprobe", "-q", "bonding"], modprobeMakesBond0, !FileManager.default.fileExists(atPath: sys + "/bond0") {
+                makeLink("bond0")
+            }
             if argv.starts(with: ["ip", "link", "add"]) {
                 let name = argv.firstIndex(of: "name").map { argv[$0 + 1] } ?? argv[3]
+                if FileManager.default.fileExists(atPath: sys + "/" + name) {
+                    return .init(exitCode: 2, output: "RTNETLINK answers: File exists\n")
+                }
                 try? FileManager.default.createDirectory(atPath: sys + "/" + name + "/bonding", withIntermediateDirectories: true)
                 try? "1\n".write(toFile: sys + "/" + name + "/carrier", atomically: true, encoding: .utf8)
             }
@@ -301,6 +313,77 @@ import Testing
             try net.bringUp(.init(nic: "eth0", config: .dhcp, bond: Bond(members: ["eth0", "eth7"], mode: .activeBackup)))
         }
         #expect(fake.ran.count == before)
+    }
+
+    /// On the CD `modprobe bonding` makes bond0 itself: no `ip link add` then (it would fail
+    /// with "File exists"); the mode and miimon are still written while bond0 is down.
+    @Test func bond0MadeByTheModuleIsUsedAsItIs() throws {
+        let dir = NSTemporaryDirectory() + "bond-module-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for n in ["eth0", "eth1"] { try FileManager.default.createDirectory(atPath: dir + "/" + n, withIntermediateDirectories: true) }
+        let fake = FakeIP(sys: dir, modprobeMakesBond0: true)
+        var net = RuntimeNetwork()
+        net.commands = fake
+        net.sysClassNet = dir
+        net.resolvConf = dir + "/resolv.conf"
+        let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.2.15", netmask: "255.255.255.0", gateway: "10.0.2.2"),
+                                        bond: Bond(members: ["eth0", "eth1"], mode: .activeBackup))
+        let done = try net.bringUp(s)
+        #expect(fake.ran == [
+            "modprobe -q bonding",
+            "ip link set dev bond0 down",
+            "ip addr flush dev eth0", "ip link set dev eth0 down", "ip link set dev eth0 master bond0",
+            "ip addr flush dev eth1", "ip link set dev eth1 down", "ip link set dev eth1 master bond0",
+            "ip addr flush dev bond0",
+            "ip link set dev bond0 up",
+            "ip addr add 10.0.2.15/24 dev bond0",
+            "ip route replace default via 10.0.2.2 dev bond0",
+        ])
+        #expect(done.nic == "bond0")
+        #expect(try String(contentsOfFile: dir + "/bond0/bonding/mode", encoding: .utf8) == "active-backup")
+        #expect(try String(contentsOfFile: dir + "/bond0/bonding/miimon", encoding: .utf8) == "100")
+    }
+
+    /// /proc/net/bonding/bond0 after the active member lost its link (kernel 6.1's text).
+    @Test func bondStatusAfterAFailover() throws {
+        let text = """
+        Ethernet Channel Bonding Driver: v6.1.0-28-amd64
+
+        Bonding Mode: fault-tolerance (active-backup)
+        Primary Slave: None
+        Currently Active Slave: eth1
+        MII Status: up
+        MII Polling Interval (ms): 100
+        Up Delay (ms): 0
+        Down Delay (ms): 0
+        Peer Notification Delay (ms): 0
+
+        Slave Interface: eth0
+        MII Status: down
+        Speed: Unknown
+        Duplex: Unknown
+        Link Failure Count: 1
+        Permanent HW addr: 52:54:00:12:34:56
+        Slave queue ID: 0
+
+        Slave Interface: eth1
+        MII Status: up
+        Speed: Unknown
+        Duplex: Unknown
+        Link Failure Count: 0
+        Permanent HW addr: 52:54:00:12:34:57
+        Slave queue ID: 0
+
+        """
+        #expect(RuntimeNetwork.bondStatus(text) == "bond0: active member eth1; eth0 down (1 link failure), eth1 up (0 link failures)")
+        let dir = NSTemporaryDirectory() + "bond-proc-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var net = RuntimeNetwork()
+        net.procNetBonding = dir
+        #expect(net.bondStatus() == nil)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try text.replacingOccurrences(of: "Currently Active Slave: eth1\n", with: "").write(toFile: dir + "/bond0", atomically: true, encoding: .utf8)
+        #expect(net.bondStatus() == "bond0: eth0 down (1 link failure), eth1 up (0 link failures)")
     }
 
     @Test func badSettingsAreRefusedBeforeAnyCommand() throws {

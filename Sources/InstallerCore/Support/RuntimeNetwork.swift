@@ -211,12 +211,17 @@ public struct RuntimeNetwork: Sendable {
     }
 
     /// bond0 in the bond's mode with link monitoring every 100 ms (through sysfs, which both
-    /// iproute2 and busybox's ip leave alone), its members enslaved.
+    /// iproute2 and busybox's ip leave alone, while bond0 is down and has no members), its
+    /// members enslaved. bond0 is made by `modprobe bonding` (the CD), else by `ip link add`.
     private func makeBond(_ b: Bond) throws(InstallerError) {
         let bond = Bond.device, dir = "\(sysClassNet)/\(bond)/bonding"
-        if !FileManager.default.fileExists(atPath: "\(sysClassNet)/\(bond)") {
+        let exists = { FileManager.default.fileExists(atPath: "\(sysClassNet)/\(bond)") }
+        if !exists() {
             commands.run(["modprobe", "-q", "bonding"])
-            try run(["ip", "link", "add", bond, "type", "bond"], bond)
+            // Loading the module makes bond0 itself (its max_bonds is 1 by default), and `ip
+            // link add` would then fail ("File exists"): only a kernel with bonding built in
+            // (or whose bond0 was deleted) still lacks it here.
+            if !exists() { try run(["ip", "link", "add", bond, "type", "bond"], bond) }
         }
         try run(["ip", "link", "set", "dev", bond, "down"], bond)
         for (key, value) in [("mode", b.mode.kernelMode), ("miimon", "100")] + (b.mode == .lacp ? [("lacp_rate", "fast")] : []) {
@@ -232,6 +237,37 @@ public struct RuntimeNetwork: Sendable {
             try run(["ip", "link", "set", "dev", m, "master", bond], m)
         }
         log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
+    }
+
+    /// Where the bonding driver describes bond0 (`InstallEnvironment` has no hook: tests set it).
+    public var procNetBonding = "/proc/net/bonding"
+
+    /// bond0 as the driver sees it now, one line: the active member (active-backup) and each
+    /// member's link with its failure count, e.g. "bond0: active member eth1; eth0 down
+    /// (1 link failure), eth1 up (0 link failures)". Nil without bond0. The unattended install
+    /// prints it at its end, so that a member lost during the install shows in its output.
+    public func bondStatus() -> String? {
+        guard let text = try? String(contentsOfFile: "\(procNetBonding)/\(Bond.device)", encoding: .utf8) else { return nil }
+        return Self.bondStatus(text)
+    }
+
+    /// The line of `bondStatus()` from the text of /proc/net/bonding/bond0.
+    static func bondStatus(_ text: String) -> String {
+        var active: String?
+        var members: [(name: String, mii: String, failures: String)] = []
+        for line in text.split(separator: "\n") {
+            let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2 else { continue }
+            switch kv[0] {
+            case "Currently Active Slave": active = kv[1]
+            case "Slave Interface": members.append((kv[1], "?", "?"))
+            case "MII Status" where !members.isEmpty: members[members.count - 1].mii = kv[1]
+            case "Link Failure Count" where !members.isEmpty: members[members.count - 1].failures = kv[1]
+            default: break
+            }
+        }
+        let each = members.map { "\($0.name) \($0.mii) (\($0.failures) link failure\($0.failures == "1" ? "" : "s"))" }
+        return "\(Bond.device): " + (active.map { "active member \($0); " } ?? "") + (each.isEmpty ? "no members" : each.joined(separator: ", "))
     }
 
     /// The IPv6 addresses (`addr/prefix`) beyond the link (global, or site-local such as

@@ -63,6 +63,13 @@ enum UnattendedInstall {
                 say(String(format: "[%3d%%] %@ (%@)", pct, step, timeLeft))
             }
         }
+        // A bond made for the installation: its members' state now (a member lost during the
+        // install shows here, and in the install's log).
+        if backend.runtimeNetworkEnabled(for: machine), networkSettings(plan, machine: machine, device: networkDevice)?.bond != nil,
+           let status = backend.runtimeNetwork.bondStatus() {
+            log.log("network: " + status)
+            say("network: " + status)
+        }
         switch result {
         case let .success(summary):
             // The install's own time by this machine's clock, from after validation to here

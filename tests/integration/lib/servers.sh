@@ -80,15 +80,21 @@ make_test_ca() {
     || { cat "$dir/openssl.log"; echo "FAIL: openssl"; return 1; }
 }
 
-# start_http DIR LOG [ADDR NETNS]: python3 -m http.server serving DIR on 127.0.0.1 (a port the
-# kernel picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if it did not start).
-# With ADDR and NETNS it listens on ADDR inside the private network namespace NETNS instead
-# (`ip netns exec` execs the server, so HTTPPID is still the server's own PID).
+# start_http DIR LOG [ADDR [NETNS [BYTES_PER_SECOND]]]: python3 -m http.server serving DIR on
+# 127.0.0.1 (a port the kernel picks), its log in LOG; sets HTTPPORT and HTTPPID (returns 1 if
+# it did not start). With ADDR and NETNS it listens on ADDR inside the private network
+# namespace NETNS instead (`ip netns exec` execs the server, so HTTPPID is still the server's
+# own PID). With a rate (on 127.0.0.1 only), Tests/Fixtures/servers/slowhttpd.py instead: the
+# same files and log, throttled, with a "served N bytes" line after each MiB.
 # stop_http stops it by its PID.
 start_http() {
   local addr=${3:-127.0.0.1} in_ns=()
   [ -z "${4:-}" ] || in_ns=(ip netns exec "$4")
-  "${in_ns[@]}" python3 -u -m http.server --bind "$addr" --directory "$1" 0 >"$2" 2>&1 &
+  if [ -n "${5:-}" ]; then
+    python3 -u Tests/Fixtures/servers/slowhttpd.py "$1" "$5" >"$2" 2>&1 &
+  else
+    "${in_ns[@]}" python3 -u -m http.server --bind "$addr" --directory "$1" 0 >"$2" 2>&1 &
+  fi
   HTTPPID=$!; HTTPPORT=
   for _ in $(seq 50); do
     HTTPPORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$2" | head -n 1)
