@@ -73,9 +73,11 @@ public enum DHCPAnswerfileOption {
         return decode(String(decoding: d, as: UTF8.self))
     }
 
-    /// `687474703a2f2f...` (busybox's hex) or the text itself.
+    /// `687474703a2f2f...` (busybox's hex) or the text itself. Quotes around the whole value
+    /// are dropped: dnsmasq sends them as part of the option when they reach it from its
+    /// command line (`--dhcp-option-force=224,"http://..."` quoted once more for the shell).
     public static func decode(_ raw: String) -> String? {
-        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else { return nil }
         if t.count % 2 == 0, t.allSatisfy(\.isHexDigit) {
             var bytes: [UInt8] = []
@@ -85,9 +87,11 @@ public enum DHCPAnswerfileOption {
                 bytes.append(UInt8(t[i..<j], radix: 16)!)
                 i = j
             }
-            let s = String(decoding: bytes.filter { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            return s.isEmpty ? nil : s
+            t = String(decoding: bytes.filter { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return t
+        for q in ["\"", "'"] where t.count >= 2 && t.hasPrefix(q) && t.hasSuffix(q) {
+            t = String(t.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        }
+        return t.isEmpty ? nil : t
     }
 }

@@ -104,6 +104,10 @@ import Testing
         #expect(DHCPAnswerfileOption.decode("687474703a2f2f682f612e786d6c\n") == "http://h/a.xml")
         #expect(DHCPAnswerfileOption.decode("http://h/${mac}.xml") == "http://h/${mac}.xml")
         #expect(DHCPAnswerfileOption.decode("  \n") == nil)
+        // Quotes that dnsmasq sent as part of the value (they reached it from its command line).
+        #expect(DHCPAnswerfileOption.decode("22687474703a2f2f682f612e786d6c22") == "http://h/a.xml")
+        #expect(DHCPAnswerfileOption.decode("'http://h/a.xml'") == "http://h/a.xml")
+        #expect(DHCPAnswerfileOption.decode("\"\"") == nil)
     }
 
     @Test func anAddedAuthorityIsAppendedToTheSystemBundle() throws {
