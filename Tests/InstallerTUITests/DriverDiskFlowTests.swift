@@ -61,15 +61,22 @@ import TestSupport
         #expect(s.answers.plan.driverSources.isEmpty)
     }
 
+    /// The no-disks fixture (8 GB, a USB stick, a RAID disk without its driver) walked from the
+    /// start to just past the setup warning of a clean installation.
+    static func afterSetupWarningWithNoUsableDisk() throws -> FlowState {
+        var s = FlowState(machine: try MachineProfile.load(path: fixtures + "/machines/no-disks.json", createImages: false))
+        _ = Flow.reduce(&s, .start)
+        _ = submit(&s, on: .keymap, .keymap("us"))
+        _ = submit(&s, on: .welcome, .welcome(.install))
+        _ = submit(&s, on: .setupWarning, .acknowledge)
+        return s
+    }
+
     /// Issue 14 test f: no disk Setup can use (8 GB, a USB stick, a RAID disk without its
     /// driver): No Disk Found instead of an empty primary disk; its Driver Disks starts the
     /// driver sequence, after which the RAID disk is the primary disk.
     @Test func noUsableDiskShowsNoDiskFoundWhoseDriverDisksLoadsTheRAIDDisk() throws {
-        var s = FlowState(machine: try MachineProfile.load(path: Self.fixtures + "/machines/no-disks.json", createImages: false))
-        _ = Flow.reduce(&s, .start)
-        _ = Self.submit(&s, on: .keymap, .keymap("us"))
-        _ = Self.submit(&s, on: .welcome, .welcome(.install))
-        _ = Self.submit(&s, on: .setupWarning, .acknowledge)
+        var s = try Self.afterSetupWarningWithNoUsableDisk()
         #expect(s.current == .noDisks)
         let text = NoDisksScreen.text(s.machine)
         #expect(text.contains("sda 8 GB: smaller than 16 GB") && text.contains("sdb 32 GB: removable") && !text.contains("sdc"))
@@ -85,11 +92,7 @@ import TestSupport
     }
 
     @Test func noDiskFoundRebootLeaves() throws {
-        var s = FlowState(machine: try MachineProfile.load(path: Self.fixtures + "/machines/no-disks.json", createImages: false))
-        _ = Flow.reduce(&s, .start)
-        _ = Self.submit(&s, on: .keymap, .keymap("us"))
-        _ = Self.submit(&s, on: .welcome, .welcome(.install))
-        _ = Self.submit(&s, on: .setupWarning, .acknowledge)
+        var s = try Self.afterSetupWarningWithNoUsableDisk()
         #expect(Self.submit(&s, on: .noDisks, .welcome(.reboot)) == [.exit(3)])
     }
 
