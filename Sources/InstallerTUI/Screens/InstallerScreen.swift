@@ -63,13 +63,7 @@ enum ScreenRules {
     static func apply(_ answer: ScreenAnswer, on screen: ScreenID, to s: inout FlowState) -> Outcome {
         switch answer {
         case let .keymap(k): return KeymapScreen.apply(keymap: k, to: &s)
-        case let .welcome(c):
-            // From No Disk Found: Driver Disks starts the driver sequence as Welcome does.
-            if screen == .noDisks, c == .driverDisks {
-                _ = WelcomeScreen.apply(c, to: &s)
-                return .jump(after: .welcome, [])
-            }
-            return WelcomeScreen.apply(c, to: &s)
+        case let .welcome(c): return WelcomeScreen.apply(c, to: &s)
         case .acknowledge: return .next([])
         case let .installType(mode, disk, label): return InstallTypeScreen.apply(mode, disk: disk, label: label, to: &s)
         case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, to: &s)

@@ -47,7 +47,8 @@ struct WelcomeScreen: InstallerScreen {
             s.driverDisk.active = true
             s.driverDisk.found = []
             s.driverDisk.loaded = []
-            return .next([])
+            // The screens after Welcome: the same from Welcome itself and from No Disk Found.
+            return .jump(after: .welcome, [])
         }
     }
 }
