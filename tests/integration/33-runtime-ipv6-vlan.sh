@@ -10,7 +10,8 @@
 #      network_config=none;ipv6=autoconf — the answerfile and the source are fetched over
 #      IPv6; the install completes.
 #   2. A static IPv6 address (proto="none" protov6="static") from a local answerfile, the
-#      source over IPv6; the install completes; the installed root has IPV6ADDR in ifcfg.
+#      source over IPv6; the install completes; eth0 holds that address only, although
+#      dnsmasq still advertises the prefix; the installed root has IPV6ADDR in ifcfg.
 #   3. A VLAN: network_config=dhcp;vlan=42 — eth0.42 is created, DHCP on it, the answerfile
 #      (vlan="42") and the source are fetched over the VLAN; eth0 itself has no IPv4; the
 #      installed root has ifcfg-eth0.42 as the bridge's port.
@@ -143,6 +144,9 @@ grep -q '^network: configuring eth0 (static IPv6)$' "$work/out" || fail "no stat
 grep -q '^network: eth0 2001:db8:77::9/64, gateway 2001:db8:77::1, nameserver 2001:db8:77::1$' "$work/out" || fail "no static IPv6 line"
 tail -n 1 "$work/out" | grep -q '^Installation complete' || fail "the static IPv6 install did not complete"
 ip -n "$CLI" -6 route show default | grep -q 'via 2001:db8:77::1 dev eth0' || fail "no IPv6 default route via 2001:db8:77::1"
+# dnsmasq still advertises the prefix on the link: a static configuration takes no SLAAC address beside its own.
+[ "$(ip -n "$CLI" -6 -o addr show dev eth0 scope global | awk '{print $4}')" = 2001:db8:77::9/64 ] \
+  || fail "eth0 holds other global IPv6 addresses than the static one: $(ip -n "$CLI" -6 -o addr show dev eth0 scope global | awk '{print $4}' | tr '\n' ' ')"
 grep -qx 'nameserver 2001:db8:77::1' "$work/resolv.conf" || fail "resolv.conf has no IPv6 nameserver"
 root_cat /etc/sysconfig/network-scripts/ifcfg-xenbr0 | grep -qx 'IPV6ADDR=2001:db8:77::9/64' || fail "the installed host has no IPV6ADDR"
 

@@ -176,7 +176,7 @@ public struct RuntimeNetwork: Sendable {
             }
         }
         try run(["ip", "addr", "flush", "dev", dev], dev)
-        if s.ipv6 != .none { enableIPv6(dev) }
+        if s.ipv6 != .none { enableIPv6(dev, autoconf: s.ipv6 == .autoconf) }
         try run(["ip", "link", "set", "dev", dev, "up"], dev)
         try waitForLink(dev)
 
@@ -288,10 +288,13 @@ public struct RuntimeNetwork: Sendable {
         addresses(dev).first ?? globalIPv6(dev).first
     }
 
-    /// Router advertisements and autoconfiguration on, for the interface (a fresh VLAN
-    /// interface inherits the defaults, which a hardened installer image may have turned off).
-    private func enableIPv6(_ dev: String) {
-        for (key, value) in [("disable_ipv6", "0"), ("accept_ra", "1"), ("autoconf", "1")] {
+    /// IPv6 on for the interface; router advertisements and autoconfiguration on for SLAAC (a
+    /// fresh VLAN interface inherits the defaults, which a hardened installer image may have
+    /// turned off), and off for a static address: a router advertising on the link must not
+    /// add a second address (or a default route) beside the one the administrator gave.
+    private func enableIPv6(_ dev: String, autoconf: Bool) {
+        let on = autoconf ? "1" : "0"
+        for (key, value) in [("disable_ipv6", "0"), ("accept_ra", on), ("autoconf", on)] {
             let path = "/proc/sys/net/ipv6/conf/\(dev)/\(key)"
             if (try? value.write(toFile: path, atomically: false, encoding: .utf8)) == nil {
                 log.log("network: could not set \(path) to \(value)")
