@@ -239,6 +239,17 @@ import Testing
                 try? FileManager.default.createDirectory(atPath: sys + "/" + name + "/bonding", withIntermediateDirectories: true)
                 try? "1\n".write(toFile: sys + "/" + name + "/carrier", atomically: true, encoding: .utf8)
             }
+            if argv.first == "dhcpcd", let f = argv.firstIndex(of: "-f"),
+               let conf = try? String(contentsOfFile: argv[f + 1], encoding: .utf8),
+               let script = conf.split(separator: "\n").first(where: { $0.hasPrefix("script ") })?.dropFirst(7) {
+                // As dhcpcd does: the script runs with the lease in its environment.
+                let r = CommandRunner.run(["/bin/sh", String(script)], log: EventLog(), environment: [
+                    "reason": "BOUND6", "new_dhcp6_ia_na1_ia_addr1": "2001:db8::1c", "new_dhcp6_name_servers": "2001:db8::53 fe80::1"])
+                return .init(exitCode: r.exitCode, output: "eth0: adding address 2001:db8::1c/128\n")
+            }
+            if argv.starts(with: ["ip", "-6", "route", "show", "default"]) {
+                return .init(exitCode: 0, output: "default via fe80::1 dev eth0 proto ra metric 1024\n")
+            }
             if argv.starts(with: ["ip", "-6", "-o", "addr", "show"]) {
                 return .init(exitCode: 0, output: "5: eth0.42    inet6 2001:db8::5/64 scope global \\       valid_lft forever preferred_lft forever\n"
                              + "5: eth0.42    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever\n")
@@ -256,6 +267,7 @@ import Testing
         var net = RuntimeNetwork()
         net.commands = fake
         net.sysClassNet = dir
+        net.procSysIPv6 = dir + "/ipv6"   // a stand-in: never this machine's own settings
         net.resolvConf = dir + "/resolv.conf"
         let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.0.9", netmask: "255.255.255.0", gateway: "10.0.0.1"),
                                         nameserver: "2001:db8::53", ipv6: .static(address: "2001:db8::5/64", gateway: "2001:db8::1"), vlan: 42)
@@ -275,6 +287,47 @@ import Testing
         ])
         #expect(done.summary == "eth0.42 10.0.0.9/24 (static), gateway 10.0.0.1, 2001:db8::5/64, gateway 2001:db8::1, nameserver 2001:db8::53")
         #expect(try String(contentsOfFile: dir + "/resolv.conf", encoding: .utf8).contains("nameserver 2001:db8::53\n"))
+    }
+
+    @Test func dhcpv6RunsDHCPcdOnceWithOurScriptAndTakesItsNameServers() throws {
+        let dir = NSTemporaryDirectory() + "dhcp6-net-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/eth0", withIntermediateDirectories: true)
+        try "1\n".write(toFile: dir + "/eth0/carrier", atomically: true, encoding: .utf8)
+        let fake = FakeIP(sys: dir)
+        var net = RuntimeNetwork()
+        net.commands = fake
+        net.sysClassNet = dir
+        net.resolvConf = dir + "/resolv.conf"
+        net.dhcpTimeout = 7
+        net.procSysIPv6 = dir + "/ipv6"
+        try FileManager.default.createDirectory(atPath: dir + "/ipv6/eth0", withIntermediateDirectories: true)
+        let s = RuntimeNetwork.Settings(nic: "eth0", config: .none, ipv6: .dhcp)
+        #expect(s.label == "DHCPv6")
+        let done = try net.bringUp(s)
+        #expect(fake.ran.count == 5)
+        #expect(Array(fake.ran.prefix(2)) == ["ip addr flush dev eth0", "ip link set dev eth0 up"])
+        #expect(fake.ran[2].hasPrefix("dhcpcd -f ") && fake.ran[2].hasSuffix("/dhcpcd.conf -1 -B -w -t 7 eth0"))
+        #expect(Array(fake.ran.suffix(2)) == ["ip -6 -o addr show dev eth0", "ip -6 route show default dev eth0"])
+        // IPv6, router advertisements and autoconfiguration on, in the test's own tree.
+        #expect(try String(contentsOfFile: dir + "/ipv6/eth0/accept_ra", encoding: .utf8) == "1")
+        #expect(done.ipv6 == ["2001:db8::5/64"] && done.gateway6 == "fe80::1")
+        #expect(done.nameservers == ["2001:db8::53", "fe80::1"])
+        #expect(try String(contentsOfFile: dir + "/resolv.conf", encoding: .utf8).contains("nameserver 2001:db8::53\n"))
+        // The client's files are gone; without it, a clear error.
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())).contains { $0.hasPrefix("host-installer-dhcp6.\(getpid()).") })
+        net.dhcp6Client = ["/nonexistent/dhcpcd"]
+        #expect(throws: InstallerError.self) { try net.dhcp6("eth0") }
+    }
+
+    @Test func dhcpv6LeaseLines() {
+        #expect(RuntimeNetwork.parseLease6("") == nil)
+        #expect(RuntimeNetwork.parseLease6("hi-lease6 address=\nhi-lease6 dns=2001:db8::53\n") == nil)
+        #expect(RuntimeNetwork.parseLease6("hi-lease6 address=2001:db8::7\nhi-lease6 dns=\n")
+                == .init(address: "2001:db8::7", nameservers: []))
+        // The last complete lease wins; junk among the name servers is dropped.
+        #expect(RuntimeNetwork.parseLease6("hi-lease6 address=2001:db8::7\nhi-lease6 dns=x\nhi-lease6 address=2001:db8::8\nhi-lease6 dns=2001:db8::53 bad\n")
+                == .init(address: "2001:db8::8", nameservers: ["2001:db8::53"]))
     }
 
     @Test func aBondOfTwoNICsInLACPModeThenItsVLAN() throws {
@@ -396,7 +449,6 @@ import Testing
         net.sysClassNet = dir
         let why = "vlan=\"4095\" is not a VLAN tag (4095 is reserved): use 1 to 4094, or leave vlan= out for an untagged interface"
         #expect(throws: InstallerError.invalid("eth0", why)) { try net.bringUp(.init(nic: "eth0", config: .dhcp, vlan: 4095)) }
-        #expect(throws: InstallerError.self) { try net.bringUp(.init(nic: "eth0", config: .none, ipv6: .dhcp)) }
         #expect(fake.ran.isEmpty)
     }
 }

@@ -12,6 +12,10 @@
 #   2. A static IPv6 address (proto="none" protov6="static") from a local answerfile, the
 #      source over IPv6; the install completes; eth0 holds that address only, although
 #      dnsmasq still advertises the prefix; the installed root has IPV6ADDR in ifcfg.
+#   2b. DHCPv6 (dnsmasq leases addresses and a name server, its router advertisements carry
+#      the M flag): protov6="dhcp"; the installer runs dhcpcd once, the address comes from the
+#      range, the name server goes into resolv.conf, the source is fetched over IPv6; the
+#      installed root has DHCPV6C=yes.
 #   3. A VLAN: network_config=dhcp;vlan=42 — eth0.42 is created, DHCP on it, the answerfile
 #      (vlan="42") and the source are fetched over the VLAN; eth0 itself has no IPv4; the
 #      installed root has ifcfg-eth0.42 as the bridge's port.
@@ -28,7 +32,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib/skip.sh
 BIN=$(realpath "${HOST_INSTALLER:-.build/debug/host-installer}")
 if [ "$(id -u)" -ne 0 ]; then skip "needs root (network namespaces, loop devices)"; fi
-for t in ip dnsmasq busybox python3 debugfs; do command -v "$t" >/dev/null || { echo "FAIL: $t is missing (scripts/install-deps)"; exit 1; }; done
+for t in ip dnsmasq busybox python3 debugfs dhcpcd unshare; do command -v "$t" >/dev/null || { echo "FAIL: $t is missing (scripts/install-deps)"; exit 1; }; done
 
 id=$$
 SRV=hi-$id-srv6; CLI=hi-$id-cli6
@@ -101,7 +105,9 @@ XML
 install() {
   rm -rf "$work/state/disks" "$work/state/install-log"; : > "$work/resolv.conf"
   rc=0
-  ip netns exec "$CLI" env HOST_INSTALLER_RUNTIME_NETWORK=1 HOST_INSTALLER_RESOLV_CONF="$work/resolv.conf" \
+  local ns=()
+  [ -z "${MOUNTNS:-}" ] || ns=(unshare -m sh -c 'mount -t tmpfs hi-dhcpcd /var/lib/dhcpcd && mount -t tmpfs hi-run /run && exec "$@"' sh)
+  ip netns exec "$CLI" "${ns[@]}" env HOST_INSTALLER_RUNTIME_NETWORK=1 HOST_INSTALLER_RESOLV_CONF="$work/resolv.conf" \
     HOST_INSTALLER_STATE="$work/state" HOST_INSTALLER_DHCP_TIMEOUT=${TIMEOUT:-20} \
     "$BIN" --machine "$work/state/machine.json" "$@" > "$work/out" 2>&1 || rc=$?
   cat "$work/out"
@@ -149,6 +155,31 @@ ip -n "$CLI" -6 route show default | grep -q 'via 2001:db8:77::1 dev eth0' || fa
   || fail "eth0 holds other global IPv6 addresses than the static one: $(ip -n "$CLI" -6 -o addr show dev eth0 scope global | awk '{print $4}' | tr '\n' ' ')"
 grep -qx 'nameserver 2001:db8:77::1' "$work/resolv.conf" || fail "resolv.conf has no IPv6 nameserver"
 root_cat /etc/sysconfig/network-scripts/ifcfg-xenbr0 | grep -qx 'IPV6ADDR=2001:db8:77::9/64' || fail "the installed host has no IPV6ADDR"
+
+echo "== 2b. DHCPv6: an address and a name server from a DHCPv6 server, the source over IPv6"
+# dnsmasq now advertises the prefix with the M flag and leases 2001:db8:77::100-1ff (stateful DHCPv6).
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+: > "$work/dnsmasq.log"
+ip netns exec "$SRV" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
+  --interface="$S" --bind-interfaces --enable-ra --dhcp-range="$S",2001:db8:77::100,2001:db8:77::1ff,64,1h \
+  --dhcp-option=option6:dns-server,[2001:db8:77::53] --ra-param="$S",3 --dhcp-leasefile="$work/leases6" \
+  --pid-file="$work/dnsmasq6.pid" --log-dhcp --log-facility="$work/dnsmasq.log" &
+pids+=($!)
+for _ in $(seq 50); do grep -q 'DHCPv6, IP range' "$work/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
+reset_nic
+answerfile "$V6/" '<admin-interface name="eth0" proto="none" protov6="dhcp"/><hostname>v6-dhcp</hostname>' > "$work/af.xml"
+# dhcpcd keeps its DUID and leases in /var/lib/dhcpcd and its sockets in /run/dhcpcd: the
+# installer runs in a mount namespace where both are empty tmpfs, so this machine's are untouched.
+MOUNTNS=1 install --answerfile "$work/af.xml"
+[ "$rc" -eq 0 ] || fail "the DHCPv6 install exited $rc"
+grep -q '^network: configuring eth0 (DHCPv6)$' "$work/out" || fail "no DHCPv6 configuration"
+grep -Eq '^network: eth0 2001:db8:77::1[0-9a-f]{2}/128, gateway fe80::[0-9a-f:]+, nameserver 2001:db8:77::53$' "$work/out" \
+  || fail "no DHCPv6 line (an address leased from 2001:db8:77::100-1ff, the router's gateway, its name server)"
+tail -n 1 "$work/out" | grep -q '^Installation complete' || fail "the DHCPv6 install did not complete"
+grep -q 'DHCPREPLY.*2001:db8:77::1' "$work/dnsmasq.log" || fail "dnsmasq logged no DHCPv6 reply"
+grep -qx 'nameserver 2001:db8:77::53' "$work/resolv.conf" || fail "resolv.conf has no DHCPv6 name server"
+grep -q '"GET /packages.main/XS-PACKAGES' "$work/http-8081.log" || fail "the repository was not fetched over IPv6"
+root_cat /etc/sysconfig/network-scripts/ifcfg-xenbr0 | grep -qx 'DHCPV6C=yes' || fail "the installed host has no DHCPV6C=yes"
 
 # VLANs need 802.1Q in the kernel (module 8021q); without it cases 3 and 4 cannot run here.
 if ! ip -n "$SRV" link add link "$S" name "$S.42" type vlan id 42 2>"$work/vlan.err"; then

@@ -3,7 +3,8 @@ import Synchronization
 
 /// Brings up one NIC of this computer so that a remote installation source (HTTP, FTP, NFS)
 /// can be reached: DHCP through busybox `udhcpc`, or a static address, default route and
-/// nameserver. Every command goes through `commands` (logged with its exit status).
+/// nameserver; for IPv6 SLAAC, DHCPv6 through `dhcpcd` (RuntimeNetwork+DHCPv6.swift), or a
+/// static address. Every command goes through `commands` (logged with its exit status).
 ///
 /// Used with `--real-hardware` only (or on a profile machine when
 /// `InstallEnvironment.runtimeNetwork` is set, as the network-namespace test does); a profile
@@ -19,8 +20,7 @@ public struct RuntimeNetwork: Sendable {
         /// IPv4: DHCP, static, or none.
         public var config: IPConfig
         public var nameserver: String?
-        /// IPv6: none, SLAAC (waits for a global address), static (DHCPv6 is refused: the
-        /// installer environment has no DHCPv6 client).
+        /// IPv6: none, SLAAC (waits for a global address), DHCPv6 (dhcpcd, once), static.
         public var ipv6: IPv6Config
         /// A VLAN tag: the addresses go on `nic.N` (`ip link add link nic name nic.N type vlan id N`).
         public var vlan: Int?
@@ -87,7 +87,11 @@ public struct RuntimeNetwork: Sendable {
     public var linkTimeout = 10.0
     /// The DHCP client: `udhcpc` when it is on PATH (the installer CD), else `busybox udhcpc`.
     public var dhcpClient: [String] = RuntimeNetwork.defaultDHCPClient()
+    /// The DHCPv6 client (RuntimeNetwork+DHCPv6.swift).
+    public var dhcp6Client: [String] = ["dhcpcd"]
     public var sysClassNet = "/sys/class/net"
+    /// Where the IPv6 settings of each interface are (`disable_ipv6`, `accept_ra`, `autoconf`).
+    public var procSysIPv6 = "/proc/sys/net/ipv6/conf"
     /// Runs `ip` and the DHCP client.
     public var commands: any CommandRunning = SystemCommands(log: .shared)
     /// The log of `commands`; setting it makes `commands` the real programs logged there.
@@ -159,10 +163,6 @@ public struct RuntimeNetwork: Sendable {
             }
         }
         if s.config == .none && s.ipv6 == .none { throw .invalid(nic, "neither IPv4 nor IPv6 is configured") }
-        if s.ipv6 == .dhcp {
-            throw .failed("DHCPv6 cannot be used to reach the installation source: the installer has no DHCPv6 client",
-                          at: nic, hint: "use SLAAC (autoconf) or a static IPv6 address for the installation, or IPv4")
-        }
         log.log("network: configuring \(s.device) (\(s.label))")
         let dev = s.device, link = s.link
         if let b = s.bond { try makeBond(b) }
@@ -176,7 +176,11 @@ public struct RuntimeNetwork: Sendable {
             }
         }
         try run(["ip", "addr", "flush", "dev", dev], dev)
-        if s.ipv6 != .none { enableIPv6(dev, autoconf: s.ipv6 == .autoconf) }
+        switch s.ipv6 {
+        case .none: break
+        case .static: enableIPv6(dev, autoconf: false)
+        case .autoconf, .dhcp: enableIPv6(dev, autoconf: true)
+        }
         try run(["ip", "link", "set", "dev", dev, "up"], dev)
         try waitForLink(dev)
 
@@ -192,7 +196,12 @@ public struct RuntimeNetwork: Sendable {
             done = Configured(nic: dev, address: "", prefix: 0, gateway: nil, nameservers: s.nameserver.map { [$0] } ?? [], fromDHCP: false)
         }
         switch s.ipv6 {
-        case .none, .dhcp: break
+        case .none: break
+        case .dhcp:
+            let lease = try dhcp6(dev)
+            done.ipv6 = try waitForIPv6(dev, what: "the address from DHCPv6 (duplicate address detection)")
+            done.gateway6 = defaultIPv6Gateway(dev)
+            if s.nameserver == nil { done.nameservers += lease.nameservers.filter { !done.nameservers.contains($0) } }
         case let .static(cidr, gw):
             try run(["ip", "-6", "addr", "add", cidr, "dev", dev], dev)
             done.ipv6 = try waitForIPv6(dev, what: "the address \(cidr) (duplicate address detection)")
@@ -295,7 +304,7 @@ public struct RuntimeNetwork: Sendable {
     private func enableIPv6(_ dev: String, autoconf: Bool) {
         let on = autoconf ? "1" : "0"
         for (key, value) in [("disable_ipv6", "0"), ("accept_ra", on), ("autoconf", on)] {
-            let path = "/proc/sys/net/ipv6/conf/\(dev)/\(key)"
+            let path = "\(procSysIPv6)/\(dev)/\(key)"
             if (try? value.write(toFile: path, atomically: false, encoding: .utf8)) == nil {
                 log.log("network: could not set \(path) to \(value)")
             }
@@ -303,7 +312,7 @@ public struct RuntimeNetwork: Sendable {
     }
 
     /// Waits (up to the DHCP timeout) for a global IPv6 address that is no longer tentative.
-    private func waitForIPv6(_ dev: String, what: String) throws(InstallerError) -> [String] {
+    func waitForIPv6(_ dev: String, what: String) throws(InstallerError) -> [String] {
         let deadline = Date().addingTimeInterval(Double(dhcpTimeout))
         while true {
             let a = globalIPv6(dev)
@@ -317,7 +326,7 @@ public struct RuntimeNetwork: Sendable {
     }
 
     /// The IPv6 default route's gateway on the interface (from a router advertisement).
-    private func defaultIPv6Gateway(_ dev: String) -> String? {
+    func defaultIPv6Gateway(_ dev: String) -> String? {
         let deadline = Date().addingTimeInterval(2)
         repeat {
             let r = commands.run(["ip", "-6", "route", "show", "default", "dev", dev])

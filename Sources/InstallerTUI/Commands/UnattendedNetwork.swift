@@ -15,11 +15,7 @@ extension UnattendedInstall {
         guard let admin = plan.adminInterface, admin.nic == nic else { return RuntimeNetwork.Settings(nic: nic, config: .dhcp) }
         var ns: String?
         if !admin.usesDHCP || admin.config == .none, case let .manual(servers) = plan.nameservers { ns = servers.first }
-        // DHCPv6 has no client in the installer: the source is reached over the rest (IPv4, or
-        // SLAAC, which DHCPv6 networks also advertise).
-        var v6 = admin.ipv6
-        if v6 == .dhcp { v6 = admin.config == .none ? .autoconf : .none }
-        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns, ipv6: v6, vlan: admin.vlan, bond: admin.bond)
+        return RuntimeNetwork.Settings(nic: nic, config: admin.config, nameserver: ns, ipv6: admin.ipv6, vlan: admin.vlan, bond: admin.bond)
     }
 
     /// Brings the NIC up when the plan reads from the network; throws the reason otherwise.
