@@ -127,13 +127,12 @@ enum InstallFlow {
 
     /// The instant typed on "Set local time" in the plan's time zone; nil when it is not a
     /// real date and time (a 31st of a short month, an hour past 23, a year out of 1970-2200).
-    static func localTime(year: String, month: String, day: String, hour: String, minute: String, timezone: String) -> Date? {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: timezone) ?? .gmt
+    /// The zone is read from tzdata's file (ZoneInfo); a zone without one counts as UTC.
+    static func localTime(year: String, month: String, day: String, hour: String, minute: String, timezone: String,
+                          zoneinfo: String = TimezoneCatalogue.system.root) -> Date? {
         guard let y = Int(year), let mo = Int(month), let d = Int(day), let h = Int(hour), let mi = Int(minute),
-              (1970...2200).contains(y), (1...12).contains(mo), (0...23).contains(h), (0...59).contains(mi) else { return nil }
-        let dc = DateComponents(year: y, month: mo, day: d, hour: h, minute: mi)
-        guard let date = cal.date(from: dc), cal.component(.day, from: date) == d else { return nil }
-        return date
+              (1970...2200).contains(y) else { return nil }
+        let zone = ZoneInfo(zone: timezone, root: zoneinfo) ?? ZoneInfo.utc
+        return zone.instant(year: y, month: mo, day: d, hour: h, minute: mi).map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }

@@ -118,11 +118,9 @@ struct SetTimeScreen: EndScreen {
     private let fields: [Entry]
     init(state: FlowState) {
         let zone = state.answers.plan.timezone
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: zone) ?? .gmt
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
-        func two(_ v: Int?) -> String { let s = String(v ?? 0); return s.count < 2 ? "0" + s : s }
-        let year = Entry("Year (YYYY):", value: String(c.year ?? 2026), labelWidth: 14, fieldWidth: 5)
+        let c = (ZoneInfo(zone: zone) ?? ZoneInfo.utc).components(at: Int64(Date().timeIntervalSince1970))
+        func two(_ v: Int) -> String { let s = String(v); return s.count < 2 ? "0" + s : s }
+        let year = Entry("Year (YYYY):", value: String(c.year), labelWidth: 14, fieldWidth: 5)
         let month = Entry("Month (MM):", value: two(c.month), labelWidth: 14, fieldWidth: 3)
         let day = Entry("Day (DD):", value: two(c.day), labelWidth: 14, fieldWidth: 3)
         let hour = Entry("Hour (HH):", value: two(c.hour), labelWidth: 14, fieldWidth: 3)
