@@ -17,12 +17,15 @@
 #      on it, fetches the answerfile (<admin-interface name="eth0" proto="dhcp" vlan="42"/>)
 #      and installs from HTTP over the VLAN. Asserted: the install completes; the trunk
 #      forwarded tagged frames, DHCP and the HTTP transfer (TCP frames to and from the server's
-#      port, more bytes to the VM than the root package holds); dnsmasq leased to the VM's MAC;
-#      the server logged the answerfile and the root package.
+#      port, more bytes to the VM than the root package holds), and no untagged DHCP (the
+#      CD's init leaves the NIC to the installer); dnsmasq leased to the VM's MAC; the server
+#      logged the answerfile and the root package.
 #   2. The installed disk boots (tests/boot/boot-disk.sh, its NIC on a second run of the
 #      trunk): its serial console shows eth0.42 made on eth0, eth0.42 the port of xenbr0, and
 #      xenbr0 with an address from dnsmasq (192.168.77.x/24, default route 192.168.77.1), and
 #      the trunk's second run carried its DHCP tagged 42.
+# VLAN_FIRMWARE=uefi runs both boots with OVMF instead (q35, AHCI CD and disk, as 53 does):
+# the CD then starts from GRUB, whose menu has the parameters with ";" written "\;".
 # The trunk, dnsmasq and the HTTP server are stopped by PID, the namespace and its tap
 # removed on exit. Without root, a network namespace, a tap device or dnsmasq the test skips.
 set -euo pipefail
@@ -122,10 +125,20 @@ echo "== 1. the install over VLAN $VID"
 URL=http://$ADDR:$PORT/af.xml
 iso_remaster "$ISO" "$work/installer.iso" serial \
   "answerfile=$URL install network_device=eth0 network_config=dhcp;vlan=$VID atexit=poweroff"
+nic="-netdev stream,id=n0,server=off,addr.type=unix,addr.path=$work/trunk1.sock -device virtio-net-pci,netdev=n0,mac=$MAC"
+boot_disk_fw=()
+if [ "${VLAN_FIRMWARE:-bios}" = uefi ]; then
+  vm=$(iso_vm "-machine q35 $(iso_ovmf "$work") \
+    -drive if=none,id=cd0,file=$work/installer.iso,format=raw,media=cdrom,readonly=on -device ide-cd,drive=cd0,bus=ide.1,bootindex=0 \
+    -drive if=none,id=d0,file=$work/disk.img,format=raw -device ide-hd,drive=d0,bus=ide.0 $nic")
+  boot_disk_fw=(BOOT_DISK_UEFI_VARS="$work/ovmf-vars.fd" BOOT_DISK_FIRMWARE=uefi BOOT_DISK_IF=ahci)
+else
+  vm=$(iso_vm "-boot d -cdrom $work/installer.iso -drive file=$work/disk.img,format=raw,if=ide,index=0 $nic")
+fi
+echo "firmware: ${VLAN_FIRMWARE:-bios}"
 cat >"$work/install.replay" <<REPLAY
 size 80x24
-exec $(iso_vm "-boot d -cdrom $work/installer.iso -drive file=$work/disk.img,format=raw,if=ide,index=0 \
-  -netdev stream,id=n0,server=off,addr.type=unix,addr.path=$work/trunk1.sock -device virtio-net-pci,netdev=n0,mac=$MAC")
+exec $vm
 wait "network: configuring eth0.$VID (DHCP, VLAN $VID) for the answerfile" 180
 wait "network: eth0.$VID 192.168.77." 60
 wait "unattended fresh installation on sda" 60
@@ -143,6 +156,8 @@ tcp_bytes=$(counter 1 2 tcp_bytes_to_vm)
 root=$(stat -L -c %s "$work/www/xcp/packages.main/dom0-root.tar.bz2")
 [ "$tagged" -gt 0 ] && [ "$to_vm" -gt 0 ] || fail "the trunk carried no tagged frames ($tagged from the VM, $to_vm to it)"
 [ "$dhcp" -gt 0 ] || fail "no DHCP request from the VM came through the trunk tagged $VID"
+# network_config= on the boot line: the CD's init runs no DHCP of its own on the bare NIC.
+[ "$(counter 1 2 dhcp_untagged_dropped)" = 0 ] || fail "the VM sent untagged DHCP requests (the CD's init ran DHCP on eth0 despite network_config=)"
 [ "$tcp_from" -gt 0 ] && [ "$tcp_to" -gt 0 ] || fail "no HTTP traffic through the trunk ($tcp_from TCP frames to port $PORT, $tcp_to from it)"
 [ "$tcp_bytes" -gt "$root" ] || fail "the trunk sent $tcp_bytes bytes of HTTP frames to the VM, less than the root package ($root bytes)"
 grep -qiE "DHCPACK\($TAP\) 192\.168\.77\.[0-9]+ $MAC" "$work/dnsmasq.log" || { cat "$work/dnsmasq.log"; fail "dnsmasq gave $MAC no lease"; }
@@ -156,7 +171,7 @@ stop_trunk
 start_trunk 2
 acks_before=$(grep -ciE "DHCPACK\($TAP\) 192\.168\.77\.[0-9]+ $MAC" "$work/dnsmasq.log")
 t1=$(date +%s)
-BOOT_DISK_NETDEV="stream,server=off,addr.type=unix,addr.path=$work/trunk2.sock" BOOT_DISK_LOG=$work/serial2.log \
+env "${boot_disk_fw[@]}" BOOT_DISK_NETDEV="stream,server=off,addr.type=unix,addr.path=$work/trunk2.sock" BOOT_DISK_LOG=$work/serial2.log \
   tests/boot/boot-disk.sh "$work/disk.img" 300 \
   "XCP-SAMPLE hostname=xcp-vlan42" \
   "XCP-SAMPLE vlan=eth0.$VID id=$VID link=eth0" \
