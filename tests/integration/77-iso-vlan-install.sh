@@ -105,11 +105,12 @@ start_trunk() {
   for _ in $(seq 50); do grep -q '^LISTENING' "$work/trunk$1.log" && return 0; kill -0 "$TRUNKPID" 2>/dev/null || break; sleep 0.1; done
   cat "$work/trunk$1.log"; fail "the trunk did not start"
 }
-# counter N CONN KEY: a counter of connection CONN of trunk run N (waits up to 10 s for its line).
+# counter N CONN KEY: a counter of connection CONN of trunk run N (waits up to 10 s for its
+# line). It runs in $(...): a missing line is said on stderr.
 counter() {
   local line
   for _ in $(seq 100); do line=$(grep "^conn $2: from_vm_vid=" "$work/trunk$1.log" || true); [ -n "$line" ] && break; sleep 0.1; done
-  [ -n "$line" ] || { cat "$work/trunk$1.log"; fail "trunk run $1 has no counters for connection $2"; }
+  [ -n "$line" ] || { cat "$work/trunk$1.log" >&2; fail "trunk run $1 has no counters for connection $2" >&2; }
   sed -n "s/.* $3=\([0-9]*\).*/\1/p" <<<" ${line#*: }"
 }
 start_trunk 1
