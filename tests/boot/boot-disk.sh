@@ -26,6 +26,9 @@
 #   BOOT_DISK_SNAPSHOT=1     boot with -snapshot (the image is left untouched)
 #   BOOT_DISK_NIC=MODEL|none the NIC's model (default e1000), or no NIC
 #   BOOT_DISK_NICS=2         two NICs (the second 52:54:00:12:34:57), each on its own user network
+#   BOOT_DISK_NETDEV=OPTIONS the (first) NIC on this qemu -netdev instead of the user network,
+#                            e.g. stream,server=off,addr.type=unix,addr.path=SOCKET (77: a
+#                            user-space 802.1Q trunk, Tests/Fixtures/servers/vlantrunk.py)
 #   BOOT_DISK_XEN=0          skip the Xen checks (a product without a hypervisor)
 #   BOOT_DISK_BLOCK_SIZE=N   the disk on virtio with N-byte logical and physical sectors
 #                            (4096: a 4Kn disk; boot it with BOOT_DISK_FIRMWARE=uefi)
@@ -91,6 +94,7 @@ start=$(date +%s.%N)
 SMP=2; MEM=1024
 NIC=${BOOT_DISK_NIC:-e1000}
 nic=(-nic none); [ "$NIC" = none ] || nic=(-nic "user,model=$NIC")
+[ -n "${BOOT_DISK_NETDEV:-}" ] && [ "$NIC" != none ] && nic=(-netdev "$BOOT_DISK_NETDEV,id=n0" -device "$NIC,netdev=n0")
 # BOOT_DISK_NICS=2: a second NIC (52:54:00:12:34:57) on its own user network (a bond's members).
 [ "${BOOT_DISK_NICS:-1}" = 2 ] && [ "$NIC" != none ] && nic+=(-nic "user,model=$NIC,mac=52:54:00:12:34:57")
 qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -smp $SMP -m $MEM -no-user-config -nodefaults \

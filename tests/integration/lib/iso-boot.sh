@@ -6,9 +6,11 @@
 # serial or shell) at once with PARAMETERS added to its kernel command line, plus the files
 # given (e.g. answerfiles/usb.xml=/tmp/a.xml). The boot equipment (El Torito BIOS and EFI
 # images, isohybrid MBR and GPT) is replayed from ISO by xorriso, so OUT boots the same four
-# ways. Nothing has to be typed at a boot prompt.
+# ways. Nothing has to be typed at a boot prompt. In GRUB's menu a ";" would end the linux
+# command (network_config=dhcp;vlan=42): there it is written "\;", which GRUB passes as ";".
 iso_remaster() {
-  local iso=$1 out=$2 entry=$3 params=$4 t maps=() f
+  local iso=$1 out=$2 entry=$3 params=$4 t maps=() f gparams
+  gparams=${4//;/\\;}
   shift 4
   t=$(mktemp -d /tmp/iso-remaster.XXXXXX)
   xorriso -osirrox on -indev "$iso" -extract /isolinux/isolinux.cfg "$t/isolinux.cfg" \
@@ -20,13 +22,13 @@ iso_remaster() {
     /^LABEL / { cur = $2 }
     /^  APPEND / && cur == e { print $0 " " p; next }
     { print }' "$t/isolinux.cfg" >"$t/isolinux.new"
-  awk -v e="$entry" -v p="$params" '
+  GP=$gparams awk -v e="$entry" '
     /^set timeout=/ { print "set timeout=0"; next }
     /^set default=/ { print "set default=" e; next }
     /^menuentry / { cur = ""; if (index($0, "--id " e " ")) cur = e }
-    /^  linux / && cur == e { print $0 " " p; next }
+    /^  linux / && cur == e { print $0 " " ENVIRON["GP"]; next }
     { print }' "$t/grub.cfg" >"$t/grub.new"
-  grep -qF -- "$params" "$t/isolinux.new" && grep -qF -- "$params" "$t/grub.new" ||
+  grep -qF -- "$params" "$t/isolinux.new" && grep -qF -- "$gparams" "$t/grub.new" ||
     { echo "iso_remaster: no entry '$entry' in the boot menus" >&2; rm -rf "$t"; return 1; }
   maps=(-map "$t/isolinux.new" /isolinux/isolinux.cfg -map "$t/grub.new" /boot/grub/grub.cfg)
   for f in "$@"; do maps+=(-map "${f#*=}" "/${f%%=*}"); done
