@@ -121,3 +121,23 @@ import Testing
         #expect(why?.contains("sda, sdb are image files of a machine profile") == true, "\(why ?? "nil")")
     }
 }
+
+/// A member of a mirror (metadata 1.0) is recognised from its bytes, without md.
+@Suite struct MirrorMemberTests {
+    @Test func theSuperblockNearTheEndMarksAMember() throws {
+        let path = NSTemporaryDirectory() + "md-member-\(getpid()).img"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let size: UInt64 = 20 * Size.MiB
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        try h.truncate(atOffset: size)
+        try h.close()
+        let start: UInt64 = Size.MiB, length: UInt64 = 8 * Size.MiB + 3 * 512   // not a multiple of 4 KiB
+        #expect(!SoftwareRAID.isMember(path, offset: start, length: length))
+        let sb = ((length / 512 - 16) & ~UInt64(7)) * 512
+        #expect(sb == length - 8 * 1024 - 3 * 512)
+        try DiskBytes.write([0xfc, 0x4e, 0x2b, 0xa9, 1, 0, 0, 0], to: path, at: start + sb)
+        #expect(SoftwareRAID.isMember(path, offset: start, length: length))
+        #expect(!SoftwareRAID.isMember(path, offset: 0, length: length))
+    }
+}

@@ -27,6 +27,17 @@ public enum SoftwareRAID {
         return nil
     }
 
+    /// Whether the partition of `length` bytes at `offset` in `path` is a member of an md array
+    /// with metadata 1.0 (superblock magic 0xa92b4efc, major version 1, 8 KiB before the end,
+    /// on a 4 KiB boundary: mdadm's super1.c). Read without md, so on any kernel and image.
+    public static func isMember(_ path: String, offset: UInt64, length: UInt64) -> Bool {
+        let sectors = length / 512
+        guard sectors > 16 else { return false }
+        let at = ((sectors - 16) & ~UInt64(7)) * 512
+        guard let b = DiskBytes.read(path, at: offset + at, count: 8) else { return false }
+        return Swift.Array(b[0..<4]) == [0xfc, 0x4e, 0x2b, 0xa9] && b[4] == 1
+    }
+
     /// The md personalities the kernel has (`raid1`), from /proc/mdstat.
     static func personalities() -> [String] {
         guard let t = try? String(contentsOfFile: "/proc/mdstat", encoding: .utf8),
