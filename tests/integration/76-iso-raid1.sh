@@ -6,7 +6,11 @@
 # bootloader on both. Then the installed pair boots (the product's initrd assembles the
 # mirrors; root is mounted from an md device, each mirror [UU]), and each disk boots alone
 # (the other removed; -snapshot, so the two boots do not change the images): root from the
-# degraded mirror, [U_] with disk 1 only, [_U] with disk 2 only.
+# degraded mirror, [U_] with disk 1 only, [_U] with disk 2 only. Then the pair is installed
+# over with XCP-ng's form (<raid device="md127"> with the disks the other way round,
+# <primary-disk gueststorage="no">md127</primary-disk>): the old mirrors' superblocks are
+# cleared, also the one at the end of the old partition 3, which no new partition covers,
+# and the new pair boots with two mirrors (root, backup).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -57,7 +61,8 @@ for d in a b; do
 done
 echo "ok   both disks partitioned alike, with the MBR code"
 
-# boot LOG MDSTATE IMAGE [IMAGE2]: boots the installed disk(s) and checks root on md and MDSTATE.
+# boot LOG MDSTATE IMAGE [IMAGE2]: boots the installed disk(s) and checks root on md and MDSTATE
+# for each of the ARRAYS mirrors (default 3: root, backup, storage).
 boot() {
   local log=$1 state=$2 img=$3 img2=${4:-} n
   BOOT_DISK_IF=virtio BOOT_DISK_IMAGE2=$img2 BOOT_DISK_SNAPSHOT=${SNAP:-0} BOOT_DISK_LOG=$log \
@@ -67,7 +72,7 @@ boot() {
   grep -E '^XCP-SAMPLE (initrd|rootdev|md=)' "$log.txt" | sed 's/^/     /'
   grep -qE '^XCP-SAMPLE rootdev=/dev/md' "$log.txt" || fail "root is not mounted from an md device: $(grep rootdev "$log.txt")"
   n=$(grep -cE "^XCP-SAMPLE md=md[0-9]+ raid1 \\[$state\\]\$" "$log.txt" || true)
-  [ "$n" = 3 ] || fail "expected 3 mirrors (root, backup, storage) in state [$state], found $n"
+  [ "$n" = "${ARRAYS:-3}" ] || fail "expected ${ARRAYS:-3} mirrors in state [$state], found $n"
   grep -E '^boot-disk: (PASS|FAIL)' "$log.out" | sed 's/^/     /'
 }
 boot "$work/both.log" UU "$work/a.img" "$work/b.img"
@@ -76,4 +81,34 @@ SNAP=1 boot "$work/one.log" U_ "$work/a.img"
 echo "ok   disk 1 alone boots: the mirrors degraded [U_]"
 SNAP=1 boot "$work/two.log" _U "$work/b.img"
 echo "ok   disk 2 alone boots: the mirrors degraded [_U]"
-echo "raid1: install and three boots in $(( $(date +%s) - start )) s"
+
+# The md superblock (metadata 1.0) of partition 3: 8 KiB before its end, on a 4 KiB boundary.
+read -r s3 n3 <<<"$(sed -n 's/^.*a\.img3 : start= *\([0-9]*\), size= *\([0-9]*\),.*/\1 \2/p' "$work/a.sfdisk")"
+[ -n "${n3:-}" ] || fail "no partition 3 (local storage) after the first install: $(cat "$work/a.sfdisk")"
+sb=$(( s3 + ((n3 - 16) & ~7) ))
+magic() { dd if="$1" bs=512 skip="$sb" count=1 2>/dev/null | head -c 4 | od -An -tx1 | tr -d ' \n'; }
+for d in a b; do [ "$(magic "$work/$d.img")" = fc4e2ba9 ] || fail "$d.img: no md superblock at the end of partition 3 (sector $sb)"; done
+cat >"$work/raid2.xml" <<'XML'
+<?xml version="1.0"?>
+<installation>
+  <raid device="md127"><disk>vdb</disk><disk>vda</disk></raid>
+  <primary-disk gueststorage="no">md127</primary-disk>
+  <keymap>us</keymap>
+  <root-password>xcp-raid-s3cret</root-password>
+  <source type="local"/>
+  <timezone>Europe/London</timezone>
+</installation>
+XML
+iso_remaster "$ISO" "$work/installer2.iso" serial "answerfile=file:///cdrom/answerfiles/raid2.xml install atexit=poweroff" \
+  "answerfiles/raid2.xml=$work/raid2.xml"
+sed -e "s|$work/installer.iso|$work/installer2.iso|" -e 's/installation on vda/installation on vdb/' "$work/raid.replay" >"$work/raid2.replay"
+"$BIN" replay "$work/raid2.replay" --times
+for d in a b; do
+  sfdisk -d "$work/$d.img" >"$work/$d.sfdisk2" 2>&1
+  ! grep -q "$d\.img3 :" "$work/$d.sfdisk2" || fail "$d.img still has a partition 3 with gueststorage=\"no\": $(cat "$work/$d.sfdisk2")"
+  [ "$(magic "$work/$d.img")" = 00000000 ] || fail "$d.img: the old mirror's superblock at the end of the old partition 3 was not cleared ($(magic "$work/$d.img"))"
+done
+echo "ok   installed over with <raid>: the old mirrors' superblocks cleared, also where no partition is now"
+ARRAYS=2 boot "$work/again.log" UU "$work/a.img" "$work/b.img"
+echo "ok   the pair installed over boots: root and backup mirrors [UU]"
+echo "raid1: two installs and four boots in $(( $(date +%s) - start )) s"
