@@ -282,6 +282,18 @@ struct CleanInstallIntegrationTests {
         let r3 = Installation(plan: Self.plan(dir), machine: media, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
         guard case let .failure(e3) = r3 else { Issue.record("installed onto the media"); return }
         #expect(e3.message.contains("installation media"), "\(e3)")
+        // A mirror (issue 19 item 2) on a machine profile: image files, where md cannot be
+        // built (nor on this host's kernel): refused in the check step, neither disk written.
+        var twin = Self.machine(dir + "/mirror")
+        twin.disks[1].sizeBytes = 20 * Size.GiB
+        Shell.run("truncate -s 20G \(twin.disks[1].path)")
+        var mirrored = Self.plan(dir)
+        mirrored.guestDisks = []
+        mirrored.mirrorDisk = "sdb"
+        let r4 = Installation(plan: mirrored, machine: twin, repositories: [(repo, DirectoryAccessor(dir))], log: log, options: opts).run { _ in }
+        guard case let .failure(e4) = r4 else { Issue.record("installed a mirror on image files"); return }
+        #expect(e4.message.contains("a mirror (software RAID 1) needs real disks"), "\(e4)")
+        #expect(try PartitionTableIO.read(twin.disks[0].path) == nil && PartitionTableIO.read(twin.disks[1].path) == nil)
     }
 }
 

@@ -30,6 +30,8 @@
 #                            e.g. stream,server=off,addr.type=unix,addr.path=SOCKET (77: a
 #                            user-space 802.1Q trunk, Tests/Fixtures/servers/vlantrunk.py)
 #   BOOT_DISK_XEN=0          skip the Xen checks (a product without a hypervisor)
+#   BOOT_DISK_IMAGE2=FILE    a second disk on the same controller (ide or virtio), after IMAGE
+#                            (the other half of a mirror)
 #   BOOT_DISK_BLOCK_SIZE=N   the disk on virtio with N-byte logical and physical sectors
 #                            (4096: a 4Kn disk; boot it with BOOT_DISK_FIRMWARE=uefi)
 #   BOOT_DISK_FIRMWARE=uefi  boot with OVMF (package ovmf) and an empty private variable store:
@@ -85,6 +87,11 @@ case "$IF" in
        xhci) disk+=(-device qemu-xhci,id=xhci0 -device usb-storage,drive=d0,bus=xhci0.0,bootindex=1) ;;
      esac ;;
 esac
+if [ -n "${BOOT_DISK_IMAGE2:-}" ]; then
+  case "$IF" in ide|virtio) ;; *) echo "boot-disk: BOOT_DISK_IMAGE2 needs BOOT_DISK_IF=ide or virtio" >&2; exit 2 ;; esac
+  [ -f "$BOOT_DISK_IMAGE2" ] || { echo "boot-disk: no image $BOOT_DISK_IMAGE2" >&2; exit 2; }
+  disk+=(-drive "file=$BOOT_DISK_IMAGE2,format=raw,if=$IF")
+fi
 if [ -n "${BOOT_DISK_BLOCK_SIZE:-}" ]; then
   disk=(-drive "file=$IMAGE,format=raw,if=none,id=d0"
         -device "virtio-blk-pci,drive=d0,logical_block_size=$BOOT_DISK_BLOCK_SIZE,physical_block_size=$BOOT_DISK_BLOCK_SIZE")

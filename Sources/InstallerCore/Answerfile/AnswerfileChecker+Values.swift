@@ -10,17 +10,7 @@ extension AnswerfileChecker {
                 plan.driverSources.append(s)
             }
         }
-        if let e = byName["primary-disk"]?.first {
-            locations[.primaryDisk] = e
-            if let d = disk(e, hasDriverSource: hasDriverSource, field: .primaryDisk, minimum: Size.minimumPrimaryDisk) { plan.primaryDisk = d }
-            if let g = e.attribute("gueststorage") {
-                switch g.trimmingCharacters(in: .whitespaces).lowercased() {
-                case "yes", "true": plan.storageOnPrimary = true
-                case "no", "false": plan.storageOnPrimary = false
-                default: error(e, "gueststorage must be \"yes\" or \"no\", not \(Self.quoted(g))")
-                }
-            }
-        }
+        readPrimaryDisk(byName, hasDriverSource: hasDriverSource)
         var seenGuests: [String: Int] = [:]
         for e in byName["guest-disk"] ?? [] {
             guard let d = disk(e, hasDriverSource: hasDriverSource, field: .guestDisk(plan.guestDisks.count)) else { continue }
@@ -28,6 +18,8 @@ extension AnswerfileChecker {
                 error(e, "guest disk \(Self.quoted(d)) is listed twice (first at line \(firstLine))")
             } else if let p = byName["primary-disk"]?.first, d == plan.primaryDisk, !d.isEmpty {
                 error(e, "guest disk \(Self.quoted(d)) is also the primary disk (line \(p.line)); use gueststorage=\"yes\" on <primary-disk> instead")
+            } else if let m = plan.mirrorDisk, d == m {
+                error(e, "guest disk \(Self.quoted(d)) is the second disk of the mirror; a disk of the mirror cannot also be VM storage")
             } else {
                 seenGuests[d] = e.line
                 locations[.guestDisk(plan.guestDisks.count)] = e

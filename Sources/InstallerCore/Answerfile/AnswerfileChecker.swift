@@ -41,6 +41,7 @@ struct AnswerfileChecker {
     static func field(of element: String) -> PlanField? {
         switch element {
         case "primary-disk", "existing-installation", "backup-disk": return .primaryDisk
+        case "raid": return .mirrorDisk
         case "guest-disk": return .guestDisk(0)
         case "keymap": return .keymap
         case "root-password": return .rootPassword
@@ -143,7 +144,7 @@ struct AnswerfileChecker {
             for a in e.attributes where !rule.attributes.contains(a.name) {
                 warning(e, "unknown attribute \(a.name)=\(Self.quoted(a.value)) on <\(e.name)> is ignored")
             }
-            if e.name != "admin-interface" {
+            if e.name != "admin-interface" && e.name != "raid" {
                 for c in e.children {
                     error(c, "<\(e.name)> takes only text, not an element <\(c.name)>")
                 }

@@ -17,7 +17,10 @@ struct ElementRule {
     }
 
     static let all: [ElementRule] = [
-        ElementRule(name: "primary-disk", repeatable: false, attributes: ["gueststorage"] + DiskRule.attributes, fresh: .required, reinstall: .unused, restore: .unused),
+        ElementRule(name: "primary-disk", repeatable: false, attributes: ["gueststorage", "swraid"] + DiskRule.attributes, fresh: .required, reinstall: .unused, restore: .unused),
+        // XCP-ng's software RAID: <raid device="md127"><disk>sda</disk><disk>sdb</disk></raid>,
+        // named by <primary-disk>md127</primary-disk> (AnswerfileChecker+Raid.swift).
+        ElementRule(name: "raid", repeatable: false, attributes: ["device"], fresh: .optional, reinstall: .unused, restore: .unused),
         ElementRule(name: "guest-disk", repeatable: true, attributes: DiskRule.attributes, fresh: .optional, reinstall: .unused, restore: .unused),
         ElementRule(name: "existing-installation", repeatable: false, attributes: DiskRule.attributes, fresh: .unused, reinstall: .required, restore: .unused),
         ElementRule(name: "backup-disk", repeatable: false, attributes: DiskRule.attributes, fresh: .unused, reinstall: .unused, restore: .required),

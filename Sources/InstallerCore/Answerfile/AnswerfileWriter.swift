@@ -43,7 +43,10 @@ public enum AnswerfileWriter {
         switch plan.mode {
         case .fresh:
             if !plan.primaryDisk.isEmpty {
-                element("primary-disk", [("gueststorage", plan.storageOnPrimary ? "yes" : "no")], plan.primaryDisk)
+                // A mirror in XenServer's form: <primary-disk swraid="true">sda,sdb</primary-disk>.
+                let raid: [(String, String)] = plan.mirrorDisk == nil ? [] : [("swraid", "true")]
+                element("primary-disk", [("gueststorage", plan.storageOnPrimary ? "yes" : "no")] + raid,
+                        plan.systemDisks.joined(separator: ","))
             }
             for g in plan.guestDisks { element("guest-disk", [], g) }
         case .reinstall:

@@ -94,6 +94,18 @@ public struct PartitionLayout: Equatable, Sendable {
 
     public func partition(_ role: Role) -> Partition? { partitions.first { $0.role == role } }
 
+    /// The same partitions on a disk of `totalSectors` (at least as large): the second disk of
+    /// a mirror is partitioned like the first, after the smaller of the two.
+    public func on(totalSectors: UInt64) throws(InstallerError) -> PartitionLayout {
+        let limit = totalSectors - Self.reservedTail(label: label, sectorSize: sectorSize)
+        guard partitions.allSatisfy({ $0.end < limit }) else {
+            throw .invalid("", "a disk of \(totalSectors) sectors cannot hold the partitions of the layout")
+        }
+        var l = self
+        l.totalSectors = totalSectors
+        return l
+    }
+
     /// The device name of partition `n` of `disk`: `sda1`, but `nvme0n1p1`, `loop0p1`, `mmcblk0p1`.
     public static func partitionName(_ disk: String, _ n: Int) -> String {
         (disk.last?.isNumber ?? false) ? "\(disk)p\(n)" : "\(disk)\(n)"

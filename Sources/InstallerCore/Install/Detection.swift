@@ -49,6 +49,13 @@ public enum InstallationDetector {
                 continue
             }
             guard let table else { continue }
+            // A mirror's member reads as a plain filesystem (metadata 1.0): upgrading or
+            // restoring through one member would leave the other silently stale, so a mirrored
+            // installation is not offered as a target (issue 19 item 2; not supported yet).
+            if let p1 = table.entry(1), SoftwareRAID.isMember(disk.path, offset: p1.start * table.sectorSize, length: p1.length * table.sectorSize) {
+                log.log("detection: \(disk.name): partition 1 is a member of a mirror (software RAID 1); an installation on a mirror is not offered for upgrade or restore")
+                continue
+            }
             if let p1 = table.entry(1), isExt(p1), let inv = inventory(disk.path, p1, table.sectorSize, log: log) {
                 inst.append(ExistingInstallation(disk: disk.name, partition: 1, product: inv["PRODUCT_BRAND"] ?? "",
                                                  version: inv["PRODUCT_VERSION"] ?? "", build: inv["BUILD_NUMBER"] ?? "",

@@ -25,6 +25,12 @@ final class FreshInstall: InstallProcedure {
     private var cachedFacts: TargetFacts?
     /// The swap file being written beside the packages (from the mount step to configure).
     private var swapFile: SwapFile?
+    /// A mirrored install (plan.mirrorDisk): the second disk, its layout (the first's
+    /// partitions) and the md arrays made of the two disks' partitions.
+    private var mirrorDevices: PartitionDevices?
+    private var mirrorLayout: PartitionLayout?
+    private var arrays: [SoftwareRAID.MDArray] = []
+    private var arraysRunning = false
 
     init(_ context: InstallContext, plan: InstallPlan, upgrade: UpgradeHooks? = nil) {
         self.context = context; self.plan = plan; self.upgrade = upgrade
@@ -58,6 +64,15 @@ final class FreshInstall: InstallProcedure {
         }
         if let dev = rootDevice { devices?.release(dev) }
         rootDevice = nil
+        stopArrays()
+        mirrorDevices?.release()
+    }
+
+    /// Stops the arrays this install made (at its end, and when it fails), leaving them clean.
+    private func stopArrays() {
+        guard arraysRunning else { return }
+        arraysRunning = false
+        for a in arrays { SoftwareRAID.stop(a.device, commands: context.commands) }
     }
 
     func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
@@ -70,7 +85,22 @@ final class FreshInstall: InstallProcedure {
             try DiskSafety.check(disk, primary: true, mediaPaths: context.mediaPaths, log: log)
             for g in guestDisks { try DiskSafety.check(g, primary: false, mediaPaths: context.mediaPaths, log: log) }
             let geo = try PartitionTableIO.geometry(disk.path)
-            let layout = try PartitionLayout.primary(totalSectors: geo.sectors, sectorSize: geo.sectorSize, storage: plan.storageOnPrimary)
+            var sectors = geo.sectors
+            if upgrade == nil, let name = plan.mirrorDisk {
+                guard let second = machine.disk(named: name) else { throw .invalid("primary-disk", "no disk called \"\(name)\" on this machine") }
+                try DiskSafety.check(second, primary: true, mediaPaths: context.mediaPaths, log: log)
+                if let why = SoftwareRAID.unavailable([disk, second], commands: context.commands) { throw .invalid("primary-disk", why) }
+                let g2 = try PartitionTableIO.geometry(second.path)
+                guard g2.sectorSize == geo.sectorSize else {
+                    throw .invalid("primary-disk", "the disks of a mirror must have the same sector size: \(disk.name) has \(geo.sectorSize) bytes, \(name) \(g2.sectorSize)")
+                }
+                sectors = min(geo.sectors, g2.sectors)
+                mirrorDevices = PartitionDevices(second, commands: context.commands)
+                let l2 = try PartitionLayout.primary(totalSectors: sectors, sectorSize: geo.sectorSize, storage: plan.storageOnPrimary)
+                mirrorLayout = try l2.on(totalSectors: g2.sectors)
+                log.log("mirror: \(disk.name) and \(name) (\(second.path), \(g2.sectors) sectors), partitioned alike after the smaller")
+            }
+            let layout = try PartitionLayout.primary(totalSectors: sectors, sectorSize: geo.sectorSize, storage: plan.storageOnPrimary).on(totalSectors: geo.sectors)
             self.layout = layout
             log.log("primary disk \(disk.name) (\(disk.path)): \(geo.sectors) sectors of \(geo.sectorSize) bytes; root label \(rootLabel)")
             if upgrade != nil { try Upgrade.checkLayout(layout, disk: disk.path) }
@@ -78,9 +108,16 @@ final class FreshInstall: InstallProcedure {
         guard let devices, let layout else { throw .failed("internal error: the check step left no disk layout") }
         let disk = devices.disk
         if upgrade != nil { steps.skip(.partition) } else { try steps.run(.partition) { progress throws(InstallerError) in
-            try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
+            if let mirrorDevices, let mirrorLayout {
+                try partitionMirror([(devices, layout), (mirrorDevices, mirrorLayout)])
+            } else {
+                try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
+            }
             for p in layout.partitions where p.role != .root {
                 try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
+                if let m = mirrorDevices, let l = mirrorLayout {
+                    try DiskBytes.zero(m.disk.path, at: p.start * l.sectorSize, length: PartitionLayout.alignment)
+                }
             }
             for (n, g) in guestDisks.enumerated() {
                 progress(Double(n + 1) / Double(guestDisks.count + 1))
@@ -92,7 +129,12 @@ final class FreshInstall: InstallProcedure {
             }
         } }
         try steps.run(.filesystems) { _ throws(InstallerError) in
-            let dev = try devices.device(.root, of: layout)
+            let dev: String
+            if let mirrorDevices, let mirrorLayout, upgrade == nil {
+                dev = try makeArrays(devices, layout, mirrorDevices, mirrorLayout)
+            } else {
+                dev = try devices.device(.root, of: layout)
+            }
             rootDevice = dev
             try Filesystem.makeExt3(dev, label: rootLabel, commands: context.commands)
         }
@@ -122,6 +164,9 @@ final class FreshInstall: InstallProcedure {
         let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), commands: context.commands)
         try steps.run(.configure) { progress throws(InstallerError) in
             try configurator.writeFiles()
+            if !arrays.isEmpty {
+                try TargetPath.write(root: root, "/etc/mdadm/mdadm.conf", SoftwareRAID.config(arrays, commands: context.commands))
+            }
             progress(0.3)
             if let s = swapFile {
                 try s.finish(log: log)
@@ -140,6 +185,12 @@ final class FreshInstall: InstallProcedure {
             try Extlinux.install(root: root, disk: disk.path, label: layout.label, kernels: k, rootLabel: rootLabel,
                                  machineMiB: context.machine.memoryMiB, location: plan.bootloader.location, commands: context.commands)
             try installEfiGrub(k, devices: devices, layout: layout)
+            if let m = mirrorDevices, let l = mirrorLayout {
+                // Either disk boots alone: the MBR code on both (extlinux's boot sector and
+                // ldlinux.sys are in the mirrored root), GRUB on both ESPs.
+                if plan.bootloader.location == .mbr { try Extlinux.writeMBR(disk: m.disk.path, label: l.label, log: log) }
+                try installEfiGrub(k, devices: m, layout: l, bootEntry: false)
+            }
         }
         if let script = plan.postInstallScript {
             try steps.run(.postInstall) { _ throws(InstallerError) in
@@ -168,13 +219,14 @@ final class FreshInstall: InstallProcedure {
             }
             if let dev = rootDevice { devices.release(dev) }
             rootDevice = nil
+            stopArrays()
         }
         return InstallSummary(rootLabel: rootLabel, primaryDisk: disk.name, productVersion: facts(disk).productVersion)
     }
 
     /// GRUB for UEFI on the ESP (partition 4): a clean install made it; an upgrade refreshes it
     /// only when the disk already has one (an installation without an ESP keeps booting as it did).
-    private func installEfiGrub(_ k: Extlinux.Kernels, devices: PartitionDevices, layout: PartitionLayout) throws(InstallerError) {
+    private func installEfiGrub(_ k: Extlinux.Kernels, devices: PartitionDevices, layout: PartitionLayout, bootEntry: Bool = true) throws(InstallerError) {
         let dev: String, number: Int
         if upgrade == nil {
             guard layout.partition(.esp) != nil else { return }
@@ -191,25 +243,72 @@ final class FreshInstall: InstallProcedure {
         defer { devices.release(dev) }
         try EfiGrub.install(device: dev, kernels: k, rootLabel: rootLabel, machineMiB: context.machine.memoryMiB, commands: context.commands)
         // The firmware's own entry, only for a real disk of a computer booted under UEFI.
-        if context.machine.isReal && !devices.disk.isImage && EfiBootEntry.firmwareIsUEFI {
+        if bootEntry && context.machine.isReal && !devices.disk.isImage && EfiBootEntry.firmwareIsUEFI {
             EfiBootEntry.add(disk: devices.disk.path, partition: number, commands: context.commands)
         }
     }
 
+    /// The two disks of a mirror: arrays that hold a part of them stopped, old md, LVM and
+    /// filesystem signatures cleared (of the old partitions, then of the whole disk), the
+    /// same partitions written on both, and the signatures inside the new partitions cleared
+    /// (an md superblock at the end of a partition of an earlier mirror of the same layout).
+    private func partitionMirror(_ disks: [(PartitionDevices, PartitionLayout)]) throws(InstallerError) {
+        let c = context.commands
+        try SoftwareRAID.stopArrays(holding: disks.map(\.0.disk.name), commands: c)
+        for (d, l) in disks {
+            if let old = try? PartitionTableIO.read(d.disk.path) {
+                for e in old.entries {
+                    guard let dev = try? d.device(e.number, of: old) else { continue }
+                    try SoftwareRAID.clearSignatures(dev, commands: c)
+                    d.release(dev)
+                }
+            }
+            try SoftwareRAID.clearSignatures(d.disk.path, commands: c)
+            try PartitionTableIO.write(l, to: d.disk.path, commands: c)
+            for p in l.partitions {
+                let dev = try d.device(p.role, of: l)
+                try SoftwareRAID.clearSignatures(dev, commands: c)
+                d.release(dev)
+            }
+            log.log("mirror: \(d.disk.name) cleared of old md, LVM and filesystem signatures and partitioned")
+        }
+    }
+
+    /// The mirrors of the control domain's partitions (root, backup, and local storage when
+    /// the disks hold it), each a RAID 1 of the same partition on both disks; the root's md device.
+    private func makeArrays(_ d1: PartitionDevices, _ l1: PartitionLayout, _ d2: PartitionDevices, _ l2: PartitionLayout) throws(InstallerError) -> String {
+        let roles = l1.partitions.map(\.role).filter { $0 != .esp }
+        let numbers = SoftwareRAID.freeNumbers(roles.count)
+        arrays = []
+        for (role, n) in zip(roles, numbers) {
+            let a = SoftwareRAID.MDArray(device: "/dev/md\(n)", name: role.rawValue,
+                                         members: [try d1.device(role, of: l1), try d2.device(role, of: l2)])
+            try SoftwareRAID.create(a, commands: context.commands)
+            arrays.append(a)
+            arraysRunning = true
+        }
+        guard let root = arrays.first(where: { $0.name == PartitionLayout.Role.root.rawValue }) else {
+            throw .failed("internal error: no root mirror")
+        }
+        return root.device
+    }
+
     private var guestDisks: [Machine.Disk] {
-        plan.guestDisks.filter { $0 != plan.primaryDisk }.compactMap { context.machine.disk(named: $0) }
+        plan.guestDisks.filter { $0 != plan.primaryDisk && $0 != plan.mirrorDisk }.compactMap { context.machine.disk(named: $0) }
     }
 
     private func facts(_ disk: Machine.Disk) -> TargetFacts {
         if let f = cachedFacts { return f }
         let main = context.repositories.first { $0.0.id == .main }?.0 ?? context.repositories.first?.0
         let dev = TargetFacts.deviceName(disk)
-        var storage = plan.storageOnPrimary ? [PartitionLayout.partitionName(dev, 3)] : []
+        // A mirror's partitions are its md devices, by the names given at creation (--name).
+        let mirrored = plan.mirrorDisk != nil && upgrade == nil
+        var storage = plan.storageOnPrimary ? [mirrored ? "/dev/md/storage" : PartitionLayout.partitionName(dev, 3)] : []
         storage += guestDisks.map { PartitionLayout.partitionName(TargetFacts.deviceName($0), 1) }
         let kept = upgrade?.preserved
         let f = TargetFacts(rootLabel: rootLabel, installationUUID: kept?.installationUUID ?? UUID().uuidString.lowercased(),
                             controlDomainUUID: kept?.controlDomainUUID ?? UUID().uuidString.lowercased(), installationDate: EventLog.timestamp(),
-                            primaryDisk: dev, backupPartition: PartitionLayout.partitionName(dev, 2), storagePartitions: storage,
+                            primaryDisk: dev, backupPartition: mirrored ? "/dev/md/backup" : PartitionLayout.partitionName(dev, 2), storagePartitions: storage,
                             productBrand: main?.product ?? "", productVersion: main?.version ?? "", buildNumber: main?.build ?? "")
         cachedFacts = f
         return f

@@ -12,6 +12,11 @@ public struct InstallPlan: Equatable, Sendable {
     public var guestDisks: [String] = []
     /// The rest of the primary disk holds VM storage too (partition 3).
     public var storageOnPrimary: Bool = true
+    /// Fresh: software RAID 1 of the control domain's partitions (issue 19 item 2): the second
+    /// disk of the mirror, partitioned like `primaryDisk`; nil for a single disk.
+    public var mirrorDisk: String?
+    /// The disks the control domain is installed on: the primary disk, then its mirror.
+    public var systemDisks: [String] { [primaryDisk] + (mirrorDisk.map { [$0] } ?? []) }
     public var sources: [Source] = []
     public var driverSources: [Source] = []
     /// The Linux Pack (`<linux-pack>`): auto installs it whenever a source provides it,

@@ -25,6 +25,7 @@ extension InstallPlan {
         }
         o.append(("keymap", .string(keymap)))
         o.append(("primary_disk", .string(primaryDisk)))
+        if let m = mirrorDisk { o.append(("mirror_disk", .string(m))) }
         o.append(("guest_disks", .array(guestDisks.map { .string($0) })))
         o.append(("storage_on_primary", .bool(storageOnPrimary)))
         o.append(("sources", .array(sources.map(source))))

@@ -6,6 +6,8 @@ public enum PlanField: Hashable, Sendable {
     /// Fresh: the primary disk; reinstall: the disk of the existing installation; restore:
     /// the disk holding the backup.
     case primaryDisk
+    /// Fresh: the second disk of a mirrored primary disk (`plan.mirrorDisk`).
+    case mirrorDisk
     /// The guest disk at this index of `plan.guestDisks`.
     case guestDisk(Int)
     case keymap
@@ -34,6 +36,7 @@ public enum PlanField: Hashable, Sendable {
         switch self {
         case .mode: return "mode"
         case .primaryDisk: return "primaryDisk"
+        case .mirrorDisk: return "mirrorDisk"
         case .guestDisk: return "guestDisk"
         case .keymap: return "keymap"
         case .rootPassword: return "rootPassword"

@@ -9,9 +9,21 @@ extension PlanRules {
         case .fresh:
             out += disk(plan.primaryDisk, .primaryDisk, role: "primary disk", minimum: Size.minimumPrimaryDisk,
                         title: "Select Primary Disk", plan, c)
+            if let m = plan.mirrorDisk {
+                if !plan.primaryDisk.isEmpty && m == plan.primaryDisk {
+                    out.append(PlanProblem(.mirrorDisk, "the two disks of a mirror must differ: both name \(quoted(m))",
+                                           screenTitle: "Select Primary Disk", screenMessage: "The disk \(m) cannot mirror itself."))
+                } else {
+                    out += disk(m, .mirrorDisk, role: "second disk of the mirror", minimum: Size.minimumPrimaryDisk,
+                                title: "Select Primary Disk", plan, c)
+                }
+            }
             var seen: Set<String> = []
             for (i, g) in plan.guestDisks.enumerated() {
-                if g == plan.primaryDisk {
+                if let m = plan.mirrorDisk, g == m {
+                    out.append(PlanProblem(.guestDisk(i), "guest disk \(quoted(g)) is the second disk of the mirror; a disk of the mirror cannot also be VM storage",
+                                           screenTitle: "Virtual Machine Storage", screenMessage: "The disk \(g) cannot be used."))
+                } else if g == plan.primaryDisk {
                     out.append(PlanProblem(.guestDisk(i), "guest disk \(quoted(g)) is also the primary disk; use gueststorage=\"yes\" on <primary-disk> instead",
                                            screenTitle: "Virtual Machine Storage", screenMessage: "The disk \(g) cannot be used."))
                 } else if seen.contains(g) {
@@ -63,6 +75,9 @@ extension PlanRules {
         if let minimum, d.sizeBytes < minimum {
             return [PlanProblem(field, "the \(role) \(quoted(name)) is \(Size.humanGB(d.sizeBytes)); at least \(Size.humanGB(minimum)) is needed",
                                 screenTitle: title, screenMessage: screen)]
+        }
+        if minimum != nil, let cd = m.cdrom, cd.name == name {
+            return [PlanProblem(field, "the \(role) \(quoted(name)) is the installer media (the CD drive)", screenTitle: title, screenMessage: screen)]
         }
         if minimum != nil && d.removable {
             return [PlanProblem(field, "the \(role) \(quoted(name)) is a removable disk", screenTitle: title, screenMessage: screen)]

@@ -69,6 +69,7 @@ public enum PlanRules {
         switch f {
         case .mode: return "installation"
         case .primaryDisk: return "primary-disk"
+        case .mirrorDisk: return "primary-disk"
         case .guestDisk: return "guest-disk"
         case .keymap: return "keymap"
         case .rootPassword: return "root-password"

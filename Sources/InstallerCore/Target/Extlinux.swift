@@ -134,6 +134,12 @@ public enum Extlinux {
             log.log("bootloader location is the partition: the MBR of \(disk) is left as it is")
             return
         }
+        try writeMBR(disk: disk, label: label, log: log)
+    }
+
+    /// Writes the syslinux MBR code for `label` (440 bytes) to `disk` (also the second disk of
+    /// a mirror, whose partition 1 is a member of the same filesystem).
+    public static func writeMBR(disk: String, label: PartitionLayout.Label, log: EventLog) throws(InstallerError) {
         let mbr = mbrFile(label: label)
         guard let code = FileManager.default.contents(atPath: mbr), code.count >= 440 else {
             throw .failed("the MBR boot code is missing", at: mbr, hint: "install the syslinux-common package")

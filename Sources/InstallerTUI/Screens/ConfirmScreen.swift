@@ -12,12 +12,14 @@ struct ConfirmScreen: InstallerScreen {
         let button: String
         switch p.mode {
         case .fresh:
-            var disks = [p.primaryDisk]
+            var disks = p.systemDisks
             for g in p.guestDisks where !disks.contains(g) { disks.append(g) }
+            // A mirror: its disks' old md, LVM and filesystem signatures are cleared first.
+            let mirror = p.mirrorDisk.map { "\n\n\(p.primaryDisk) and \($0) become a mirror (software RAID 1); their old RAID and LVM signatures are cleared." } ?? ""
             text = "Setup has all the information it needs to install Xen Cloud Platform:\n\n"
                 + Self.summary(p).joined(separator: "\n")
                 + "\n\nPlease confirm you wish to proceed: ALL DATA on these disks will be destroyed:\n\n"
-                + disks.map { d in "  * " + (state.machine.disk(named: d)?.label ?? d) }.joined(separator: "\n")
+                + disks.map { d in "  * " + (state.machine.disk(named: d)?.label ?? d) }.joined(separator: "\n") + mirror
             button = "Install Xen Cloud Platform"
         case .reinstall:
             let to = state.answers.media.map { ", to \($0.product) \($0.version)" } ?? ""

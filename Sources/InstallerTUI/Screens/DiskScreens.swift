@@ -28,6 +28,7 @@ struct PrimaryDiskScreen: InstallerScreen {
             // A new primary disk starts the storage choice afresh: the primary ticked.
             s.answers.plan.guestDisks = []
             s.answers.plan.storageOnPrimary = true
+            s.answers.plan.mirrorDisk = nil
         }
         s.answers.plan.primaryDisk = disk
         return .next([])
