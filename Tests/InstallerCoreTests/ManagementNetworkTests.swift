@@ -386,6 +386,70 @@ import Testing
         #expect(net.bondStatus() == "bond0: eth0 down (1 link failure), eth1 up (0 link failures)")
     }
 
+    /// /proc/net/bonding/bond0 of an 802.3ad bond whose two members joined one aggregator with
+    /// a switch (kernel 6.1's text, the per-member LACPDU details cut short), then the same
+    /// bond before any partner answered.
+    @Test func bondStatusOfAnLACPBond() {
+        let text = """
+        Ethernet Channel Bonding Driver: v6.1.0-28-amd64
+
+        Bonding Mode: IEEE 802.3ad Dynamic link aggregation
+        Transmit Hash Policy: layer2 (0)
+        MII Status: up
+        MII Polling Interval (ms): 100
+        Up Delay (ms): 0
+        Down Delay (ms): 0
+        Peer Notification Delay (ms): 0
+
+        802.3ad info
+        LACP active: on
+        LACP rate: fast
+        Min links: 0
+        Aggregator selection policy (ad_select): stable
+        System priority: 65535
+        System MAC address: 52:54:00:78:00:01
+        Active Aggregator Info:
+        \tAggregator ID: 1
+        \tNumber of ports: 2
+        \tActor Key: 15
+        \tPartner Key: 78
+        \tPartner Mac Address: 02:1a:c9:00:00:01
+
+        Slave Interface: eth0
+        MII Status: up
+        Speed: 1000 Mbps
+        Duplex: full
+        Link Failure Count: 0
+        Permanent HW addr: 52:54:00:78:00:01
+        Slave queue ID: 0
+        Aggregator ID: 1
+        Actor Churn State: none
+        Partner Churn State: none
+        details partner lacp pdu:
+            system mac address: 02:1a:c9:00:00:01
+            port state: 61
+
+        Slave Interface: eth1
+        MII Status: up
+        Speed: 1000 Mbps
+        Duplex: full
+        Link Failure Count: 0
+        Permanent HW addr: 52:54:00:78:00:02
+        Slave queue ID: 0
+        Aggregator ID: 1
+        details partner lacp pdu:
+            system mac address: 02:1a:c9:00:00:01
+
+        """
+        #expect(RuntimeNetwork.bondStatus(text) == "bond0: 802.3ad, partner 02:1a:c9:00:00:01 (aggregator 1, 2 ports); "
+            + "eth0 up (0 link failures, aggregator 1), eth1 up (0 link failures, aggregator 1)")
+        let alone = text.replacingOccurrences(of: "02:1a:c9:00:00:01", with: "00:00:00:00:00:00")
+            .replacingOccurrences(of: "Number of ports: 2", with: "Number of ports: 1")
+            .replacingOccurrences(of: "Aggregator ID: 1\nActor Churn", with: "Aggregator ID: 2\nActor Churn")
+        #expect(RuntimeNetwork.bondStatus(alone) == "bond0: 802.3ad, no LACP partner; "
+            + "eth0 up (0 link failures, aggregator 2), eth1 up (0 link failures, aggregator 1)")
+    }
+
     @Test func badSettingsAreRefusedBeforeAnyCommand() throws {
         let dir = NSTemporaryDirectory() + "vlan-bad-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -244,8 +244,13 @@ public struct RuntimeNetwork: Sendable {
 
     /// bond0 as the driver sees it now, one line: the active member (active-backup) and each
     /// member's link with its failure count, e.g. "bond0: active member eth1; eth0 down
-    /// (1 link failure), eth1 up (0 link failures)". Nil without bond0. The unattended install
-    /// prints it at its end, so that a member lost during the install shows in its output.
+    /// (1 link failure), eth1 up (0 link failures)". An 802.3ad (LACP) bond also names its
+    /// mode, the partner system of its active aggregator and each member's aggregator, e.g.
+    /// "bond0: 802.3ad, partner 02:1a:c9:00:00:01 (aggregator 1, 2 ports); eth0 up (0 link
+    /// failures, aggregator 1), eth1 up (0 link failures, aggregator 1)", or "no LACP partner"
+    /// (the driver's partner address all zeros: nothing answered). Nil without bond0. The
+    /// unattended install prints it at its end, so that a member lost during the install (or
+    /// one the switch left out of the aggregate) shows in its output.
     public func bondStatus() -> String? {
         guard let text = try? String(contentsOfFile: "\(procNetBonding)/\(Bond.device)", encoding: .utf8) else { return nil }
         return Self.bondStatus(text)
@@ -253,21 +258,40 @@ public struct RuntimeNetwork: Sendable {
 
     /// The line of `bondStatus()` from the text of /proc/net/bonding/bond0.
     static func bondStatus(_ text: String) -> String {
-        var active: String?
-        var members: [(name: String, mii: String, failures: String)] = []
+        var active: String?, lacp = false
+        var aggregator: String?, ports: String?, partner: String?
+        var members: [(name: String, mii: String, failures: String, aggregator: String?)] = []
         for line in text.split(separator: "\n") {
             let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2 else { continue }
             switch kv[0] {
+            case "Bonding Mode": lacp = kv[1].contains("802.3ad")
             case "Currently Active Slave": active = kv[1]
-            case "Slave Interface": members.append((kv[1], "?", "?"))
+            case "Slave Interface": members.append((kv[1], "?", "?", nil))
             case "MII Status" where !members.isEmpty: members[members.count - 1].mii = kv[1]
             case "Link Failure Count" where !members.isEmpty: members[members.count - 1].failures = kv[1]
+            // Before the first member: the active aggregator's; after: the member's own.
+            case "Aggregator ID" where members.isEmpty: aggregator = kv[1]
+            case "Aggregator ID": members[members.count - 1].aggregator = kv[1]
+            case "Number of ports" where members.isEmpty: ports = kv[1]
+            case "Partner Mac Address" where members.isEmpty: partner = kv[1]
             default: break
             }
         }
-        let each = members.map { "\($0.name) \($0.mii) (\($0.failures) link failure\($0.failures == "1" ? "" : "s"))" }
-        return "\(Bond.device): " + (active.map { "active member \($0); " } ?? "") + (each.isEmpty ? "no members" : each.joined(separator: ", "))
+        let each = members.map {
+            "\($0.name) \($0.mii) (\($0.failures) link failure\($0.failures == "1" ? "" : "s")"
+                + (lacp ? ", aggregator \($0.aggregator ?? "none")" : "") + ")"
+        }
+        var head = ""
+        if lacp {
+            let agg = [aggregator.map { "aggregator \($0)" }, ports.map { "\($0) port\($0 == "1" ? "" : "s")" }].compactMap { $0 }
+            if let p = partner, !p.isEmpty, p != "00:00:00:00:00:00" {
+                head = "802.3ad, partner \(p)" + (agg.isEmpty ? "" : " (\(agg.joined(separator: ", ")))") + "; "
+            } else {
+                head = "802.3ad, no LACP partner; "
+            }
+        }
+        return "\(Bond.device): " + head + (active.map { "active member \($0); " } ?? "") + (each.isEmpty ? "no members" : each.joined(separator: ", "))
     }
 
     /// The IPv6 addresses (`addr/prefix`) beyond the link (global, or site-local such as
