@@ -326,13 +326,19 @@ import Testing
         net.commands = fake
         net.sysClassNet = dir
         net.resolvConf = dir + "/resolv.conf"
+        // The CD's init left a DHCP client running on eth1 (its PID file): it is stopped before
+        // eth1 is enslaved, its PID file removed; eth0 has none.
+        net.bootDHCPPidDir = dir
+        try "4321\n".write(toFile: dir + "/udhcpc-eth1.pid", atomically: true, encoding: .utf8)
         let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.2.15", netmask: "255.255.255.0", gateway: "10.0.2.2"),
                                         bond: Bond(members: ["eth0", "eth1"], mode: .activeBackup))
         let done = try net.bringUp(s)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/udhcpc-eth1.pid"))
         #expect(fake.ran == [
             "modprobe -q bonding",
             "ip link set dev bond0 down",
             "ip addr flush dev eth0", "ip link set dev eth0 down", "ip link set dev eth0 master bond0",
+            "kill 4321",
             "ip addr flush dev eth1", "ip link set dev eth1 down", "ip link set dev eth1 master bond0",
             "ip addr flush dev bond0",
             "ip link set dev bond0 up",

@@ -88,6 +88,9 @@ public struct RuntimeNetwork: Sendable {
     /// The DHCP client: `udhcpc` when it is on PATH (the installer CD), else `busybox udhcpc`.
     public var dhcpClient: [String] = RuntimeNetwork.defaultDHCPClient()
     public var sysClassNet = "/sys/class/net"
+    /// Where the CD's init keeps the PID of the DHCP client it started at boot on each NIC
+    /// (`udhcpc-NIC.pid`): a bond stops those of its members (`makeBond`).
+    public var bootDHCPPidDir = "/run"
     /// Runs `ip` and the DHCP client.
     public var commands: any CommandRunning = SystemCommands(log: .shared)
     /// The log of `commands`; setting it makes `commands` the real programs logged there.
@@ -232,11 +235,26 @@ public struct RuntimeNetwork: Sendable {
             }
         }
         for m in b.members {
+            stopBootDHCP(m)
             try run(["ip", "addr", "flush", "dev", m], m)
             try run(["ip", "link", "set", "dev", m, "down"], m)
             try run(["ip", "link", "set", "dev", m, "master", bond], m)
         }
         log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
+    }
+
+    /// The CD's init runs DHCP on every NIC at boot, in the background. On a bond's member that
+    /// client must stop before the member is enslaved: on LACP switch ports it is not answered
+    /// until the bond has negotiated, goes on asking, and once answered would put an address on
+    /// the member and take the default route away from bond0 (its script replaces the route).
+    private func stopBootDHCP(_ nic: String) {
+        let path = "\(bootDHCPPidDir)/udhcpc-\(nic).pid"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else { return }
+        let r = commands.run(["kill", "\(pid)"])
+        log.log("network: " + (r.ok ? "stopped the boot-time DHCP client on \(nic) (pid \(pid))"
+                                    : "the boot-time DHCP client on \(nic) (pid \(pid)) was not running"))
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Where the bonding driver describes bond0 (`InstallEnvironment` has no hook: tests set it).
