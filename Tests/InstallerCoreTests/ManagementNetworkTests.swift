@@ -95,6 +95,26 @@ import Testing
         #expect(try BootParameters.parse("install").network() == nil)
     }
 
+    /// `bond=` in network_config=: the members, then the mode (active-backup by default); the
+    /// bond rules of the answerfile (two or more NICs, none twice), with the text named.
+    @Test func bootLineBond() throws {
+        #expect(try BootNetwork.parse("dhcp;bond=eth0,eth1:lacp") == BootNetwork(config: .dhcp, bond: Bond(members: ["eth0", "eth1"], mode: .lacp)))
+        #expect(try BootNetwork.parse("dhcp;bond=eth0,eth1:802.3ad;vlan=42")
+                == BootNetwork(config: .dhcp, vlan: 42, bond: Bond(members: ["eth0", "eth1"], mode: .lacp)))
+        #expect(try BootNetwork.parse("static:ip=10.0.0.5;netmask=255.255.255.0;bond=eth2,eth3,eth4")
+                == BootNetwork(config: .static(ip: "10.0.0.5", netmask: "255.255.255.0", gateway: nil), bond: Bond(members: ["eth2", "eth3", "eth4"], mode: .activeBackup)))
+        func refused(_ text: String, _ why: String) {
+            #expect(throws: InstallerError.invalid("network_config=\(text)", why,
+                                                   hint: "write network_config=dhcp;vlan=N, or network_config=static;ip=A;netmask=M;gateway=G;dns=D")) {
+                try BootNetwork.parse(text)
+            }
+        }
+        refused("dhcp;bond=eth0", "a bond needs two or more network interfaces, not 1 (eth0); for one interface leave <bond> out")
+        refused("dhcp;bond=eth0,eth0:lacp", "the bond names \"eth0\" twice")
+        refused("dhcp;bond=eth0,eth1:balance-rr", "the bond's mode must be lacp (802.3ad) or active-backup, not \"balance-rr\"")
+        refused("dhcp;bond=eth0,,eth1", "bond=eth0,,eth1 names \"\", not a network interface")
+    }
+
     @Test func aBadNetworkConfigIsRefusedAtStart() {
         for (text, why) in [("dhcp;vlan=4095", "vlan=\"4095\" is not a VLAN tag (4095 is reserved): use 1 to 4094, or leave vlan= out for an untagged interface"),
                             ("dhcp;vlan=x", "vlan=x is not a number from 1 to 4094"),

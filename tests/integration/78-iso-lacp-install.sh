@@ -24,6 +24,10 @@
 # (restarted, two e1000 NICs): bond0 in 802.3ad mode of eth0 and eth1, both ports forwarding
 # with it, xenbr0 leased through them, dom0 ready. Without root, a network namespace, a tap
 # device or dnsmasq it skips.
+# 2. The same install with its answerfile by URL from the HTTP server: the boot line makes the
+# bond first ("network_config=dhcp:bond=eth0,eth1:lacp", the installer's own key; init runs no
+# DHCP then); asserted: the answerfile fetched over HTTP, the 802.3ad closing line with the
+# switch, both ports forwarding, completion.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -194,4 +198,38 @@ done
 grep -q "aggregator: host system $MAC0 key " "$work/switch2.log" || fail "installed host: no aggregator with the switch"
 echo "installed disk booted, bond0 (802.3ad) negotiated with the switch, xenbr0 leased through it: $(( $(date +%s) - t1 )) s"
 
+
+# 2. The answerfile by URL, behind the same LACP ports: only the boot line can make the bond
+# before it is fetched ("network_config=dhcp:bond=eth0,eth1:lacp"; init then runs no DHCP).
+ip netns exec "$NS" python3 -u Tests/Fixtures/servers/lacpswitch.py "$work/switch3.log" "$TAP" "$SWITCH" 78 \
+  >"$work/switch3.out" 2>&1 & SWPID=$!
+for _ in $(seq 150); do grep -q '^PORTS' "$work/switch3.out" 2>/dev/null && break; kill -0 "$SWPID" 2>/dev/null || break; sleep 0.1; done
+read -r P0 P1 < <(awk '/^PORTS/ {print $2, $3}' "$work/switch3.out")
+[ -n "${P1:-}" ] || { cat "$work/switch3.out"; fail "the LACP switch did not start a third time"; }
+sed 's/xcp-lacp/xcp-lacp-url/' "$work/lacp.xml" >"$work/www/lacp-url.xml"
+rm -f "$work/disk.img"; truncate -s 20G "$work/disk.img"
+iso_remaster "$ISO" "$work/installer-url.iso" serial \
+  "answerfile=http://$ADDR:$PORT/lacp-url.xml network_config=dhcp:bond=eth0,eth1:lacp install atexit=poweroff"
+nics="-netdev socket,id=n0,connect=127.0.0.1:$P0 -device virtio-net-pci,netdev=n0,mac=$MAC0,speed=1000,duplex=full"
+nics+=" -netdev socket,id=n1,connect=127.0.0.1:$P1 -device virtio-net-pci,netdev=n1,mac=$MAC1,speed=1000,duplex=full"
+nics+=" -chardev stdio,id=ser0,logfile=$work/serial-url.log,signal=off -serial chardev:ser0 -monitor none"
+cat >"$work/url.replay" <<REPLAY
+size 80x24
+exec ip netns exec $NS $(iso_vm "-boot d -cdrom $work/installer-url.iso -drive file=$work/disk.img,format=raw,if=ide,index=0 $nics")
+wait "network: configuring bond0 (DHCP, bond of eth0 eth1 (lacp)) for the answerfile" 180
+wait "unattended fresh installation on sda" 120
+wait "Installation complete" 400
+wait "exited with status 0" 60
+exit 0
+REPLAY
+t2=$(date +%s)
+"$BIN" replay "$work/url.replay" --times || {
+  tr -d '\r' <"$work/serial-url.log" | grep -aE '^(network|installer-cd|Installation|host-installer)' | tail -20; echo "--- switch"; cat "$work/switch3.log"
+  fail "the install with its answerfile by URL over the LACP bond"; }
+kill "$SWPID"; wait "$SWPID" 2>/dev/null || true; SWPID=
+grep -aE '^network: ' "$work/serial-url.log" | tr -d '\r'
+grep -q '"GET /lacp-url.xml HTTP/1.1" 200' "$work/http.log" || fail "the answerfile was not fetched over HTTP"
+grep -qa "^network: bond0: 802.3ad, partner $SWITCH (aggregator [0-9]*, 2 ports)" "$work/serial-url.log" || fail "case 2: no 802.3ad closing line with the switch"
+for n in 0 1; do grep -qE "^[0-9.]+ port$n state .* forwarding yes" "$work/switch3.log" || fail "case 2: port$n never forwarded"; done
+echo "ok   2: the answerfile by URL through the LACP bond of the boot line: $(( $(date +%s) - t2 )) s"
 echo "78-iso-lacp-install: ok ($SECONDS s)"
