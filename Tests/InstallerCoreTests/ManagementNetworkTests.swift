@@ -95,6 +95,26 @@ import Testing
         #expect(try BootParameters.parse("install").network() == nil)
     }
 
+    /// `bond=` in network_config=: the members, then the mode (active-backup by default); the
+    /// bond rules of the answerfile (two or more NICs, none twice), with the text named.
+    @Test func bootLineBond() throws {
+        #expect(try BootNetwork.parse("dhcp;bond=eth0,eth1:lacp") == BootNetwork(config: .dhcp, bond: Bond(members: ["eth0", "eth1"], mode: .lacp)))
+        #expect(try BootNetwork.parse("dhcp;bond=eth0,eth1:802.3ad;vlan=42")
+                == BootNetwork(config: .dhcp, vlan: 42, bond: Bond(members: ["eth0", "eth1"], mode: .lacp)))
+        #expect(try BootNetwork.parse("static:ip=10.0.0.5;netmask=255.255.255.0;bond=eth2,eth3,eth4")
+                == BootNetwork(config: .static(ip: "10.0.0.5", netmask: "255.255.255.0", gateway: nil), bond: Bond(members: ["eth2", "eth3", "eth4"], mode: .activeBackup)))
+        func refused(_ text: String, _ why: String) {
+            #expect(throws: InstallerError.invalid("network_config=\(text)", why,
+                                                   hint: "write network_config=dhcp;vlan=N, or network_config=static;ip=A;netmask=M;gateway=G;dns=D")) {
+                try BootNetwork.parse(text)
+            }
+        }
+        refused("dhcp;bond=eth0", "a bond needs two or more network interfaces, not 1 (eth0); for one interface leave <bond> out")
+        refused("dhcp;bond=eth0,eth0:lacp", "the bond names \"eth0\" twice")
+        refused("dhcp;bond=eth0,eth1:balance-rr", "the bond's mode must be lacp (802.3ad) or active-backup, not \"balance-rr\"")
+        refused("dhcp;bond=eth0,,eth1", "bond=eth0,,eth1 names \"\", not a network interface")
+    }
+
     @Test func aBadNetworkConfigIsRefusedAtStart() {
         for (text, why) in [("dhcp;vlan=4095", "vlan=\"4095\" is not a VLAN tag (4095 is reserved): use 1 to 4094, or leave vlan= out for an untagged interface"),
                             ("dhcp;vlan=x", "vlan=x is not a number from 1 to 4094"),
@@ -379,13 +399,19 @@ import Testing
         net.commands = fake
         net.sysClassNet = dir
         net.resolvConf = dir + "/resolv.conf"
+        // The CD's init left a DHCP client running on eth1 (its PID file): it is stopped before
+        // eth1 is enslaved, its PID file removed; eth0 has none.
+        net.bootDHCPPidDir = dir
+        try "4321\n".write(toFile: dir + "/udhcpc-eth1.pid", atomically: true, encoding: .utf8)
         let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.2.15", netmask: "255.255.255.0", gateway: "10.0.2.2"),
                                         bond: Bond(members: ["eth0", "eth1"], mode: .activeBackup))
         let done = try net.bringUp(s)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/udhcpc-eth1.pid"))
         #expect(fake.ran == [
             "modprobe -q bonding",
             "ip link set dev bond0 down",
             "ip addr flush dev eth0", "ip link set dev eth0 down", "ip link set dev eth0 master bond0",
+            "kill 4321",
             "ip addr flush dev eth1", "ip link set dev eth1 down", "ip link set dev eth1 master bond0",
             "ip addr flush dev bond0",
             "ip link set dev bond0 up",
@@ -437,6 +463,70 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try text.replacingOccurrences(of: "Currently Active Slave: eth1\n", with: "").write(toFile: dir + "/bond0", atomically: true, encoding: .utf8)
         #expect(net.bondStatus() == "bond0: eth0 down (1 link failure), eth1 up (0 link failures)")
+    }
+
+    /// /proc/net/bonding/bond0 of an 802.3ad bond whose two members joined one aggregator with
+    /// a switch (kernel 6.1's text, the per-member LACPDU details cut short), then the same
+    /// bond before any partner answered.
+    @Test func bondStatusOfAnLACPBond() {
+        let text = """
+        Ethernet Channel Bonding Driver: v6.1.0-28-amd64
+
+        Bonding Mode: IEEE 802.3ad Dynamic link aggregation
+        Transmit Hash Policy: layer2 (0)
+        MII Status: up
+        MII Polling Interval (ms): 100
+        Up Delay (ms): 0
+        Down Delay (ms): 0
+        Peer Notification Delay (ms): 0
+
+        802.3ad info
+        LACP active: on
+        LACP rate: fast
+        Min links: 0
+        Aggregator selection policy (ad_select): stable
+        System priority: 65535
+        System MAC address: 52:54:00:78:00:01
+        Active Aggregator Info:
+        \tAggregator ID: 1
+        \tNumber of ports: 2
+        \tActor Key: 15
+        \tPartner Key: 78
+        \tPartner Mac Address: 02:1a:c9:00:00:01
+
+        Slave Interface: eth0
+        MII Status: up
+        Speed: 1000 Mbps
+        Duplex: full
+        Link Failure Count: 0
+        Permanent HW addr: 52:54:00:78:00:01
+        Slave queue ID: 0
+        Aggregator ID: 1
+        Actor Churn State: none
+        Partner Churn State: none
+        details partner lacp pdu:
+            system mac address: 02:1a:c9:00:00:01
+            port state: 61
+
+        Slave Interface: eth1
+        MII Status: up
+        Speed: 1000 Mbps
+        Duplex: full
+        Link Failure Count: 0
+        Permanent HW addr: 52:54:00:78:00:02
+        Slave queue ID: 0
+        Aggregator ID: 1
+        details partner lacp pdu:
+            system mac address: 02:1a:c9:00:00:01
+
+        """
+        #expect(RuntimeNetwork.bondStatus(text) == "bond0: 802.3ad, partner 02:1a:c9:00:00:01 (aggregator 1, 2 ports); "
+            + "eth0 up (0 link failures, aggregator 1), eth1 up (0 link failures, aggregator 1)")
+        let alone = text.replacingOccurrences(of: "02:1a:c9:00:00:01", with: "00:00:00:00:00:00")
+            .replacingOccurrences(of: "Number of ports: 2", with: "Number of ports: 1")
+            .replacingOccurrences(of: "Aggregator ID: 1\nActor Churn", with: "Aggregator ID: 2\nActor Churn")
+        #expect(RuntimeNetwork.bondStatus(alone) == "bond0: 802.3ad, no LACP partner; "
+            + "eth0 up (0 link failures, aggregator 2), eth1 up (0 link failures, aggregator 1)")
     }
 
     @Test func badSettingsAreRefusedBeforeAnyCommand() throws {

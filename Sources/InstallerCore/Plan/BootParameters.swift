@@ -94,8 +94,12 @@ public struct BootParameters: Equatable, Sendable {
 /// `network_config=` on the boot line, in XenServer's form: `dhcp` or `static`, then
 /// `;key=value` pairs (a `:` may stand for the first `;`): `ip=`, `netmask=`, `gateway=`,
 /// `dns=` (comma-separated), `vlan=N`, and for IPv6 `ipv6=autoconf|addr/prefix`,
-/// `gatewayv6=`. `none;ipv6=autoconf` is IPv6 only.
+/// `gatewayv6=`. `none;ipv6=autoconf` is IPv6 only. `bond=eth0,eth1[:lacp|:active-backup]`
+/// (our key; XenServer has none) makes bond0 of those NICs (active-backup unless `:lacp`, or
+/// `:802.3ad`) and configures it instead of `network_device=`: LACP switch ports pass nothing
+/// before the bond negotiates, so an answerfile URL behind them needs it.
 ///
+///     network_config=dhcp;bond=eth0,eth1:lacp
 ///     network_config=dhcp;vlan=42
 ///     network_config=static;ip=10.0.0.5;netmask=255.255.255.0;gateway=10.0.0.1;dns=10.0.0.1;vlan=42
 ///     network_config=none;ipv6=2001:db8::5/64;gatewayv6=2001:db8::1;dns=2001:db8::53
@@ -104,6 +108,7 @@ public struct BootNetwork: Equatable, Sendable {
     public var ipv6: IPv6Config = .none
     public var vlan: Int?
     public var nameservers: [String] = []
+    public var bond: Bond?
 
     public static func parse(_ text: String) throws(InstallerError) -> BootNetwork {
         func bad(_ why: String) -> InstallerError {
@@ -121,7 +126,7 @@ public struct BootNetwork: Equatable, Sendable {
             let p = pair.split(separator: "=", maxSplits: 1)
             guard p.count == 2, !p[1].isEmpty else { throw bad("\"\(pair)\" is not key=value") }
             let key = String(p[0])
-            guard ["ip", "netmask", "gateway", "dns", "vlan", "ipv6", "gatewayv6", "domain"].contains(key) else { throw bad("unknown key \(key)=") }
+            guard ["ip", "netmask", "gateway", "dns", "vlan", "ipv6", "gatewayv6", "domain", "bond"].contains(key) else { throw bad("unknown key \(key)=") }
             kv[key] = String(p[1])
         }
         var n: BootNetwork
@@ -144,6 +149,17 @@ public struct BootNetwork: Equatable, Sendable {
         case let a?: n.ipv6 = .static(address: a, gateway: kv["gatewayv6"])
         }
         n.nameservers = kv["dns"].map { $0.split(separator: ",").map(String.init) } ?? []
+        if let v = kv["bond"] {
+            let parts = v.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let rawMode = parts.count == 2 ? String(parts[1]) : "active-backup"
+            guard let mode = rawMode == "802.3ad" ? Bond.Mode.lacp : Bond.Mode(rawValue: rawMode) else {
+                throw bad("the bond's mode must be lacp (802.3ad) or active-backup, not \"\(rawMode)\"")
+            }
+            let b = Bond(members: parts[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init), mode: mode)
+            if let m = b.members.first(where: { $0.isEmpty || $0.contains("/") }) { throw bad("bond=\(v) names \"\(m)\", not a network interface") }
+            if let p = PlanRules.bondProblems(b, machine: nil).first { throw bad(p.message) }
+            n.bond = b
+        }
         // The rule book's checks, as for the management interface.
         let probe = AdminInterface(nic: "", mac: "", config: n.config, ipv6: n.ipv6, vlan: n.vlan)
         if let p = PlanRules.adminProblems(probe).first { throw bad(p.message) }

@@ -92,6 +92,9 @@ public struct RuntimeNetwork: Sendable {
     public var sysClassNet = "/sys/class/net"
     /// Where the IPv6 settings of each interface are (`disable_ipv6`, `accept_ra`, `autoconf`).
     public var procSysIPv6 = "/proc/sys/net/ipv6/conf"
+    /// Where the CD's init keeps the PID of the DHCP client it started at boot on each NIC
+    /// (`udhcpc-NIC.pid`): a bond stops those of its members (`makeBond`).
+    public var bootDHCPPidDir = "/run"
     /// Runs `ip` and the DHCP client.
     public var commands: any CommandRunning = SystemCommands(log: .shared)
     /// The log of `commands`; setting it makes `commands` the real programs logged there.
@@ -241,6 +244,7 @@ public struct RuntimeNetwork: Sendable {
             }
         }
         for m in b.members {
+            stopBootDHCP(m)
             try run(["ip", "addr", "flush", "dev", m], m)
             try run(["ip", "link", "set", "dev", m, "down"], m)
             try run(["ip", "link", "set", "dev", m, "master", bond], m)
@@ -248,13 +252,32 @@ public struct RuntimeNetwork: Sendable {
         log.log("network: \(bond) (\(b.mode.kernelMode)) of \(b.members.joined(separator: ", "))")
     }
 
+    /// The CD's init runs DHCP on every NIC at boot, in the background. On a bond's member that
+    /// client must stop before the member is enslaved: on LACP switch ports it is not answered
+    /// until the bond has negotiated, goes on asking, and once answered would put an address on
+    /// the member and take the default route away from bond0 (its script replaces the route).
+    private func stopBootDHCP(_ nic: String) {
+        let path = "\(bootDHCPPidDir)/udhcpc-\(nic).pid"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else { return }
+        let r = commands.run(["kill", "\(pid)"])
+        log.log("network: " + (r.ok ? "stopped the boot-time DHCP client on \(nic) (pid \(pid))"
+                                    : "the boot-time DHCP client on \(nic) (pid \(pid)) was not running"))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     /// Where the bonding driver describes bond0 (`InstallEnvironment` has no hook: tests set it).
     public var procNetBonding = "/proc/net/bonding"
 
     /// bond0 as the driver sees it now, one line: the active member (active-backup) and each
     /// member's link with its failure count, e.g. "bond0: active member eth1; eth0 down
-    /// (1 link failure), eth1 up (0 link failures)". Nil without bond0. The unattended install
-    /// prints it at its end, so that a member lost during the install shows in its output.
+    /// (1 link failure), eth1 up (0 link failures)". An 802.3ad (LACP) bond also names its
+    /// mode, the partner system of its active aggregator and each member's aggregator, e.g.
+    /// "bond0: 802.3ad, partner 02:1a:c9:00:00:01 (aggregator 1, 2 ports); eth0 up (0 link
+    /// failures, aggregator 1), eth1 up (0 link failures, aggregator 1)", or "no LACP partner"
+    /// (the driver's partner address all zeros: nothing answered). Nil without bond0. The
+    /// unattended install prints it at its end, so that a member lost during the install (or
+    /// one the switch left out of the aggregate) shows in its output.
     public func bondStatus() -> String? {
         guard let text = try? String(contentsOfFile: "\(procNetBonding)/\(Bond.device)", encoding: .utf8) else { return nil }
         return Self.bondStatus(text)
@@ -262,21 +285,40 @@ public struct RuntimeNetwork: Sendable {
 
     /// The line of `bondStatus()` from the text of /proc/net/bonding/bond0.
     static func bondStatus(_ text: String) -> String {
-        var active: String?
-        var members: [(name: String, mii: String, failures: String)] = []
+        var active: String?, lacp = false
+        var aggregator: String?, ports: String?, partner: String?
+        var members: [(name: String, mii: String, failures: String, aggregator: String?)] = []
         for line in text.split(separator: "\n") {
             let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2 else { continue }
             switch kv[0] {
+            case "Bonding Mode": lacp = kv[1].contains("802.3ad")
             case "Currently Active Slave": active = kv[1]
-            case "Slave Interface": members.append((kv[1], "?", "?"))
+            case "Slave Interface": members.append((kv[1], "?", "?", nil))
             case "MII Status" where !members.isEmpty: members[members.count - 1].mii = kv[1]
             case "Link Failure Count" where !members.isEmpty: members[members.count - 1].failures = kv[1]
+            // Before the first member: the active aggregator's; after: the member's own.
+            case "Aggregator ID" where members.isEmpty: aggregator = kv[1]
+            case "Aggregator ID": members[members.count - 1].aggregator = kv[1]
+            case "Number of ports" where members.isEmpty: ports = kv[1]
+            case "Partner Mac Address" where members.isEmpty: partner = kv[1]
             default: break
             }
         }
-        let each = members.map { "\($0.name) \($0.mii) (\($0.failures) link failure\($0.failures == "1" ? "" : "s"))" }
-        return "\(Bond.device): " + (active.map { "active member \($0); " } ?? "") + (each.isEmpty ? "no members" : each.joined(separator: ", "))
+        let each = members.map {
+            "\($0.name) \($0.mii) (\($0.failures) link failure\($0.failures == "1" ? "" : "s")"
+                + (lacp ? ", aggregator \($0.aggregator ?? "none")" : "") + ")"
+        }
+        var head = ""
+        if lacp {
+            let agg = [aggregator.map { "aggregator \($0)" }, ports.map { "\($0) port\($0 == "1" ? "" : "s")" }].compactMap { $0 }
+            if let p = partner, !p.isEmpty, p != "00:00:00:00:00:00" {
+                head = "802.3ad, partner \(p)" + (agg.isEmpty ? "" : " (\(agg.joined(separator: ", ")))") + "; "
+            } else {
+                head = "802.3ad, no LACP partner; "
+            }
+        }
+        return "\(Bond.device): " + head + (active.map { "active member \($0); " } ?? "") + (each.isEmpty ? "no members" : each.joined(separator: ", "))
     }
 
     /// The IPv6 addresses (`addr/prefix`) beyond the link (global, or site-local such as

@@ -37,7 +37,7 @@ extension UnattendedInstall {
     /// Before an answerfile is fetched from the network (`--real-hardware`): DHCP on the
     /// `network_device=` NIC (a name or a MAC), else the first NIC with a link, unless a NIC
     /// already holds an IPv4 address (the CD's init runs DHCP at boot unless `nodhcp`).
-    /// `network_config=` (`boot`) configures that NIC as it says (static, a VLAN, IPv6) instead of DHCP.
+    /// `network_config=` (`boot`) configures that NIC as it says (static, a VLAN, IPv6, a bond) instead of DHCP.
     static func bringUpForAnswerfile(_ location: String, machine: Machine, backend: InstallerBackend, device: String?,
                                      boot: BootNetwork? = nil) throws(InstallerError) {
         guard backend.runtimeNetworkEnabled(for: machine) else { return }
@@ -54,7 +54,9 @@ extension UnattendedInstall {
         guard let nic = named ?? machine.nics.first(where: \.link) ?? machine.nics.first else {
             throw .failed("this computer has no network interface to fetch the answerfile with", at: location)
         }
-        let settings = boot.map { RuntimeNetwork.Settings(nic: nic.name, config: $0.config, nameserver: $0.nameservers.first, ipv6: $0.ipv6, vlan: $0.vlan) }
+        // A bond (network_config=...;bond=) stands for network_device=: its first member is the NIC.
+        let settings = boot.map { RuntimeNetwork.Settings(nic: $0.bond?.members.first ?? nic.name, config: $0.config, nameserver: $0.nameservers.first,
+                                                          ipv6: $0.ipv6, vlan: $0.vlan, bond: $0.bond) }
             ?? .init(nic: nic.name, config: .dhcp)
         if boot != nil, let existing = net.anyAddress(settings.device) {
             backend.log.log("network: \(settings.device) already has an address (\(existing)); the answerfile is fetched through it")
