@@ -19,10 +19,7 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-mkdir -p "$work/www/xcp"
-for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
-start_http "$work/www" "$work/http.log" || exit 1
-PORT=$HTTPPORT
+serve_cd_repository || exit 1
 cat >"$work/www/answerfile.xml" <<XML
 <?xml version="1.0"?>
 <installation>

@@ -24,39 +24,30 @@ for t in ip dnsmasq python3 xorriso qemu-system-x86_64; do command -v "$t" >/dev
 [ -c /dev/net/tun ] || skip "no /dev/net/tun (tap devices)"
 . tests/integration/lib/servers.sh
 . tests/integration/lib/iso-boot.sh
+. tests/integration/lib/netlab.sh
 
-NS=hi72-$$; TAP=hi72t$$; ADDR=192.168.72.1
+ADDR=192.168.72.1
 MAC_GOOD=52:54:00:72:00:01; MAC_GONE=52:54:00:72:00:02
-work=; HTTPPID=; DNSMASQPID=
+work=; HTTPPID=
 cleanup() {
   local rc=$?
   set +e
   stop_http
-  [ -z "$DNSMASQPID" ] || { kill "$DNSMASQPID" 2>/dev/null; wait "$DNSMASQPID" 2>/dev/null; }
-  ip -n "$NS" link del "$TAP" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
+  netlab_down
   [ -z "$work" ] || rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
-ip -n "$NS" tuntap add dev "$TAP" mode tap 2>/dev/null || skip "cannot create a tap device in a network namespace"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add "$ADDR/24" dev "$TAP"
-ip -n "$NS" link set "$TAP" up
+netlab_up 72 "$ADDR"
 
 . tests/iso/iso-lib.sh
 iso_setup "$TOP" dhcp-answer-url
 
 # The HTTP server in the namespace: answerfiles and the CD's repositories.
-mkdir -p "$work/www/xcp" "$work/www/answers"
-for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
-start_http "$work/www" "$work/http.log" "$ADDR" "$NS" || exit 1
-PORT=$HTTPPORT
-ip netns exec "$NS" curl -sf -m 5 "http://$ADDR:$PORT/xcp/packages.main/XS-REPOSITORY" | grep -q 'name="main"' ||
-  fail "the HTTP server in $NS does not serve the repository"
+serve_cd_repository "$ADDR" "$NS" || exit 1
+mkdir -p "$work/www/answers"
 cat >"$work/www/answers/good.xml" <<XML
 <?xml version="1.0"?>
 <installation>
@@ -74,23 +65,13 @@ URL_GONE=http://$ADDR:$PORT/answers/gone.xml
 
 # dnsmasq on the tap only, from a config file (the README's form: quotes in a file are
 # stripped); option 224 per host by MAC.
-cat >"$work/dnsmasq.conf" <<CONF
-interface=$TAP
-bind-interfaces
-port=0
+netlab_dnsmasq <<CONF || exit 1
 dhcp-range=192.168.72.50,192.168.72.60,255.255.255.0,1h
 dhcp-host=$MAC_GOOD,set:good
 dhcp-host=$MAC_GONE,set:gone
 dhcp-option-force=tag:good,224,"$URL_GOOD"
 dhcp-option-force=tag:gone,224,"$URL_GONE"
-dhcp-leasefile=$work/leases
-log-dhcp
-log-facility=$work/dnsmasq.log
 CONF
-ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --group=root \
-  --pid-file="$work/dnsmasq.pid" & DNSMASQPID=$!
-for _ in $(seq 50); do grep -q 'DHCP, IP range' "$work/dnsmasq.log" 2>/dev/null && break; kill -0 "$DNSMASQPID" 2>/dev/null || break; sleep 0.1; done
-grep -q 'DHCP, IP range' "$work/dnsmasq.log" 2>/dev/null || { cat "$work/dnsmasq.log" 2>/dev/null; fail "dnsmasq did not start in $NS"; }
 echo "namespace $NS: tap $TAP $ADDR/24, dnsmasq (pid $DNSMASQPID), HTTP on port $PORT (pid $HTTPPID)"
 
 iso_remaster "$ISO" "$work/installer.iso" serial "answerfile=auto install atexit=poweroff"

@@ -38,10 +38,11 @@ for t in ip dnsmasq python3 xorriso qemu-system-x86_64; do command -v "$t" >/dev
 qemu-system-x86_64 -netdev help 2>/dev/null | grep -qx stream || skip "this qemu has no -netdev stream (qemu 7.2 or later)"
 . tests/integration/lib/servers.sh
 . tests/integration/lib/iso-boot.sh
+. tests/integration/lib/netlab.sh
 
-NS=hi77-$$; TAP=hi77t$$; ADDR=192.168.77.1; VID=42; MAC=52:54:00:12:34:56
+ADDR=192.168.77.1; VID=42; MAC=52:54:00:12:34:56
 TRUNK=Tests/Fixtures/servers/vlantrunk.py
-work=; HTTPPID=; DNSMASQPID=; TRUNKPID=
+work=; HTTPPID=; TRUNKPID=
 stop_trunk() {
   [ -z "$TRUNKPID" ] || { kill "$TRUNKPID" 2>/dev/null; wait "$TRUNKPID" 2>/dev/null || true; TRUNKPID=; }
 }
@@ -50,28 +51,19 @@ cleanup() {
   set +e
   stop_trunk
   stop_http
-  [ -z "$DNSMASQPID" ] || { kill "$DNSMASQPID" 2>/dev/null; wait "$DNSMASQPID" 2>/dev/null; }
-  ip -n "$NS" link del "$TAP" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
+  netlab_down
   [ -z "$work" ] || rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
-ip -n "$NS" tuntap add dev "$TAP" mode tap 2>/dev/null || skip "cannot create a tap device in a network namespace"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add "$ADDR/24" dev "$TAP"
-ip -n "$NS" link set "$TAP" up
+netlab_up 77 "$ADDR"
 
 . tests/iso/iso-lib.sh
 iso_setup "$TOP" iso-vlan
 
-mkdir -p "$work/www/xcp"
-for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
-start_http "$work/www" "$work/http.log" "$ADDR" "$NS" || exit 1
-PORT=$HTTPPORT
+serve_cd_repository "$ADDR" "$NS" || exit 1
 cat >"$work/www/af.xml" <<XML
 <?xml version="1.0"?>
 <installation>
@@ -85,19 +77,9 @@ cat >"$work/www/af.xml" <<XML
 </installation>
 XML
 
-cat >"$work/dnsmasq.conf" <<CONF
-interface=$TAP
-bind-interfaces
-port=0
+netlab_dnsmasq <<CONF || exit 1
 dhcp-range=192.168.77.50,192.168.77.60,255.255.255.0,1h
-dhcp-leasefile=$work/leases
-log-dhcp
-log-facility=$work/dnsmasq.log
 CONF
-ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --group=root \
-  --pid-file="$work/dnsmasq.pid" & DNSMASQPID=$!
-for _ in $(seq 50); do grep -q 'DHCP, IP range' "$work/dnsmasq.log" 2>/dev/null && break; kill -0 "$DNSMASQPID" 2>/dev/null || break; sleep 0.1; done
-grep -q 'DHCP, IP range' "$work/dnsmasq.log" 2>/dev/null || { cat "$work/dnsmasq.log" 2>/dev/null; fail "dnsmasq did not start in $NS"; }
 
 # start_trunk N: run N of the trunk, listening on $work/trunkN.sock, its log $work/trunkN.log.
 start_trunk() {

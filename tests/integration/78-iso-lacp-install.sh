@@ -37,55 +37,35 @@ for t in ip dnsmasq python3 xorriso qemu-system-x86_64; do command -v "$t" >/dev
 [ -c /dev/net/tun ] || skip "no /dev/net/tun (tap devices)"
 . tests/integration/lib/servers.sh
 . tests/integration/lib/iso-boot.sh
+. tests/integration/lib/netlab.sh
 
-NS=hi78-$$; TAP=hi78t$$; ADDR=192.168.78.1
+ADDR=192.168.78.1
 MAC0=52:54:00:12:34:56; MAC1=52:54:00:12:34:57; SWITCH=02:1a:c9:00:00:01
-work=; HTTPPID=; DNSMASQPID=; SWPID=
+work=; HTTPPID=; SWPID=
 cleanup() {
   local rc=$?
   set +e
   stop_http
   [ -z "$SWPID" ] || { kill "$SWPID" 2>/dev/null; wait "$SWPID" 2>/dev/null; }
-  [ -z "$DNSMASQPID" ] || { kill "$DNSMASQPID" 2>/dev/null; wait "$DNSMASQPID" 2>/dev/null; }
-  ip -n "$NS" link del "$TAP" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
+  netlab_down
   [ -z "$work" ] || rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
-ip -n "$NS" tuntap add dev "$TAP" mode tap 2>/dev/null || skip "cannot create a tap device in a network namespace"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add "$ADDR/24" dev "$TAP"
-ip -n "$NS" link set "$TAP" up
+netlab_up 78 "$ADDR"
 
 . tests/iso/iso-lib.sh
 iso_setup "$TOP" lacp-install
 
 # The HTTP server in the namespace: the CD's repositories.
-mkdir -p "$work/www/xcp"
-for d in packages.main packages.linux driver.megaraid_sas; do ln -s "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
-start_http "$work/www" "$work/http.log" "$ADDR" "$NS" || exit 1
-PORT=$HTTPPORT
-ip netns exec "$NS" curl -sf -m 5 "http://$ADDR:$PORT/xcp/packages.main/XS-REPOSITORY" | grep -q 'name="main"' ||
-  fail "the HTTP server in $NS does not serve the repository"
+serve_cd_repository "$ADDR" "$NS" || exit 1
 
 # dnsmasq on the tap only (the config file of 72).
-cat >"$work/dnsmasq.conf" <<CONF
-interface=$TAP
-bind-interfaces
-port=0
+netlab_dnsmasq <<CONF || exit 1
 dhcp-range=192.168.78.50,192.168.78.60,255.255.255.0,1h
-dhcp-leasefile=$work/leases
-log-dhcp
-log-facility=$work/dnsmasq.log
 CONF
-ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root --group=root \
-  --pid-file="$work/dnsmasq.pid" & DNSMASQPID=$!
-for _ in $(seq 50); do grep -q 'DHCP, IP range' "$work/dnsmasq.log" 2>/dev/null && break; kill -0 "$DNSMASQPID" 2>/dev/null || break; sleep 0.1; done
-grep -q 'DHCP, IP range' "$work/dnsmasq.log" 2>/dev/null || { cat "$work/dnsmasq.log" 2>/dev/null; fail "dnsmasq did not start in $NS"; }
 
 # The switch, its uplink the tap (it opens it in the namespace).
 ip netns exec "$NS" python3 -u Tests/Fixtures/servers/lacpswitch.py "$work/switch.log" "$TAP" "$SWITCH" 78 \

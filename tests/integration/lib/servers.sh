@@ -105,3 +105,18 @@ start_http() {
 stop_http() {
   [ -z "${HTTPPID:-}" ] || { kill "$HTTPPID" 2>/dev/null; wait "$HTTPPID" 2>/dev/null || true; HTTPPID=; }
 }
+
+# serve_cd_repository [ADDR [NETNS [BYTES_PER_SECOND]]]: the installer CD's repositories (built
+# by iso_setup under .cache/iso/media) linked under $work/www/xcp/ and served by start_http from
+# $work/www (log $work/http.log; put answerfiles in $work/www too); sets PORT (and HTTPPORT,
+# HTTPPID). Returns 1 unless the server answers with the main repository.
+serve_cd_repository() {
+  local addr=${1:-127.0.0.1} ns=${2:-} in_ns=() d
+  [ -z "$ns" ] || in_ns=(ip netns exec "$ns")
+  mkdir -p "$work/www/xcp"
+  for d in packages.main packages.linux driver.megaraid_sas; do ln -sfn "$TOP/.cache/iso/media/$d" "$work/www/xcp/$d"; done
+  start_http "$work/www" "$work/http.log" "$addr" "$ns" "${3:-}" || return 1
+  PORT=$HTTPPORT
+  "${in_ns[@]}" curl -sf -m 5 "http://$addr:$PORT/xcp/packages.main/XS-REPOSITORY" | grep -q 'name="main"' ||
+    { echo "FAIL: the HTTP server${ns:+ in $ns} does not serve the repository"; return 1; }
+}
