@@ -278,17 +278,24 @@ import Testing
         }
     }
 
-    @Test func aVLANInterfaceThenItsAddresses() throws {
-        let dir = NSTemporaryDirectory() + "vlan-net-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir + "/eth0", withIntermediateDirectories: true)
+    /// Runtime networking whose commands go to a FakeIP and whose sysfs, IPv6 settings and
+    /// resolv.conf are under `dir` (never this machine's own), eth0 there with its carrier up.
+    static func stubbedNetwork(_ dir: String) throws -> (RuntimeNetwork, FakeIP) {
+        for d in ["/eth0", "/ipv6/eth0"] { try FileManager.default.createDirectory(atPath: dir + d, withIntermediateDirectories: true) }
         try "1\n".write(toFile: dir + "/eth0/carrier", atomically: true, encoding: .utf8)
         let fake = FakeIP(sys: dir)
         var net = RuntimeNetwork()
         net.commands = fake
         net.sysClassNet = dir
-        net.procSysIPv6 = dir + "/ipv6"   // a stand-in: never this machine's own settings
+        net.procSysIPv6 = dir + "/ipv6"
         net.resolvConf = dir + "/resolv.conf"
+        return (net, fake)
+    }
+
+    @Test func aVLANInterfaceThenItsAddresses() throws {
+        let dir = NSTemporaryDirectory() + "vlan-net-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (net, fake) = try Self.stubbedNetwork(dir)
         let s = RuntimeNetwork.Settings(nic: "eth0", config: .static(ip: "10.0.0.9", netmask: "255.255.255.0", gateway: "10.0.0.1"),
                                         nameserver: "2001:db8::53", ipv6: .static(address: "2001:db8::5/64", gateway: "2001:db8::1"), vlan: 42)
         #expect(s.label == "static and static IPv6, VLAN 42")
@@ -312,16 +319,9 @@ import Testing
     @Test func dhcpv6RunsDHCPcdOnceWithOurScriptAndTakesItsNameServers() throws {
         let dir = NSTemporaryDirectory() + "dhcp6-net-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir + "/eth0", withIntermediateDirectories: true)
-        try "1\n".write(toFile: dir + "/eth0/carrier", atomically: true, encoding: .utf8)
-        let fake = FakeIP(sys: dir)
-        var net = RuntimeNetwork()
-        net.commands = fake
-        net.sysClassNet = dir
-        net.resolvConf = dir + "/resolv.conf"
+        let (stub, fake) = try Self.stubbedNetwork(dir)
+        var net = stub
         net.dhcpTimeout = 7
-        net.procSysIPv6 = dir + "/ipv6"
-        try FileManager.default.createDirectory(atPath: dir + "/ipv6/eth0", withIntermediateDirectories: true)
         let s = RuntimeNetwork.Settings(nic: "eth0", config: .none, ipv6: .dhcp)
         #expect(s.label == "DHCPv6")
         let done = try net.bringUp(s)
