@@ -4,7 +4,7 @@ import InstallerCore
 /// Every screen of the interactive installer, in the order of the guide.
 enum ScreenID: String, CaseIterable, Sendable {
     case keymap, welcome, setupWarning, hardwareWarning, installType, backupNotice
-    case noDisks, primaryDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
+    case noDisks, primaryDisk, mirrorDisk, guestDisks, source, sourceNIC, sourceNetwork, sourceLocation, linuxPack, verify
     case rootPassword, adminNIC, adminBond, adminNetwork, adminIPv6VLAN, hostnameDNS, timezoneArea, timezoneCity, timeMethod, ntpServers
     case confirm
     /// The driver disk sequence, entered from Welcome (Driver Disks) and back to Welcome.
@@ -48,6 +48,8 @@ struct Answers: Equatable, Sendable {
     var media: MediaIdentity?
     /// The installation type screen has been answered (until then it offers the upgrade first).
     var installTypeChosen = false
+    /// The Mirror (RAID 1) button was pressed on the primary disk screen (Ok there drops the mirror).
+    var mirrorAsked = false
 }
 
 /// Product and version of the base repository (xs:main) of an installation source.
@@ -105,6 +107,10 @@ enum ScreenAnswer: Equatable, Sendable {
     case acknowledge
     case installType(InstallPlan.Mode, disk: String?, label: String?)
     case primaryDisk(String)
+    /// The primary disk screen's Mirror (RAID 1) button (the disk chosen), then the second disk.
+    case primaryDiskThenMirror(String)
+    /// The second disk of the mirrored primary disk.
+    case mirrorDisk(String)
     case guestDisks([String], confirmedNone: Bool)
     case source(SourceKind)
     case nic(String)

@@ -33,6 +33,8 @@ enum FlowTable {
         FlowStep(.backupNotice, when: { $0.isUpgrade }),
         FlowStep(.noDisks, when: { $0.isFresh && $0.machine.eligibleDisks.isEmpty }),
         FlowStep(.primaryDisk, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
+        // Reached with the Mirror (RAID 1) button of the primary disk screen.
+        FlowStep(.mirrorDisk, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 && $0.answers.mirrorAsked }),
         FlowStep(.guestDisks, when: { $0.isFresh && $0.machine.eligibleDisks.count > 1 }),
         FlowStep(.source, when: { !$0.isRestore }),
         FlowStep(.sourceNIC, when: { !$0.isRestore && $0.remoteSource && $0.machine.nics.count > 1 }),
@@ -66,7 +68,7 @@ enum FlowTable {
         for e in elements {
             switch e {
             case "keymap": out.insert(.keymap)
-            case "primary-disk", "guest-disk": out.formUnion([.primaryDisk, .guestDisks])
+            case "primary-disk", "guest-disk": out.formUnion([.primaryDisk, .mirrorDisk, .guestDisks])
             case "existing-installation", "backup-disk": out.formUnion([.installType, .backupChoice])
             case "root-password": out.insert(.rootPassword)
             case "source": out.formUnion([.source, .sourceNIC, .sourceNetwork, .sourceLocation, .upgradeRefused, .linuxPack, .verify])

@@ -27,6 +27,7 @@ enum Screens {
         case .installType: return InstallTypeScreen(state: state)
         case .backupNotice: return BackupNoticeScreen(state: state)
         case .primaryDisk: return PrimaryDiskScreen(state: state)
+        case .mirrorDisk: return MirrorDiskScreen(state: state)
         case .noDisks: return NoDisksScreen(state: state)
         case .guestDisks: return GuestDisksScreen(state: state)
         case .source: return SourceScreen(state: state)
@@ -66,7 +67,9 @@ enum ScreenRules {
         case let .welcome(c): return WelcomeScreen.apply(c, to: &s)
         case .acknowledge: return .next([])
         case let .installType(mode, disk, label): return InstallTypeScreen.apply(mode, disk: disk, label: label, to: &s)
-        case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, to: &s)
+        case let .primaryDisk(d): return PrimaryDiskScreen.apply(d, mirror: false, to: &s)
+        case let .primaryDiskThenMirror(d): return PrimaryDiskScreen.apply(d, mirror: true, to: &s)
+        case let .mirrorDisk(d): return MirrorDiskScreen.apply(d, to: &s)
         case let .guestDisks(d, none): return GuestDisksScreen.apply(d, confirmedNone: none, to: &s)
         case let .source(k): return SourceScreen.apply(k, to: &s)
         case let .nic(n):

@@ -30,6 +30,9 @@ final class Form {
     init(title: String, width: Int = 60, body: [Widget], buttons: [FormButton] = [.ok, .back],
          help: String, focusButton: String? = nil) {
         self.title = title; self.width = width; self.body = body; self.buttons = buttons; self.help = help
+        // Laid out first: a text that scrolls is a focus stop, before the buttons (else the
+        // button focused here would be the one before it once drawn).
+        for w in body { _ = w.height(width: innerWidth) }
         if let id = focusButton, let i = buttons.firstIndex(where: { $0.id == id }) {
             focus = stops.firstIndex(of: .button(i)) ?? 0
         }
