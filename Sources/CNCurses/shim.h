@@ -10,6 +10,8 @@
 #include <ncursesw/curses.h>
 
 static inline WINDOW *cn_stdscr(void) { return stdscr; }
+/* The next refresh repaints every cell (after a resize, what the terminal shows is unknown). */
+static inline int cn_repaint_all(void) { return clearok(curscr, TRUE); }
 static inline int cn_lines(void) { return LINES; }
 static inline int cn_cols(void) { return COLS; }
 static inline int cn_key_f(int n) { return KEY_F(n); }

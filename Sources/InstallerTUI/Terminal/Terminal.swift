@@ -76,6 +76,13 @@ final class Terminal {
         for (s, c) in seqs { _ = define_key(s, c) }
     }
 
+    /// After a resize the next `show` repaints the whole screen: a terminal may have reflowed
+    /// or cleared what it showed, while curses would send only the cells that changed (none,
+    /// when a dialog stays where it was).
+    func repaintAll() {
+        if started { _ = cn_repaint_all() }
+    }
+
     var size: (rows: Int, cols: Int) {
         started ? (Int(cn_lines()), Int(cn_cols())) : (25, 80)
     }

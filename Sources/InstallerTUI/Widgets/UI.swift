@@ -72,7 +72,7 @@ final class UI {
                 key = k
             }
             dirty = true
-            if key == .resize { continue }
+            if key == .resize { term.repaintAll(); continue }
             let (rows, cols) = term.size
             if rows < ScreenFrame.minRows || cols < ScreenFrame.minCols { continue }
             if holdKeys {
