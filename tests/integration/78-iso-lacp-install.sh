@@ -53,6 +53,24 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# start_switch NAME: the LACP switch (lacpswitch.py) on the namespace's tap, logging to
+# $work/NAME.log; sets SWPID and its two ports P0 P1 (TCP on 127.0.0.1).
+start_switch() {
+  ip netns exec "$NS" python3 -u Tests/Fixtures/servers/lacpswitch.py "$work/$1.log" "$TAP" "$SWITCH" 78 \
+    >"$work/$1.out" 2>&1 & SWPID=$!
+  for _ in $(seq 150); do grep -q '^PORTS' "$work/$1.out" 2>/dev/null && break; kill -0 "$SWPID" 2>/dev/null || break; sleep 0.1; done
+  P0=; P1=
+  read -r P0 P1 < <(awk '/^PORTS/ {print $2, $3}' "$work/$1.out")
+  [ -n "${P1:-}" ] || { cat "$work/$1.out"; fail "the LACP switch ($1) did not start"; }
+}
+# switch_nics DEVICE SERIAL_LOG: qemu options for two NICs (DEVICE model, MAC0/MAC1) on the
+# switch's ports and the serial console copied to SERIAL_LOG.
+switch_nics() {
+  local extra=; [ "$1" = virtio-net-pci ] && extra=,speed=1000,duplex=full
+  echo "-netdev socket,id=n0,connect=127.0.0.1:$P0 -device $1,netdev=n0,mac=$MAC0$extra" \
+    "-netdev socket,id=n1,connect=127.0.0.1:$P1 -device $1,netdev=n1,mac=$MAC1$extra" \
+    "-chardev stdio,id=ser0,logfile=$2,signal=off -serial chardev:ser0 -monitor none"
+}
 
 netlab_up 78 "$ADDR"
 
@@ -68,11 +86,7 @@ dhcp-range=192.168.78.50,192.168.78.60,255.255.255.0,1h
 CONF
 
 # The switch, its uplink the tap (it opens it in the namespace).
-ip netns exec "$NS" python3 -u Tests/Fixtures/servers/lacpswitch.py "$work/switch.log" "$TAP" "$SWITCH" 78 \
-  >"$work/switch.out" 2>&1 & SWPID=$!
-for _ in $(seq 150); do grep -q '^PORTS' "$work/switch.out" 2>/dev/null && break; kill -0 "$SWPID" 2>/dev/null || break; sleep 0.1; done
-read -r P0 P1 < <(awk '/^PORTS/ {print $2, $3}' "$work/switch.out")
-[ -n "${P1:-}" ] || { cat "$work/switch.out"; fail "the LACP switch did not start"; }
+start_switch switch
 echo "namespace $NS: tap $TAP $ADDR/24, dnsmasq (pid $DNSMASQPID), HTTP on port $PORT (pid $HTTPPID), switch ports $P0 $P1 (pid $SWPID)"
 
 cat >"$work/lacp.xml" <<XML
@@ -91,9 +105,7 @@ cat >"$work/lacp.xml" <<XML
 XML
 iso_remaster "$ISO" "$work/installer.iso" serial "answerfile=file:///cdrom/answerfiles/lacp.xml install atexit=poweroff" \
   "answerfiles/lacp.xml=$work/lacp.xml"
-nics="-netdev socket,id=n0,connect=127.0.0.1:$P0 -device virtio-net-pci,netdev=n0,mac=$MAC0,speed=1000,duplex=full"
-nics+=" -netdev socket,id=n1,connect=127.0.0.1:$P1 -device virtio-net-pci,netdev=n1,mac=$MAC1,speed=1000,duplex=full"
-nics+=" -chardev stdio,id=ser0,logfile=$work/serial.log,signal=off -serial chardev:ser0 -monitor none"
+nics=$(switch_nics virtio-net-pci "$work/serial.log")
 cat >"$work/lacp.replay" <<REPLAY
 size 80x24
 exec ip netns exec $NS $(iso_vm "-boot d -cdrom $work/installer.iso -drive file=$work/disk.img,format=raw,if=ide,index=0 $nics")
@@ -147,14 +159,8 @@ echo "install over the LACP bond: $t_install s (qemu started to powered off)"
 # The installed disk, booted on the same switch (restarted: a new log): its init makes bond0
 # from the ifcfg files and runs DHCP on xenbr0, which only gets a lease through the switch once
 # the bond negotiated LACP. Its NICs are e1000 (the product kernel's driver; full duplex).
-ip netns exec "$NS" python3 -u Tests/Fixtures/servers/lacpswitch.py "$work/switch2.log" "$TAP" "$SWITCH" 78 \
-  >"$work/switch2.out" 2>&1 & SWPID=$!
-for _ in $(seq 150); do grep -q '^PORTS' "$work/switch2.out" 2>/dev/null && break; kill -0 "$SWPID" 2>/dev/null || break; sleep 0.1; done
-read -r P0 P1 < <(awk '/^PORTS/ {print $2, $3}' "$work/switch2.out")
-[ -n "${P1:-}" ] || { cat "$work/switch2.out"; fail "the LACP switch did not start again"; }
-hnics="-netdev socket,id=n0,connect=127.0.0.1:$P0 -device e1000,netdev=n0,mac=$MAC0"
-hnics+=" -netdev socket,id=n1,connect=127.0.0.1:$P1 -device e1000,netdev=n1,mac=$MAC1"
-hnics+=" -chardev stdio,id=ser0,logfile=$work/host.log,signal=off -serial chardev:ser0 -monitor none"
+start_switch switch2
+hnics=$(switch_nics e1000 "$work/host.log")
 cat >"$work/host.replay" <<REPLAY
 size 80x24
 exec ip netns exec $NS qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64 -smp 2 -m 1024 -nographic -no-reboot -drive file=$work/disk.img,format=raw,if=ide $hnics
@@ -181,18 +187,12 @@ echo "installed disk booted, bond0 (802.3ad) negotiated with the switch, xenbr0 
 
 # 2. The answerfile by URL, behind the same LACP ports: only the boot line can make the bond
 # before it is fetched ("network_config=dhcp:bond=eth0,eth1:lacp"; init then runs no DHCP).
-ip netns exec "$NS" python3 -u Tests/Fixtures/servers/lacpswitch.py "$work/switch3.log" "$TAP" "$SWITCH" 78 \
-  >"$work/switch3.out" 2>&1 & SWPID=$!
-for _ in $(seq 150); do grep -q '^PORTS' "$work/switch3.out" 2>/dev/null && break; kill -0 "$SWPID" 2>/dev/null || break; sleep 0.1; done
-read -r P0 P1 < <(awk '/^PORTS/ {print $2, $3}' "$work/switch3.out")
-[ -n "${P1:-}" ] || { cat "$work/switch3.out"; fail "the LACP switch did not start a third time"; }
+start_switch switch3
 sed 's/xcp-lacp/xcp-lacp-url/' "$work/lacp.xml" >"$work/www/lacp-url.xml"
 rm -f "$work/disk.img"; truncate -s 20G "$work/disk.img"
 iso_remaster "$ISO" "$work/installer-url.iso" serial \
   "answerfile=http://$ADDR:$PORT/lacp-url.xml network_config=dhcp:bond=eth0,eth1:lacp install atexit=poweroff"
-nics="-netdev socket,id=n0,connect=127.0.0.1:$P0 -device virtio-net-pci,netdev=n0,mac=$MAC0,speed=1000,duplex=full"
-nics+=" -netdev socket,id=n1,connect=127.0.0.1:$P1 -device virtio-net-pci,netdev=n1,mac=$MAC1,speed=1000,duplex=full"
-nics+=" -chardev stdio,id=ser0,logfile=$work/serial-url.log,signal=off -serial chardev:ser0 -monitor none"
+nics=$(switch_nics virtio-net-pci "$work/serial-url.log")
 cat >"$work/url.replay" <<REPLAY
 size 80x24
 exec ip netns exec $NS $(iso_vm "-boot d -cdrom $work/installer-url.iso -drive file=$work/disk.img,format=raw,if=ide,index=0 $nics")
