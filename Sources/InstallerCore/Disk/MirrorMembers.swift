@@ -85,7 +85,7 @@ public struct FoundMirror: Equatable, Sendable {
             let ms = by[uuid] ?? []
             let newest = ms.max { $0.info.events < $1.info.events }!
             let name = newest.info.name
-            let label = "the mirror \(name.isEmpty ? uuid : name) (md UUID \(uuid.prefix(8)))"
+            let label = name.isEmpty ? "the mirror with md UUID \(uuid)" : "the mirror \(name)"
             var problems: [String] = []
             var current: [Member] = []
             for m in ms {
