@@ -16,7 +16,7 @@ TOP=$(pwd)
 . tests/integration/lib/iso-boot.sh
 . tests/integration/lib/raid.sh
 iso_setup "$TOP" iso-raid1-upgrade
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 for d in a b; do truncate -s 20G "$work/$d.img"; done
 start=$(date +%s)
@@ -36,7 +36,7 @@ raid_cd_run fresh "unattended fresh installation on vda" "Installation complete"
 echo "ok   0.1.0 installed on the mirror of vda and vdb ($(( $(date +%s) - start )) s)"
 
 # Partition N's offset in an image, and a file of its ext3 (a member of metadata 1.0 reads as a plain filesystem).
-off() { sfdisk -d "$1" | sed -n "s/^.*img$2 : start= *\\([0-9]*\\),.*/\\1/p" | awk '{print $1 * 512}'; }
+off() { echo $(( $(sfdisk -d "$1" | sed -n "s/^.*img$2 : start= *\\([0-9]*\\),.*/\\1/p") * 512 )); }
 cat_p() { debugfs -R "cat $3" "$1?offset=$(off "$1" "$2")" 2>/dev/null; }
 
 cat >"$work/upgrade.xml" <<'XML'
@@ -51,7 +51,8 @@ raid_cd_run upgrade "unattended reinstall installation on vdb" "Installation com
 echo "ok   upgraded to 0.1.1 through the second disk's name ($(( $(date +%s) - t )) s)"
 for d in a b; do
   cat_p "$work/$d.img" 1 /etc/xensource-inventory | grep -q "PRODUCT_VERSION='0.1.1'" || fail "$d.img: the root is not 0.1.1"
-  cat_p "$work/$d.img" 2 /.xen-backup-partition | grep -q '^backup of 0.1.0 made' || fail "$d.img: no backup of 0.1.0 on partition 2"
+  cat_p "$work/$d.img" 2 /.xen-backup-partition | grep -q '^backup of 0.1.0 made' ||
+    fail "$d.img: no backup of 0.1.0 on partition 2: $(debugfs -R 'ls -l /' "$work/$d.img?offset=$(off "$work/$d.img" 2)" 2>&1 | head -20)"
   cat_p "$work/$d.img" 2 /etc/xensource-inventory | grep -q "PRODUCT_VERSION='0.1.0'" || fail "$d.img: the backup is not 0.1.0"
   cat_p "$work/$d.img" 1 /etc/mdadm/mdadm.conf | grep -c '^ARRAY' | grep -qx 3 || fail "$d.img: mdadm.conf has not three arrays: $(cat_p "$work/$d.img" 1 /etc/mdadm/mdadm.conf)"
 done
