@@ -164,6 +164,17 @@ import Testing
         #expect(t.contains("Perform clean installation"))
     }
 
+    @Test func theConfirmScreenOfAMirrorUpgradeNamesTheBackupMirror() {
+        var inst = UpgradeFlowTests.installed("XCP", "0.1.0")
+        inst.mirror = MirrorState(disks: ["sda", "sdb"], arrays: ["root", "backup"], degraded: nil)
+        var s = FlowState(machine: UpgradeFlowTests.machine([inst]))
+        s.answers.plan.mode = .reinstall
+        s.answers.plan.primaryDisk = "sdb"
+        s.answers.existing = inst.label
+        let t = Self.text(ConfirmScreen(state: s))
+        #expect(t.contains("on sda and sdb (RAID 1)") && t.contains("sda2 and sdb2 (RAID 1)"), "\(t)")
+    }
+
     @Test func anUpgradeableInstallationAndABackupAreOffered() {
         let b = BackupFound(disk: "sda", partition: 2, product: "XCP", version: "0.1.0", build: "1", date: "")
         let s = FlowState(machine: UpgradeFlowTests.machine([UpgradeFlowTests.installed("XCP", "0.1.1")], backups: [b]))
