@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Upgrade and restore of a mirrored installation (issue 19 item 2) on a real kernel: the CD
-# installs sample product 0.1.0 on a mirror of two virtio disks (host name and time zone set),
-# then, booted again with 0.1.1 on the CD (/cdrom/m011) and <existing-installation> naming the
-# SECOND disk of the mirror, upgrades it: the installation is found once on the pair, its
-# mirrors are assembled from their members, the old root is backed up onto the mirrored
-# backup partition and 0.1.1 installed through md, with the bootloader on both disks. The
+# installs sample product 0.1.0 on a mirror of two virtio disks of 20G and 24G (partitioned
+# alike after the smaller; host name and time zone set), then, booted again with 0.1.1 on the
+# CD (/cdrom/m011) and <existing-installation> naming the SECOND disk of the mirror, upgrades
+# it: the installation is found once on the pair, its mirrors are assembled from their
+# members, the old root is backed up onto the mirrored backup partition and 0.1.1 installed
+# through md, with the bootloader on both disks. The
 # pair boots 0.1.1 with the settings kept, and so does the second disk alone. Then the
 # backup is restored (mode="restore"): the pair boots 0.1.0, and so does the first disk
 # alone. Last, the CD boots with the first disk only: the mirror is reported degraded (the
@@ -18,7 +19,8 @@ TOP=$(pwd)
 iso_setup "$TOP" iso-raid1-upgrade
 trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-for d in a b; do truncate -s 20G "$work/$d.img"; done
+# Disks of different sizes: the mirror is sized to the smaller.
+truncate -s 20G "$work/a.img"; truncate -s 24G "$work/b.img"
 start=$(date +%s)
 HOST_INSTALLER=$BIN scripts/build-sample-product --version 0.1.1 "$work/m011" >/dev/null || fail "cannot build sample product 0.1.1"
 cat >"$work/fresh.xml" <<'XML'
@@ -34,6 +36,10 @@ cat >"$work/fresh.xml" <<'XML'
 XML
 raid_cd_run fresh "unattended fresh installation on vda" "Installation complete"
 echo "ok   0.1.0 installed on the mirror of vda and vdb ($(( $(date +%s) - start )) s)"
+p3() { sfdisk -d "$1" | sed -n 's/^.*img3 : \(start= *[0-9]*, size= *[0-9]*\),.*/\1/p'; }
+[ -n "$(p3 "$work/a.img")" ] && [ "$(p3 "$work/a.img")" = "$(p3 "$work/b.img")" ] ||
+  fail "the storage partitions differ: 20G disk $(p3 "$work/a.img"), 24G disk $(p3 "$work/b.img")"
+echo "ok   20G and 24G disks: the same partitions (storage $(p3 "$work/a.img")), sized to the smaller"
 
 # Partition N's offset in an image, and a file of its ext3 (a member of metadata 1.0 reads as a plain filesystem).
 off() { echo $(( $(sfdisk -d "$1" | sed -n "s/^.*img$2 : start= *\\([0-9]*\\),.*/\\1/p") * 512 )); }
