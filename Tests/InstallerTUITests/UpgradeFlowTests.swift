@@ -142,6 +142,39 @@ import Testing
         #expect(t.contains("Setup cannot upgrade it, only a clean installation is possible: the installation on sda does not say which product or version it is (unknown product)."))
     }
 
+    /// A mirrored installation is offered as one upgrade on both disks; a degraded one is not
+    /// offered (neither its upgrade nor its backup), and the screen says which array lacks which member.
+    @Test func aMirrorIsOfferedOnBothDisksAndADegradedOneIsReportedNotOffered() {
+        var inst = UpgradeFlowTests.installed("XCP", "0.1.0")
+        inst.mirror = MirrorState(disks: ["sda", "sdb"], arrays: ["root", "backup"], degraded: nil)
+        var b = BackupFound(disk: "sda", partition: 2, product: "XCP", version: "0.0.9", build: "", date: "")
+        b.mirror = inst.mirror
+        let ok = Self.text(InstallTypeScreen(state: FlowState(machine: UpgradeFlowTests.machine([inst], backups: [b]))))
+        #expect(ok.contains("Upgrade XCP 0.1.0 on sda and sdb (RAID 1)"), "\(ok)")
+        #expect(ok.contains("Restore from backup"))
+        let why = "the mirror root is degraded: member 2 of 2 is missing (no disk examined holds it)"
+        inst.mirror = MirrorState(disks: ["sda"], arrays: ["root", "backup"], degraded: why)
+        b.mirror = inst.mirror
+        var s = FlowState(machine: UpgradeFlowTests.machine([inst], backups: [b]))
+        s.current = .installType
+        let t = Self.text(InstallTypeScreen(state: s))
+        #expect(!t.contains("Upgrade XCP") && !t.contains("Restore from backup"), "\(t)")
+        // (The text scrolls: a scroll bar sits between its lines.)
+        #expect(t.contains("the installation on sda is on a degraded mirror") && t.contains("the mirror root is degraded: member 2 of"), "\(t)")
+        #expect(t.contains("Perform clean installation"))
+    }
+
+    @Test func theConfirmScreenOfAMirrorUpgradeNamesTheBackupMirror() {
+        var inst = UpgradeFlowTests.installed("XCP", "0.1.0")
+        inst.mirror = MirrorState(disks: ["sda", "sdb"], arrays: ["root", "backup"], degraded: nil)
+        var s = FlowState(machine: UpgradeFlowTests.machine([inst]))
+        s.answers.plan.mode = .reinstall
+        s.answers.plan.primaryDisk = "sdb"
+        s.answers.existing = inst.label
+        let t = Self.text(ConfirmScreen(state: s))
+        #expect(t.contains("on sda and sdb (RAID 1)") && t.contains("sda2 and sdb2 (RAID 1)"), "\(t)")
+    }
+
     @Test func anUpgradeableInstallationAndABackupAreOffered() {
         let b = BackupFound(disk: "sda", partition: 2, product: "XCP", version: "0.1.0", build: "1", date: "")
         let s = FlowState(machine: UpgradeFlowTests.machine([UpgradeFlowTests.installed("XCP", "0.1.1")], backups: [b]))

@@ -16,6 +16,7 @@ cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 . tests/iso/iso-lib.sh
 . tests/integration/lib/iso-boot.sh
+. tests/integration/lib/raid.sh
 iso_setup "$TOP" iso-raid1
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -30,22 +31,8 @@ cat >"$work/raid.xml" <<'XML'
   <timezone>Europe/London</timezone>
 </installation>
 XML
-iso_remaster "$ISO" "$work/installer.iso" serial "answerfile=file:///cdrom/answerfiles/raid.xml install atexit=poweroff" \
-  "answerfiles/raid.xml=$work/raid.xml"
-vm=$(iso_vm "-drive if=none,id=cd0,file=$work/installer.iso,format=raw,media=cdrom,readonly=on -device ide-cd,drive=cd0,bootindex=0 \
-  -drive if=none,id=d0,file=$work/a.img,format=raw -device virtio-blk-pci,drive=d0,serial=MIRROR-A \
-  -drive if=none,id=d1,file=$work/b.img,format=raw -device virtio-blk-pci,drive=d1,serial=MIRROR-B \
-  -nic user,model=virtio-net-pci")
-cat >"$work/raid.replay" <<REPLAY
-size 80x24
-exec $vm
-wait "installer media: /dev/sr0" 120
-wait "unattended fresh installation on vda" 60
-wait "Installation complete" 240
-exit 0
-REPLAY
 start=$(date +%s)
-"$BIN" replay "$work/raid.replay" --times
+raid_cd_run raid "unattended fresh installation on vda" "Installation complete"
 echo "mirror of two virtio disks: unattended install from the CD in $(( $(date +%s) - start )) s"
 for d in a b; do
   sfdisk -d "$work/$d.img" >"$work/$d.sfdisk" 2>&1 || fail "$d.img has no partition table: $(cat "$work/$d.sfdisk")"
@@ -61,25 +48,11 @@ for d in a b; do
 done
 echo "ok   both disks partitioned alike, with the MBR code"
 
-# boot LOG MDSTATE IMAGE [IMAGE2]: boots the installed disk(s) and checks root on md and MDSTATE
-# for each of the ARRAYS mirrors (default 3: root, backup, storage).
-boot() {
-  local log=$1 state=$2 img=$3 img2=${4:-} n
-  BOOT_DISK_IF=virtio BOOT_DISK_IMAGE2=$img2 BOOT_DISK_SNAPSHOT=${SNAP:-0} BOOT_DISK_LOG=$log \
-    tests/boot/boot-disk.sh "$img" 300 "XCP-SAMPLE boot-ok" "XCP-SAMPLE done" >"$log.out" 2>&1 ||
-    { tail -n 60 "$log.out"; fail "the installed disk(s) did not boot ($(basename "$img") ${img2:+and $(basename "$img2")})"; }
-  tr -d '\r' <"$log" >"$log.txt"
-  grep -E '^XCP-SAMPLE (initrd|rootdev|md=)' "$log.txt" | sed 's/^/     /'
-  grep -qE '^XCP-SAMPLE rootdev=/dev/md' "$log.txt" || fail "root is not mounted from an md device: $(grep rootdev "$log.txt")"
-  n=$(grep -cE "^XCP-SAMPLE md=md[0-9]+ raid1 \\[$state\\]\$" "$log.txt" || true)
-  [ "$n" = "${ARRAYS:-3}" ] || fail "expected ${ARRAYS:-3} mirrors in state [$state], found $n"
-  grep -E '^boot-disk: (PASS|FAIL)' "$log.out" | sed 's/^/     /'
-}
-boot "$work/both.log" UU "$work/a.img" "$work/b.img"
+raid_boot "$work/both.log" UU "$work/a.img" "$work/b.img"
 echo "ok   the pair boots: root on md, root, backup and storage mirrors [UU]"
-SNAP=1 boot "$work/one.log" U_ "$work/a.img"
+SNAP=1 raid_boot "$work/one.log" U_ "$work/a.img"
 echo "ok   disk 1 alone boots: the mirrors degraded [U_]"
-SNAP=1 boot "$work/two.log" _U "$work/b.img"
+SNAP=1 raid_boot "$work/two.log" _U "$work/b.img"
 echo "ok   disk 2 alone boots: the mirrors degraded [_U]"
 
 # The md superblock (metadata 1.0) of partition 3: 8 KiB before its end, on a 4 KiB boundary.
@@ -99,16 +72,13 @@ cat >"$work/raid2.xml" <<'XML'
   <timezone>Europe/London</timezone>
 </installation>
 XML
-iso_remaster "$ISO" "$work/installer2.iso" serial "answerfile=file:///cdrom/answerfiles/raid2.xml install atexit=poweroff" \
-  "answerfiles/raid2.xml=$work/raid2.xml"
-sed -e "s|$work/installer.iso|$work/installer2.iso|" -e 's/installation on vda/installation on vdb/' "$work/raid.replay" >"$work/raid2.replay"
-"$BIN" replay "$work/raid2.replay" --times
+raid_cd_run raid2 "unattended fresh installation on vdb" "Installation complete"
 for d in a b; do
   sfdisk -d "$work/$d.img" >"$work/$d.sfdisk2" 2>&1
   ! grep -q "$d\.img3 :" "$work/$d.sfdisk2" || fail "$d.img still has a partition 3 with gueststorage=\"no\": $(cat "$work/$d.sfdisk2")"
   [ "$(magic "$work/$d.img")" = 00000000 ] || fail "$d.img: the old mirror's superblock at the end of the old partition 3 was not cleared ($(magic "$work/$d.img"))"
 done
 echo "ok   installed over with <raid>: the old mirrors' superblocks cleared, also where no partition is now"
-ARRAYS=2 boot "$work/again.log" UU "$work/a.img" "$work/b.img"
+ARRAYS=2 raid_boot "$work/again.log" UU "$work/a.img" "$work/b.img"
 echo "ok   the pair installed over boots: root and backup mirrors [UU]"
 echo "raid1: two installs and four boots in $(( $(date +%s) - start )) s"

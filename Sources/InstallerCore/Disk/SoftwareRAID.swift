@@ -58,6 +58,13 @@ public enum SoftwareRAID {
         }
     }
 
+    /// The array (`md0`) whose members are exactly the partitions `names` (`vda1`, `vdb1`), if one runs.
+    static func arrays(holdingPartitions names: [String]) -> String? {
+        let fm = FileManager.default
+        let mds = ((try? fm.contentsOfDirectory(atPath: "/sys/block")) ?? []).filter { $0.hasPrefix("md") }.sorted()
+        return mds.first { md in Set((try? fm.contentsOfDirectory(atPath: "/sys/block/\(md)/slaves")) ?? []) == Set(names) }
+    }
+
     /// Stops the arrays that hold a part of `disks` (left by an earlier install, or assembled
     /// from old signatures), and only those.
     public static func stopArrays(holding disks: [String], commands: any CommandRunning) throws(InstallerError) {

@@ -5,6 +5,10 @@ import Foundation
 struct UpgradeHooks {
     var preserved: PreservedSettings
     var afterConfigure: (String) throws(InstallerError) -> Void
+    /// A mirrored installation: the root's md device (assembled by the upgrade) and the
+    /// arrays for mdadm.conf.
+    var mirrorRoot: String? = nil
+    var mirrorArrays: [SoftwareRAID.MDArray] = []
 }
 
 /// A clean install (SPEC section 4): partitions, ext3 root, packages from the
@@ -86,7 +90,7 @@ final class FreshInstall: InstallProcedure {
             for g in guestDisks { try DiskSafety.check(g, primary: false, mediaPaths: context.mediaPaths, log: log) }
             let geo = try PartitionTableIO.geometry(disk.path)
             var sectors = geo.sectors
-            if upgrade == nil, let name = plan.mirrorDisk {
+            if let name = plan.mirrorDisk {
                 guard let second = machine.disk(named: name) else { throw .invalid("primary-disk", "no disk called \"\(name)\" on this machine") }
                 try DiskSafety.check(second, primary: true, mediaPaths: context.mediaPaths, log: log)
                 if let why = SoftwareRAID.unavailable([disk, second], commands: context.commands) { throw .invalid("primary-disk", why) }
@@ -132,6 +136,8 @@ final class FreshInstall: InstallProcedure {
             let dev: String
             if let mirrorDevices, let mirrorLayout, upgrade == nil {
                 dev = try makeArrays(devices, layout, mirrorDevices, mirrorLayout)
+            } else if let md = upgrade?.mirrorRoot {
+                dev = md
             } else {
                 dev = try devices.device(.root, of: layout)
             }
@@ -164,8 +170,9 @@ final class FreshInstall: InstallProcedure {
         let configurator = TargetConfigurator(root: root, plan: plan, machine: machine, facts: facts(disk), commands: context.commands)
         try steps.run(.configure) { progress throws(InstallerError) in
             try configurator.writeFiles()
-            if !arrays.isEmpty {
-                try TargetPath.write(root: root, "/etc/mdadm/mdadm.conf", SoftwareRAID.config(arrays, commands: context.commands))
+            let mdArrays = upgrade?.mirrorArrays ?? arrays
+            if !mdArrays.isEmpty {
+                try TargetPath.write(root: root, "/etc/mdadm/mdadm.conf", SoftwareRAID.config(mdArrays, commands: context.commands))
             }
             progress(0.3)
             if let s = swapFile {
@@ -302,7 +309,7 @@ final class FreshInstall: InstallProcedure {
         let main = context.repositories.first { $0.0.id == .main }?.0 ?? context.repositories.first?.0
         let dev = TargetFacts.deviceName(disk)
         // A mirror's partitions are its md devices, by the names given at creation (--name).
-        let mirrored = plan.mirrorDisk != nil && upgrade == nil
+        let mirrored = plan.mirrorDisk != nil
         var storage = plan.storageOnPrimary ? [mirrored ? "/dev/md/storage" : PartitionLayout.partitionName(dev, 3)] : []
         storage += guestDisks.map { PartitionLayout.partitionName(TargetFacts.deviceName($0), 1) }
         let kept = upgrade?.preserved

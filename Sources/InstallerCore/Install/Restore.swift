@@ -7,10 +7,16 @@ final class Restore: InstallProcedure {
     private let context: InstallContext
     private var log: EventLog { context.log }
     private var mounts = MountStack()
+    private var assembly: MirrorAssembly?
+    private var others: [(PartitionDevices, PartitionTable)] = []
 
     init(_ context: InstallContext) { self.context = context }
 
-    func release() { mounts.release(log: log) }
+    func release() {
+        mounts.release(log: log)
+        assembly?.stop()
+        for (d, _) in others { d.release() }
+    }
 
     /// The root label the backup's system boots with: extlinux.conf's `root=LABEL=`, else fstab's `/`.
     static func rootLabel(backup: String) -> String? {
@@ -30,13 +36,25 @@ final class Restore: InstallProcedure {
     }
 
     func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
-        try Upgrade.validate(context.plan, context.machine, repositories: [], postInstallAccessor: false, log: log)
+        let mirror = try Upgrade.validate(context.plan, context.machine, repositories: [], postInstallAccessor: false, log: log)
         let (devices, table) = try Upgrade.diskAndTable(context)
         let disk = devices.disk
+        others = try Upgrade.mirrorDisks(mirror, context, primary: disk, field: "backup-disk")
+        let others = self.others
         var backup = "", label = "", rootDev = "", root = ""
         try steps.run(.check) { _ throws(InstallerError) in
             try DiskSafety.check(disk, primary: true, mediaPaths: context.machine.cdrom?.discs ?? [], log: log)
-            backup = try mounts.mount(try devices.device(2, of: table, readOnly: true), devices: devices, readOnly: true, commands: context.commands)
+            for (d, _) in others { try DiskSafety.check(d.disk, primary: true, mediaPaths: context.machine.cdrom?.discs ?? [], log: log) }
+            let backupDev: String
+            if !others.isEmpty {
+                // The backup mirror read-only (--readonly: md itself refuses any write to it).
+                let a = MirrorAssembly(commands: context.commands)
+                assembly = a
+                backupDev = try a.assemble(2, name: "backup", disks: [(devices, table)] + others, readOnly: true)
+            } else {
+                backupDev = try devices.device(2, of: table, readOnly: true)
+            }
+            backup = try mounts.mount(backupDev, devices: devices, readOnly: true, commands: context.commands)
             guard FileManager.default.fileExists(atPath: backup + InstallationDetector.backupMarker) else {
                 throw .failed("partition 2 holds no complete backup (no \(InstallationDetector.backupMarker))", at: disk.name)
             }
@@ -47,7 +65,11 @@ final class Restore: InstallProcedure {
             log.log("restoring the backup on \(disk.name)2 onto \(disk.name)1, root label \(label)")
         }
         try steps.run(.filesystems) { _ throws(InstallerError) in
-            rootDev = try devices.device(1, of: table)
+            if let a = assembly {
+                rootDev = try a.assemble(1, name: "root", disks: [(devices, table)] + others, readOnly: false)
+            } else {
+                rootDev = try devices.device(1, of: table)
+            }
             try Filesystem.makeExt3(rootDev, label: label, commands: context.commands)
         }
         try steps.run(.mount) { _ throws(InstallerError) in root = try mounts.mount(rootDev, devices: devices, readOnly: false, commands: context.commands) }
@@ -67,24 +89,28 @@ final class Restore: InstallProcedure {
             }
             let r = context.commands.run(["extlinux", "--install", dir])
             guard r.ok else { throw .failed("extlinux failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dir) }
-            let mbr = Extlinux.mbrFile(label: table.label == "gpt" ? .gpt : .msdos)
-            guard let code = FileManager.default.contents(atPath: mbr), code.count >= 440 else {
-                throw .failed("the MBR boot code is missing", at: mbr, hint: "install the syslinux-common package")
-            }
-            try DiskBytes.write(Array(code.prefix(440)), to: disk.path, at: 0)
-            // UEFI: the ESP's menu must name the restored root's label and kernels.
-            if let e = EfiGrub.existingESP(table) {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/boot")) ?? []
-                guard let k = Extlinux.findKernels(bootNames: names) else { throw .failed("the backup has no kernel in /boot", at: disk.name) }
-                let dev = try devices.device(e.number, of: table)
-                defer { devices.release(dev) }
-                try EfiGrub.install(device: dev, kernels: k, rootLabel: label, machineMiB: context.machine.memoryMiB, commands: context.commands)
+            // A mirror: the MBR code and the ESP's GRUB on each disk, so that either boots alone.
+            for (d, t) in [(devices, table)] + others {
+                let mbr = Extlinux.mbrFile(label: t.label == "gpt" ? .gpt : .msdos)
+                guard let code = FileManager.default.contents(atPath: mbr), code.count >= 440 else {
+                    throw .failed("the MBR boot code is missing", at: mbr, hint: "install the syslinux-common package")
+                }
+                try DiskBytes.write(Array(code.prefix(440)), to: d.disk.path, at: 0)
+                // UEFI: the ESP's menu must name the restored root's label and kernels.
+                if let e = EfiGrub.existingESP(t) {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/boot")) ?? []
+                    guard let k = Extlinux.findKernels(bootNames: names) else { throw .failed("the backup has no kernel in /boot", at: disk.name) }
+                    let dev = try d.device(e.number, of: t)
+                    defer { d.release(dev) }
+                    try EfiGrub.install(device: dev, kernels: k, rootLabel: label, machineMiB: context.machine.memoryMiB, commands: context.commands)
+                }
             }
         }
         var version = ""
         try steps.run(.finish) { _ throws(InstallerError) in
             version = SystemFiles.parseKeyValues((try? String(contentsOfFile: root + InstallationDetector.inventoryPath, encoding: .utf8)) ?? "")["PRODUCT_VERSION"] ?? ""
             try mounts.unmountAll()
+            assembly?.stop()
         }
         return InstallSummary(rootLabel: label, primaryDisk: disk.name, productVersion: version)
     }

@@ -15,14 +15,18 @@ final class Upgrade: InstallProcedure {
     private var log: EventLog { context.log }
     private var mounts = MountStack()
     private var fresh: FreshInstall?
+    private var assembly: MirrorAssembly?
+    private var others: [(PartitionDevices, PartitionTable)] = []
 
     init(_ context: InstallContext) { self.context = context }
 
     // MARK: Checks before any disk is touched
 
     /// Problems found before any disk is touched, for an upgrade or a restore.
+    /// Returns the mirror the installation or backup is on (nil: a single disk).
+    @discardableResult
     static func validate(_ plan: InstallPlan, _ machine: Machine, repositories: [Repository],
-                         postInstallAccessor: Bool, log: EventLog) throws(InstallerError) {
+                         postInstallAccessor: Bool, log: EventLog) throws(InstallerError) -> MirrorState? {
         guard let disk = machine.disk(named: plan.primaryDisk) else {
             throw .invalid(plan.mode == .restore ? "backup-disk" : "existing-installation", "no disk called \"\(plan.primaryDisk)\" on this machine")
         }
@@ -30,13 +34,15 @@ final class Upgrade: InstallProcedure {
         if found.installations.isEmpty && found.backups.isEmpty { found = InstallationDetector.detect(machine, log: log) }
         switch plan.mode {
         case .fresh:
-            return
+            return nil
         case .restore:
-            guard found.backups.contains(where: { $0.disk == disk.name }) else {
+            guard let b = found.backups.first(where: { $0.isOn(disk.name) }) else {
                 throw .invalid("backup-disk", "no backup was found on disk \"\(disk.name)\"")
             }
+            if let why = UpgradeCompatibility.refusal(backup: b) { throw .invalid("backup-disk", "cannot restore: \(why)") }
+            return b.mirror
         case .reinstall:
-            guard let inst = found.installations.first(where: { $0.disk == disk.name }) else {
+            guard let inst = found.installations.first(where: { $0.isOn(disk.name) }) else {
                 throw .invalid("existing-installation", "no installation was found on disk \"\(disk.name)\"")
             }
             try PlanRules.require(plan, PlanRules.Context(machine: machine, driversLoaded: true))
@@ -47,7 +53,24 @@ final class Upgrade: InstallProcedure {
                 throw .invalid("existing-installation", "cannot upgrade: \(why)", hint: "choose a clean installation instead")
             }
             try FreshInstall.checkPostInstall(plan, postInstallAccessor: postInstallAccessor)
+            return inst.mirror
         }
+    }
+
+    /// The other disks of the mirror `state` (with their partition tables), checked for md
+    /// here; empty for a single disk.
+    static func mirrorDisks(_ state: MirrorState?, _ context: InstallContext, primary: Machine.Disk, field: String) throws(InstallerError) -> [(PartitionDevices, PartitionTable)] {
+        guard let state else { return [] }
+        var out: [(PartitionDevices, PartitionTable)] = []
+        for name in state.others(than: primary.name) {
+            guard let d = context.machine.disk(named: name) else { throw .invalid(field, "no disk called \"\(name)\" (of the mirror) on this machine") }
+            guard let t = try PartitionTableIO.read(d.path) else { throw .failed("the disk has no partition table", at: name) }
+            out.append((PartitionDevices(d, commands: context.commands), t))
+        }
+        guard !out.isEmpty else { throw .invalid(field, "the mirror of \(primary.name) has no other disk on this machine") }
+        if let why = SoftwareRAID.unavailable([primary] + out.map(\.0.disk), commands: context.commands) { throw .invalid(field, why) }
+        context.log.log("mirror: \(([primary.name] + out.map(\.0.disk.name)).joined(separator: " and ")), arrays \(state.arrays.joined(separator: ", "))")
+        return out
     }
 
     /// The upgrade reuses the partition table: partitions 1 and 2 must be where a clean install puts them.
@@ -76,27 +99,52 @@ final class Upgrade: InstallProcedure {
     func release() {
         mounts.release(log: log)
         fresh?.release()
+        assembly?.stop()
+        for (d, _) in others { d.release() }
     }
 
     func run(_ steps: StepRunner) throws(InstallerError) -> InstallSummary {
         let plan = context.plan
-        try Self.validate(plan, context.machine, repositories: context.repositories.map(\.0),
-                          postInstallAccessor: context.postInstallScript != nil, log: log)
+        let mirror = try Self.validate(plan, context.machine, repositories: context.repositories.map(\.0),
+                                       postInstallAccessor: context.postInstallScript != nil, log: log)
         let (devices, table) = try Self.diskAndTable(context)
         let disk = devices.disk
+        others = try Self.mirrorDisks(mirror, context, primary: disk, field: "existing-installation")
+        let others = self.others
         var preserved: PreservedSettings?
         var oldRoot = ""
         try steps.run(.preserve) { _ throws(InstallerError) in
             try DiskSafety.check(disk, primary: true, mediaPaths: context.mediaPaths, log: log)
-            oldRoot = try mounts.mount(try devices.device(1, of: table, readOnly: true), devices: devices, readOnly: true, commands: context.commands)
+            for (d, _) in others { try DiskSafety.check(d.disk, primary: true, mediaPaths: context.mediaPaths, log: log) }
+            let rootDev: String
+            if !others.isEmpty {
+                // The mirrors from their explicit members; the old root is then read through md only.
+                let a = MirrorAssembly(commands: context.commands)
+                assembly = a
+                let all = [(devices, table)] + others
+                rootDev = try a.assemble(1, name: "root", disks: all, readOnly: false)
+                _ = try a.assemble(2, name: "backup", disks: all, readOnly: false)
+                if let e = table.entry(3), MDMember.read(disk.path, offset: e.start * table.sectorSize, length: e.length * table.sectorSize) != nil {
+                    _ = try a.assemble(3, name: "storage", disks: all, readOnly: true)   // for mdadm.conf only
+                }
+            } else {
+                rootDev = try devices.device(1, of: table, readOnly: true)
+            }
+            oldRoot = try mounts.mount(rootDev, devices: devices, readOnly: true, commands: context.commands)
             preserved = try PreservedSettings.read(root: oldRoot, log: log)
         }
         guard let kept = preserved else { throw .failed("internal error: the settings of the existing installation were not read") }
         try steps.run(.backup) { progress throws(InstallerError) in
             // Wipe the old backup's superblock first: a half-made backup must never look valid.
             guard let p2 = table.entry(2) else { throw .failed("the disk has no partition 2", at: disk.name) }
-            try DiskBytes.zero(disk.path, at: p2.start * table.sectorSize, length: PartitionLayout.alignment)
-            let dev = try devices.device(2, of: table)
+            let dev: String
+            if let md = assembly?.devices[2] {
+                try DiskBytes.zero(md, at: 0, length: PartitionLayout.alignment)
+                dev = md
+            } else {
+                try DiskBytes.zero(disk.path, at: p2.start * table.sectorSize, length: PartitionLayout.alignment)
+                dev = try devices.device(2, of: table)
+            }
             let r = context.commands.run(["mke2fs", "-q", "-F", "-t", "ext3", dev])
             guard r.ok else { throw .failed("cannot create the backup filesystem: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: dev) }
             let backup = try mounts.mount(dev, devices: devices, readOnly: false, commands: context.commands)
@@ -115,18 +163,25 @@ final class Upgrade: InstallProcedure {
         inner.mode = .fresh
         inner.guestDisks = []
         inner.storageOnPrimary = table.entry(3) != nil
+        inner.mirrorDisk = others.first?.0.disk.name
         let commands = context.commands
-        let hooks = UpgradeHooks(preserved: kept) { root throws(InstallerError) in
+        let backupMD = assembly?.devices[2]
+        var hooks = UpgradeHooks(preserved: kept) { root throws(InstallerError) in
             // The backup, read-only, for the files to put back.
-            let dev = try devices.device(2, of: table, readOnly: true)
-            defer { devices.release(dev) }
+            let dev: String
+            if let backupMD { dev = backupMD } else { dev = try devices.device(2, of: table, readOnly: true) }
+            defer { if backupMD == nil { devices.release(dev) } }
             let m = try MountedFilesystem.mount(dev, type: "ext3", readOnly: true, commands: commands)
             defer { try? m.unmount() }
             try kept.restoreFiles(from: m.mountPoint, into: root, log: commands.log)
         }
+        hooks.mirrorRoot = assembly?.devices[1]
+        hooks.mirrorArrays = assembly?.arrays ?? []
         let fresh = FreshInstall(context, plan: inner, upgrade: hooks)
         self.fresh = fresh
-        return try fresh.run(steps)
+        let summary = try fresh.run(steps)
+        assembly?.stop()
+        return summary
     }
 }
 
@@ -166,6 +221,10 @@ struct MountStack {
 public enum UpgradeCompatibility {
     /// Why `inst` cannot be upgraded at all, whatever the media (nil: it may be).
     public static func refusal(_ inst: ExistingInstallation) -> String? {
+        if let why = inst.mirror?.degraded {
+            return "the installation on \(inst.disk) is on a degraded mirror (software RAID 1): \(why). Setup does not upgrade a degraded mirror: "
+                + "put the missing disk back, or repair the mirror on the installed host (mdadm --add), then upgrade"
+        }
         if inst.product.isEmpty || inst.version.isEmpty {
             return "the installation on \(inst.disk) does not say which product or version it is (unknown product)"
         }
@@ -173,6 +232,13 @@ public enum UpgradeCompatibility {
             return "the inventory of the installation on \(inst.disk) has no \(k)"
         }
         return nil
+    }
+
+    /// Why the backup `b` cannot be restored (nil: it can): a backup on a degraded mirror is not.
+    public static func refusal(backup b: BackupFound) -> String? {
+        guard let why = b.mirror?.degraded else { return nil }
+        return "the backup on \(b.disk)\(b.partition) is on a degraded mirror (software RAID 1): \(why). Setup does not restore onto a degraded mirror: "
+            + "put the missing disk back, or repair the mirror on the installed host (mdadm --add), then restore"
     }
 
     /// Why `inst` cannot be upgraded from media of `mediaProduct` `mediaVersion` (nil: it can).

@@ -36,13 +36,13 @@ extension PlanRules {
             }
         case .reinstall:
             out += disk(plan.primaryDisk, .primaryDisk, role: "disk of the existing installation", minimum: nil, title: "Installation Type", plan, c)
-            if out.isEmpty, c.installationsDetected, let m = c.machine, !m.installations.contains(where: { $0.disk == plan.primaryDisk }) {
+            if out.isEmpty, c.installationsDetected, let m = c.machine, !m.installations.contains(where: { $0.isOn(plan.primaryDisk) }) {
                 out.append(PlanProblem(.primaryDisk, "no installation was found on disk \(quoted(plan.primaryDisk)) (" + found(m.installations.map(\.label)) + ")",
                                        screenTitle: "Installation Type", screenMessage: "There is no installation on \(plan.primaryDisk)."))
             }
         case .restore:
             out += disk(plan.primaryDisk, .primaryDisk, role: "backup disk", minimum: nil, title: "Restore From Backup", plan, c)
-            if out.isEmpty, c.installationsDetected, let m = c.machine, !m.backups.contains(where: { $0.disk == plan.primaryDisk }) {
+            if out.isEmpty, c.installationsDetected, let m = c.machine, !m.backups.contains(where: { $0.isOn(plan.primaryDisk) }) {
                 out.append(PlanProblem(.primaryDisk, "no backup was found on disk \(quoted(plan.primaryDisk)) (" + found(m.backups.map(\.label)) + ")",
                                        screenTitle: "Restore From Backup", screenMessage: "There is no backup on \(plan.primaryDisk)."))
             }

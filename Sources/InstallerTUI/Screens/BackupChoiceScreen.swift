@@ -11,11 +11,13 @@ struct BackupChoiceScreen: InstallerScreen {
     nonisolated static func item(_ b: BackupFound) -> String {
         let what = "\(b.product) \(b.version)" + (b.build.isEmpty ? "" : " (build \(b.build))")
         let when = b.made.isEmpty ? (b.date.isEmpty ? "date unknown" : "installed \(b.date)") : "made \(b.made)"
-        return "\(b.disk)\(b.partition): \(what), \(when)"
+        let on = b.mirror.map { $0.describe(b.disk, partition: b.partition) } ?? "\(b.disk)\(b.partition)"
+        return "\(on): \(what), \(when)"
     }
 
     init(state: FlowState) {
-        backups = state.machine.backups
+        // A backup on a degraded mirror is not offered (the installation type screen says why).
+        backups = state.machine.backups.filter { UpgradeCompatibility.refusal(backup: $0) == nil }
         let current = backups.firstIndex { $0.label == state.answers.existing } ?? 0
         (form, list) = FormKit.list(title: "Restore From Backup", text: """
         Choose the backup to restore. It is copied back over the installation on the same \

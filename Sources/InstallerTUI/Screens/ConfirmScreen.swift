@@ -23,10 +23,13 @@ struct ConfirmScreen: InstallerScreen {
             button = "Install Xen Cloud Platform"
         case .reinstall:
             let to = state.answers.media.map { ", to \($0.product) \($0.version)" } ?? ""
-            text = "Setup has all the information it needs to upgrade \(state.answers.existing ?? "the existing installation")\(to).\n\nThe existing installation is first copied to the backup partition of \(p.primaryDisk); its settings and VMs are kept."
+            // A mirror: the backup goes to the backup mirror (both disks).
+            let backup = state.machine.installations.first { $0.isOn(p.primaryDisk) }.flatMap { i in i.mirror.map { "the mirrored backup partitions \($0.describe(i.disk, partition: 2))" } }
+                ?? "the backup partition of \(p.primaryDisk)"
+            text = "Setup has all the information it needs to upgrade \(state.answers.existing ?? "the existing installation")\(to).\n\nThe existing installation is first copied to \(backup); its settings and VMs are kept."
             button = "Install Xen Cloud Platform"
         case .restore:
-            text = "Setup will restore the backup \(state.answers.existing.map { "(\($0)) " } ?? "")over the installation on \(p.primaryDisk)\(state.machine.installations.first { $0.disk == p.primaryDisk }.map { " (\($0.product) \($0.version))" } ?? ""). The installation there now is overwritten; the VMs stay, and so does the backup.\n\nTHIS CANNOT BE UNDONE."
+            text = "Setup will restore the backup \(state.answers.existing.map { "(\($0)) " } ?? "")over the installation on \(p.primaryDisk)\(state.machine.installations.first { $0.isOn(p.primaryDisk) }.map { " (\($0.product) \($0.version))" } ?? ""). The installation there now is overwritten; the VMs stay, and so does the backup.\n\nTHIS CANNOT BE UNDONE."
             button = "Restore from backup"
         }
         form = FormKit.message(title: "Confirm Installation", text: text, width: 64,

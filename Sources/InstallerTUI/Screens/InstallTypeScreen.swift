@@ -12,10 +12,13 @@ struct InstallTypeScreen: InstallerScreen {
         var refused: [String] = []
         for i in state.machine.installations {
             if let why = UpgradeCompatibility.refusal(i) { refused.append(why); continue }
-            c.append(("Upgrade \(i.product) \(i.version) on \(i.disk) (backed up first)", .reinstall, i.disk, i.label))
+            c.append(("Upgrade \(i.product) \(i.version) on \(i.mirror?.describe(i.disk) ?? i.disk) (backed up first)", .reinstall, i.disk, i.label))
+        }
+        for b in state.machine.backups {
+            if let why = UpgradeCompatibility.refusal(backup: b) { refused.append(why) }
         }
         // Which backup (with its disk, version and date) is chosen on the next screen.
-        if let b = state.machine.backups.first {
+        if let b = state.machine.backups.first(where: { UpgradeCompatibility.refusal(backup: $0) == nil }) {
             c.append(("Restore from backup", .restore, b.disk, b.label))
         }
         c.append(("Perform clean installation", .fresh, nil, nil))

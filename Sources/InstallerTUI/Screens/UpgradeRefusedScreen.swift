@@ -6,7 +6,7 @@ extension FlowState {
     /// when no upgrade is chosen or no source has been checked yet.
     var upgradeRefusal: String? {
         guard isUpgrade, let media = answers.media,
-              let inst = machine.installations.first(where: { $0.disk == answers.plan.primaryDisk }) else { return nil }
+              let inst = machine.installations.first(where: { $0.isOn(answers.plan.primaryDisk) }) else { return nil }
         return UpgradeCompatibility.refusal(inst, mediaProduct: media.product, mediaVersion: media.version)
     }
 }
