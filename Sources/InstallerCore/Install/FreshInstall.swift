@@ -114,22 +114,24 @@ final class FreshInstall: InstallProcedure {
         if upgrade != nil { steps.skip(.partition) } else { try steps.run(.partition) { progress throws(InstallerError) in
             if let mirrorDevices, let mirrorLayout {
                 try partitionMirror([(devices, layout), (mirrorDevices, mirrorLayout)])
-            } else {
-                try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
-            }
-            for p in layout.partitions where p.role != .root {
-                try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
-                if let m = mirrorDevices, let l = mirrorLayout {
-                    try DiskBytes.zero(m.disk.path, at: p.start * l.sectorSize, length: PartitionLayout.alignment)
+                for p in layout.partitions where p.role != .root {
+                    try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
+                    try DiskBytes.zero(mirrorDevices.disk.path, at: p.start * mirrorLayout.sectorSize, length: PartitionLayout.alignment)
                 }
+            } else {
+                try OldSignatures.clearDisk(disk.path, bytes: layout.totalSectors * layout.sectorSize)
+                try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
+                try OldSignatures.clearPartitions(disk.path, of: layout)
+                log.log("\(disk.name): old md, LVM and filesystem signatures cleared at the disk's ends and its partitions' ends")
             }
             for (n, g) in guestDisks.enumerated() {
                 progress(Double(n + 1) / Double(guestDisks.count + 1))
                 let geo = try PartitionTableIO.geometry(g.path)
                 let gl = try PartitionLayout.guest(totalSectors: geo.sectors, sectorSize: geo.sectorSize)
+                try OldSignatures.clearDisk(g.path, bytes: geo.sectors * geo.sectorSize)
                 try PartitionTableIO.write(gl, to: g.path, commands: context.commands)
-                guard let first = gl.partitions.first else { throw .failed("the guest disk layout has no partition", at: g.name) }
-                try DiskBytes.zero(g.path, at: first.start * gl.sectorSize, length: PartitionLayout.alignment)
+                guard !gl.partitions.isEmpty else { throw .failed("the guest disk layout has no partition", at: g.name) }
+                try OldSignatures.clearPartitions(g.path, of: gl)
             }
         } }
         try steps.run(.filesystems) { _ throws(InstallerError) in
