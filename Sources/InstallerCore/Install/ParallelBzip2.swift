@@ -20,9 +20,9 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
     static let blockMagic: UInt64 = 0x3141_5926_5359
     static let endMagic: UInt64 = 0x1772_4538_5090
     static let readSize = 256 * 1024
-    static let chunkSize = 1 << 20
+    static let chunkSize = 256 << 10
     /// Decoded bytes a piece may hold before its worker waits for the reader.
-    static let chunkLimit = 2 << 20
+    static let chunkLimit = 1 << 20
 
     /// True when `prefix` (the first bytes of a stream) starts a bzip2 stream with a block.
     static func recognises(_ prefix: UnsafeRawBufferPointer) -> Bool {
