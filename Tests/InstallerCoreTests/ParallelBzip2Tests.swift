@@ -42,7 +42,7 @@ import Testing
 
     static func bytes(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path) ?? Data()) }
 
-    @Test(arguments: [(2, false), (3, false), (2, true)])
+    @Test(arguments: [(2, false), (3, false), (2, true), (4, true)])
     func matchesBzip2(_ workers: Int, _ split: Bool) throws {
         let dir = Shell.tempDir("pbz")
         defer { Shell.run("rm -rf \(dir)") }

@@ -46,6 +46,7 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
         var taken = false
         var chunks: [[UInt8]] = []
         var waiting = 0             // decoded bytes in `chunks`
+        var delivered = 0           // decoded bytes ever put in `chunks`
         var done = false
         var failure: String?
         var absorbed = false        // joined into the piece before it
@@ -326,15 +327,23 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
             defer { cond.unlock(); cond.broadcast() }
             if job.absorbed || cancelled { return }
             guard let failure else { job.done = true; return }
-            // A magic found by chance cuts a block in two: join the next piece and try again.
-            // (A block yields nothing before its end, so nothing of this one was handed out.)
+            // A magic found by chance cuts a block in two: the first piece fails, and is
+            // decoded again joined to the next one. Which piece starts a real block is known
+            // once the one before it decoded: until then this one waits (the one before may
+            // be a first half that takes this one in).
+            guard !job.endsStream, job.delivered == 0 else { job.failure = failure; return }
+            while !cancelled && !job.absorbed {
+                guard let i = jobs.firstIndex(where: { $0 === job }) else { break }
+                if i == 0 || jobs[i - 1].done { break }
+                if jobs[i - 1].failure != nil { job.failure = failure; return }
+                cond.wait()
+            }
+            if job.absorbed || cancelled { return }
             var next: Job?
-            if !job.endsStream && job.waiting == 0 {
-                while !cancelled {
-                    if let i = jobs.firstIndex(where: { $0 === job }), i + 1 < jobs.count { next = jobs[i + 1]; break }
-                    if producerDone { break }
-                    cond.wait()
-                }
+            while !cancelled {
+                if let i = jobs.firstIndex(where: { $0 === job }), i + 1 < jobs.count { next = jobs[i + 1]; break }
+                if producerDone { break }
+                cond.wait()
             }
             guard let next, !cancelled else { job.failure = failure; return }
             next.absorbed = true
@@ -345,6 +354,20 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
             job.endsStream = next.endsStream
             job.streamCRC = next.streamCRC
         }
+    }
+
+    /// Hands decoded chunks to the reader, waiting while `chunkLimit` bytes wait; false when
+    /// the piece was abandoned (cancelled, or joined into the one before it).
+    private func publish(_ job: Job, _ chunks: [[UInt8]]) -> Bool {
+        cond.lock()
+        defer { cond.unlock() }
+        for c in chunks {
+            while job.waiting >= Self.chunkLimit && !cancelled && !job.absorbed { cond.wait() }
+            if cancelled || job.absorbed { return false }
+            job.chunks.append(c); job.waiting += c.count; job.delivered += c.count
+            cond.broadcast()
+        }
+        return true
     }
 
     /// Decodes the piece as a stream of its own; nil when it decoded whole (CRC checked).
@@ -382,6 +405,7 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
         var strm = bz_stream()
         guard BZ2_bzDecompressInit(&strm, 0, 0) == BZ_OK else { return "cannot start libbz2" }
         defer { BZ2_bzDecompressEnd(&strm) }
+        var held: [[UInt8]] = [], heldBytes = 0, streaming = false
         return input.withUnsafeMutableBufferPointer { inp -> String? in
             strm.next_in = UnsafeMutableRawPointer(inp.baseAddress!).assumingMemoryBound(to: CChar.self)
             strm.avail_in = UInt32(inp.count)
@@ -397,14 +421,21 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
                 if r != BZ_OK && r != BZ_STREAM_END { return "libbz2 error \(r) in a block" }
                 if got > 0 {
                     out.removeLast(out.count - got)
-                    cond.lock()
-                    while job.waiting >= Self.chunkLimit && !cancelled && !job.absorbed { cond.wait() }
-                    let stop = cancelled || job.absorbed
-                    if !stop { job.chunks.append(out); job.waiting += got; cond.broadcast() }
-                    cond.unlock()
-                    if stop { return nil }
+                    // A block's bytes are kept until its CRC is checked (so that a piece cut
+                    // by a chance magic hands out nothing and can be joined to the next),
+                    // unless long runs make it larger than `chunkLimit`.
+                    if streaming {
+                        if !publish(job, [out]) { return nil }
+                    } else {
+                        held.append(out); heldBytes += got
+                        if heldBytes > Self.chunkLimit {
+                            streaming = true
+                            if !publish(job, held) { return nil }
+                            held = []
+                        }
+                    }
                 }
-                if r == BZ_STREAM_END { return nil }
+                if r == BZ_STREAM_END { _ = publish(job, held); return nil }
                 if got == 0 && strm.avail_in == 0 { return "a block ends early" }
             }
         }
