@@ -127,12 +127,12 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
                     cond.broadcast()
                     return n
                 }
-                if let f = job.failure { throw .failed("bzip2: \(f)", at: name, hint: "the package is damaged") }
+                if let f = job.failure { throw .failed("cannot read the archive: bzip2: \(f)", at: name, hint: "the package is damaged") }
                 if job.done {
                     combined = (combined << 1 | combined >> 31) ^ job.blockCRC
                     if job.endsStream {
                         guard combined == job.streamCRC else {
-                            throw .failed(String(format: "bzip2: the stream's CRC %08x does not match its blocks' (%08x)", job.streamCRC, combined),
+                            throw .failed(String(format: "cannot read the archive: bzip2: the stream's CRC %08x does not match its blocks' (%08x)", job.streamCRC, combined),
                                           at: name, hint: "the package is damaged")
                         }
                         combined = 0
@@ -229,7 +229,7 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
                     if found != nil { break }
                 }
                 guard let (s, isEnd) = found else {
-                    if eof { return finish(.failed("bzip2: the data ends inside a block", at: name, hint: "the package is damaged or truncated")) }
+                    if eof { return finish(.failed("cannot read the archive: bzip2: the data ends inside a block", at: name, hint: "the package is damaged or truncated")) }
                     break
                 }
                 if splitBlocks && s - start > 4096 {
@@ -256,7 +256,7 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
                         pendingPiece = nil
                     } else {
                         // An empty stream: its combined CRC is 0.
-                        if crc != 0 { return finish(.failed("bzip2: an empty stream with a CRC", at: name, hint: "the package is damaged")) }
+                        if crc != 0 { return finish(.failed("cannot read the archive: bzip2: an empty stream with a CRC", at: name, hint: "the package is damaged")) }
                     }
                     let next = (e + 80 + 7) / 8
                     state = .header(next)
@@ -264,7 +264,7 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
                     if drop > 0 { buf.removeFirst(drop); base0 += drop }
                     progress = true
                 } else if eof {
-                    return finish(.failed("bzip2: the data ends inside the stream's trailer", at: name, hint: "the package is damaged or truncated"))
+                    return finish(.failed("cannot read the archive: bzip2: the data ends inside the stream's trailer", at: name, hint: "the package is damaged or truncated"))
                 }
             }
             if progress { continue }
@@ -418,7 +418,9 @@ final class ParallelBzip2: ByteStream, @unchecked Sendable {
                     r = BZ2_bzDecompress(&strm)
                     return o.count - Int(strm.avail_out)
                 }
-                if r != BZ_OK && r != BZ_STREAM_END { return "libbz2 error \(r) in a block" }
+                if r != BZ_OK && r != BZ_STREAM_END {
+                    return r == BZ_DATA_ERROR ? "a block is damaged (its CRC or its coding)" : "libbz2 error \(r) in a block"
+                }
                 if got > 0 {
                     out.removeLast(out.count - got)
                     // A block's bytes are kept until its CRC is checked (so that a piece cut
