@@ -39,10 +39,17 @@ public enum ArchiveExtractor {
         func close() { base.close() }
     }
 
-    /// Worker threads for bzip2 (`ParallelBzip2`): one per core, at most 4; none on one core.
+    /// Worker threads for bzip2 (`ParallelBzip2`): one per core (at most 4) when the cores are
+    /// free; 1 (libarchive alone, on this thread) on one core, or when other programs keep the
+    /// cores busy (a 1-minute load average above the cores less one half): there the extra
+    /// threads only took turns with them and the install was slower (measured in DECISIONS.md,
+    /// issue 20). HOST_INSTALLER_BZIP2_THREADS=N chooses.
     static var bzip2Workers: Int {
         if let v = ProcessInfo.processInfo.environment["HOST_INSTALLER_BZIP2_THREADS"], let n = Int(v) { return n }
-        return min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var load = [Double](repeating: 0, count: 1)
+        if getloadavg(&load, 1) == 1 && load[0] > Double(cores) - 0.5 { return 1 }
+        return min(cores, 4)
     }
 
     /// Extracts every entry into `destination` (an existing directory, given as a real path
