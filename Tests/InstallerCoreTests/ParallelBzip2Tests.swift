@@ -83,8 +83,11 @@ import Testing
         defer { Shell.run("rm -rf \(dir)") }
         _ = Self.sample(dir, "a", mb: 1, seed: 5)
         #expect(Shell.run("mkdir -p \(dir)/t/sub && mv \(dir)/a \(dir)/t/sub/a && tar -C \(dir)/t -cjf \(dir)/p.tar.bz2 . && mkdir \(dir)/o").0 == 0)
-        let n = try ArchiveExtractor.extract(from: BytesStream(Self.bytes(dir + "/p.tar.bz2")), into: dir + "/o", name: "p")
-        #expect(n == 3)
-        #expect(Shell.run("cmp \(dir)/t/sub/a \(dir)/o/sub/a").0 == 0)
+        for workers in [1, 2] {
+            #expect(Shell.run("rm -rf \(dir)/o && mkdir \(dir)/o").0 == 0)
+            let n = try ArchiveExtractor.extract(from: BytesStream(Self.bytes(dir + "/p.tar.bz2")), into: dir + "/o", name: "p", workers: workers)
+            #expect(n == 3)
+            #expect(Shell.run("cmp \(dir)/t/sub/a \(dir)/o/sub/a").0 == 0)
+        }
     }
 }

@@ -54,10 +54,11 @@ public enum ArchiveExtractor {
 
     /// Extracts every entry into `destination` (an existing directory, given as a real path
     /// without symlinks). `progress` gets the number of compressed bytes read so far.
+    /// `workers`: bzip2's decoding threads (`bzip2Workers` when nil).
     /// Returns the number of entries.
     @discardableResult
     public static func extract(from stream: ByteStream, into destination: String, name: String,
-                               progress: (UInt64) -> Void = { _ in }) throws(InstallerError) -> Int {
+                               workers: Int? = nil, progress: (UInt64) -> Void = { _ in }) throws(InstallerError) -> Int {
         guard let a = archive_read_new() else { throw .failed("libarchive: out of memory", at: name) }
         defer { archive_read_free(a) }
         archive_read_support_filter_all(a)
@@ -81,7 +82,7 @@ public enum ArchiveExtractor {
                 first += UnsafeRawBufferPointer(rebasing: b[0..<n])
             }
         }
-        let workers = bzip2Workers
+        let workers = workers ?? bzip2Workers
         let bzip2 = workers >= 2 && first.withUnsafeBytes { ParallelBzip2.recognises($0) }
             ? ParallelBzip2(stream, initial: first, name: name, workers: workers) : nil
         defer { bzip2?.close() }
