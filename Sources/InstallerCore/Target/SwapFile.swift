@@ -37,6 +37,12 @@ public final class SwapFile: Sendable {
     public static func start(root: String, size: UInt64 = SystemFiles.swapSize, preallocated: Bool = false,
                              commands: any CommandRunning) -> SwapFile {
         let s = SwapFile(root: root, size: size, preallocated: preallocated, commands: commands)
+        if preallocated {
+            // Only mkswap is left: run it now, on an empty filesystem, where its fsync has
+            // nothing else to wait for (beside the packages it flushed their first files).
+            s.make()
+            return s
+        }
         let t = Thread { s.make() }
         t.name = "swap-file"
         t.start()
@@ -125,8 +131,8 @@ public final class SwapFile: Sendable {
             throw .failed("cannot move the swap file into place: \(String(cString: strerror(errno)))", at: dest)
         }
         log.log("swap file \(SystemFiles.swapFile): \(size / Size.MiB) MiB "
-                + (preallocated ? "allocated before mounting (not written)" : "written")
-                + " and made with mkswap in " + String(format: "%.2f s", seconds) + " on a second thread, beside the packages")
+                + (preallocated ? "allocated before mounting (not written), made with mkswap in " + String(format: "%.2f s", seconds) + " before the packages"
+                   : "written and made with mkswap in " + String(format: "%.2f s", seconds) + " on a second thread, beside the packages"))
     }
 
     /// Stops the swap file (if it is still being written), waits for its thread and removes it.
