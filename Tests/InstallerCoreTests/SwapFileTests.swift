@@ -55,12 +55,12 @@ import TestSupport
         let img = dir + "/fs.img"
         #expect(Shell.run("truncate -s 64M \(img) && mke2fs -q -F -t ext3 -b \(blockSize) \(img)").0 == 0)
         let size = UInt64(mib) * Size.MiB
-        #expect(Ext2Preallocation.create(device: img, name: SwapFile.pendingName, size: size) == nil)
+        #expect(try Ext2Preallocation.create(device: img, name: SwapFile.pendingName, size: size) == nil)
         let (rc, out) = Shell.run("e2fsck -fn \(img) 2>&1")
         #expect(rc == 0, "\(out)")
         let (_, st) = Shell.run("debugfs -R 'stat /\(SwapFile.pendingName)' \(img) 2>/dev/null")
         #expect(st.contains("Size: \(size)") && st.contains("Mode:  0600") && st.contains("Type: regular"), "\(st)")
-        #expect(Ext2Preallocation.create(device: img, name: "x", size: 1000) != nil, "not a multiple of the block size")
-        #expect(Ext2Preallocation.create(device: dir, name: "x", size: 4096) != nil, "not a filesystem")
+        #expect(try Ext2Preallocation.create(device: img, name: "x", size: 1000) != nil, "not a multiple of the block size")
+        #expect(try Ext2Preallocation.create(device: dir, name: "x", size: 4096) != nil, "not a filesystem")
     }
 }

@@ -18,9 +18,10 @@ import Foundation
 public enum Ext2Preallocation {
     /// Allocates `size` bytes (a multiple of the block size) as the regular file `name`
     /// (mode 0600, owner root) in the root directory of the unmounted filesystem on `device`.
-    /// Returns nil when done, or why it could not (nothing is changed then, except when
-    /// libext2fs fails half way, which the caller treats as a failed mke2fs would be).
-    public static func create(device: String, name: String, size: UInt64) -> String? {
+    /// Returns nil when done, or why it could not: then the filesystem is as mke2fs left it
+    /// (libext2fs keeps its changes in memory until `ext2fs_close2`; only free blocks may have
+    /// been written). Throws when `ext2fs_close2` itself fails: the filesystem may be damaged.
+    public static func create(device: String, name: String, size: UInt64) throws(InstallerError) -> String? {
         guard !name.contains("/"), !name.isEmpty else { return "bad name \(name)" }
         // The superblock: block size, and no extents (a block-mapped file is made here).
         let fd = open(device, O_RDONLY | O_CLOEXEC)
@@ -114,7 +115,9 @@ public enum Ext2Preallocation {
         }
         guard err == 0 else { return lib.describe(err, "ext2fs_link \(name)") }
         err = lib.close2(fs, 0)
-        guard err == 0 else { return lib.describe(err, "ext2fs_close2") }
+        guard err == 0 else {
+            throw .failed("cannot write the swap file's allocation: \(lib.describe(err, "ext2fs_close2"))", at: device)
+        }
         closed = true
         return nil
     }

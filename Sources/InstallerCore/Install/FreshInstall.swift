@@ -142,7 +142,7 @@ final class FreshInstall: InstallProcedure {
             // The swap file's blocks, allocated in the new filesystem without writing them
             // (issue 20); without libext2fs it is written after mounting, as before.
             let t0 = Date()
-            if let why = Ext2Preallocation.create(device: dev, name: SwapFile.pendingName, size: SystemFiles.swapSize) {
+            if let why = try Ext2Preallocation.create(device: dev, name: SwapFile.pendingName, size: SystemFiles.swapSize) {
                 log.log("swap file: not preallocated (\(why)); it is written instead")
             } else {
                 swapPreallocated = true
