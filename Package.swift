@@ -25,11 +25,12 @@ let package = Package(
         .systemLibrary(name: "CNFS", path: "Sources/CNFS", providers: [.apt(["libnfs-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev", "libcrypt-dev"])]),
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        .systemLibrary(name: "CBZip2", path: "Sources/CBZip2", providers: [.apt(["libbz2-dev"])]),
         .target(name: "LazyLibs", path: "Sources/LazyLibs", exclude: ["symbols.txt"],
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "InstallerCore",
-            dependencies: ["CParted", "CLibXML2", "CArchive", "CCurl", "CNFS", "CCrypto", "CSystem", "LazyLibs"],
+            dependencies: ["CParted", "CLibXML2", "CArchive", "CCurl", "CNFS", "CCrypto", "CSystem", "CBZip2", "LazyLibs"],
             path: "Sources/InstallerCore", swiftSettings: libxml2Headers
         ),
         .target(

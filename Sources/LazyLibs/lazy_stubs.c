@@ -8,8 +8,9 @@ const struct lazy_library lazy_libraries[] = {
     { "libarchive.so.13", "ISO media, packages and support bundles" },
     { "libxml2.so.2", "answerfiles and repository metadata" },
     { "libcrypto.so.3", "checksums" },
+    { "libbz2.so.1.0", "bzip2 packages decoded on both cores" },
 };
-const unsigned lazy_library_count = 6;
+const unsigned lazy_library_count = 7;
 
 const struct lazy_symbol lazy_symbols[] = {
     { 0, "curl_easy_cleanup" },
@@ -133,9 +134,12 @@ const struct lazy_symbol lazy_symbols[] = {
     { 5, "EVP_MD_CTX_new" },
     { 5, "EVP_md5" },
     { 5, "EVP_sha256" },
+    { 6, "BZ2_bzDecompress" },
+    { 6, "BZ2_bzDecompressEnd" },
+    { 6, "BZ2_bzDecompressInit" },
 };
-const unsigned lazy_symbol_count = 121;
-void *lazy_addresses[121];
+const unsigned lazy_symbol_count = 124;
+void *lazy_addresses[124];
 
 __asm__(
     ".text\n"
@@ -744,4 +748,19 @@ __asm__(
     "    testq %r11, %r11\n    jz 1f\n    jmp *%r11\n"
     "1:  movl $120, %r11d\n    jmp lazy_trampoline\n"
     ".size EVP_sha256, .-EVP_sha256\n"
+    ".globl BZ2_bzDecompress\n.type BZ2_bzDecompress, @function\nBZ2_bzDecompress:\n"
+    "    movq lazy_addresses+968(%rip), %r11\n"
+    "    testq %r11, %r11\n    jz 1f\n    jmp *%r11\n"
+    "1:  movl $121, %r11d\n    jmp lazy_trampoline\n"
+    ".size BZ2_bzDecompress, .-BZ2_bzDecompress\n"
+    ".globl BZ2_bzDecompressEnd\n.type BZ2_bzDecompressEnd, @function\nBZ2_bzDecompressEnd:\n"
+    "    movq lazy_addresses+976(%rip), %r11\n"
+    "    testq %r11, %r11\n    jz 1f\n    jmp *%r11\n"
+    "1:  movl $122, %r11d\n    jmp lazy_trampoline\n"
+    ".size BZ2_bzDecompressEnd, .-BZ2_bzDecompressEnd\n"
+    ".globl BZ2_bzDecompressInit\n.type BZ2_bzDecompressInit, @function\nBZ2_bzDecompressInit:\n"
+    "    movq lazy_addresses+984(%rip), %r11\n"
+    "    testq %r11, %r11\n    jz 1f\n    jmp *%r11\n"
+    "1:  movl $123, %r11d\n    jmp lazy_trampoline\n"
+    ".size BZ2_bzDecompressInit, .-BZ2_bzDecompressInit\n"
 );

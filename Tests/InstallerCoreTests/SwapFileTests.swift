@@ -45,4 +45,22 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: root + SystemFiles.swapFile))
         #expect(throws: InstallerError.self) { try s.finish(log: EventLog()) }
     }
+
+    /// The swap file's blocks allocated in a new ext3 filesystem by libext2fs: e2fsck finds
+    /// the filesystem clean, the file has its size and every block (no holes), mode 0600.
+    @Test(arguments: [(4096, 16), (1024, 12)])
+    func preallocatedInANewFilesystem(_ blockSize: Int, _ mib: Int) throws {
+        let dir = try tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let img = dir + "/fs.img"
+        #expect(Shell.run("truncate -s 64M \(img) && mke2fs -q -F -t ext3 -b \(blockSize) \(img)").0 == 0)
+        let size = UInt64(mib) * Size.MiB
+        #expect(try Ext2Preallocation.create(device: img, name: SwapFile.pendingName, size: size) == nil)
+        let (rc, out) = Shell.run("e2fsck -fn \(img) 2>&1")
+        #expect(rc == 0, "\(out)")
+        let (_, st) = Shell.run("debugfs -R 'stat /\(SwapFile.pendingName)' \(img) 2>/dev/null")
+        #expect(st.contains("Size: \(size)") && st.contains("Mode:  0600") && st.contains("Type: regular"), "\(st)")
+        #expect(try Ext2Preallocation.create(device: img, name: "x", size: 1000) != nil, "not a multiple of the block size")
+        #expect(try Ext2Preallocation.create(device: dir, name: "x", size: 4096) != nil, "not a filesystem")
+    }
 }

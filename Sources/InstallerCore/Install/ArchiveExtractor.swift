@@ -20,12 +20,45 @@ public enum ArchiveExtractor {
         deinit { buffer.deallocate() }
     }
 
+    /// Bytes already read from a stream, then the rest of it.
+    final class PrefixedStream: ByteStream {
+        private var prefix: [UInt8]
+        private var offset = 0
+        private let base: ByteStream
+        init(_ prefix: [UInt8], _ base: ByteStream) { self.prefix = prefix; self.base = base }
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws(InstallerError) -> Int {
+            if offset < prefix.count {
+                let n = min(buffer.count, prefix.count - offset)
+                prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+                offset += n
+                if offset == prefix.count { prefix = []; offset = 0 }
+                return n
+            }
+            return try base.read(into: buffer)
+        }
+        func close() { base.close() }
+    }
+
+    /// Worker threads for bzip2 (`ParallelBzip2`): one per core (at most 4) when the cores are
+    /// free; 1 (libarchive alone, on this thread) on one core, or when other programs keep the
+    /// cores busy (a 1-minute load average above the cores less one half): there the extra
+    /// threads only took turns with them and the install was slower (measured in DECISIONS.md,
+    /// issue 20). HOST_INSTALLER_BZIP2_THREADS=N chooses.
+    static var bzip2Workers: Int {
+        if let v = ProcessInfo.processInfo.environment["HOST_INSTALLER_BZIP2_THREADS"], let n = Int(v) { return n }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var load = [Double](repeating: 0, count: 1)
+        if getloadavg(&load, 1) == 1 && load[0] > Double(cores) - 0.5 { return 1 }
+        return min(cores, 4)
+    }
+
     /// Extracts every entry into `destination` (an existing directory, given as a real path
     /// without symlinks). `progress` gets the number of compressed bytes read so far.
+    /// `workers`: bzip2's decoding threads (`bzip2Workers` when nil).
     /// Returns the number of entries.
     @discardableResult
     public static func extract(from stream: ByteStream, into destination: String, name: String,
-                               progress: (UInt64) -> Void = { _ in }) throws(InstallerError) -> Int {
+                               workers: Int? = nil, progress: (UInt64) -> Void = { _ in }) throws(InstallerError) -> Int {
         guard let a = archive_read_new() else { throw .failed("libarchive: out of memory", at: name) }
         defer { archive_read_free(a) }
         archive_read_support_filter_all(a)
@@ -38,7 +71,24 @@ public enum ArchiveExtractor {
             | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT
         archive_write_disk_set_options(w, flags)
 
-        let ctx = ReadContext(stream: stream)
+        // bzip2 (the packages' format) is decoded on every core; anything else by libarchive.
+        var first = [UInt8]()
+        do {
+            let b = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+            defer { b.deallocate() }
+            while first.count < 10 {
+                let n = try stream.read(into: b)
+                if n == 0 { break }
+                first += UnsafeRawBufferPointer(rebasing: b[0..<n])
+            }
+        }
+        let workers = workers ?? bzip2Workers
+        let bzip2 = workers >= 2 && first.withUnsafeBytes { ParallelBzip2.recognises($0) }
+            ? ParallelBzip2(stream, initial: first, name: name, workers: workers) : nil
+        defer { bzip2?.close() }
+        let source: ByteStream = bzip2 ?? PrefixedStream(first, stream)
+        let ctx = ReadContext(stream: source)
+        let compressedRead: () -> UInt64 = { bzip2?.compressedBytesRead ?? ctx.bytes }
         let opened = archive_read_open(a, Unmanaged.passUnretained(ctx).toOpaque(), nil, { _, client, out in
             guard let client, let out else { return -1 }
             let ctx = Unmanaged<ReadContext>.fromOpaque(client).takeUnretainedValue()
@@ -100,7 +150,7 @@ public enum ArchiveExtractor {
             }
             guard archive_write_finish_entry(w) >= ARCHIVE_WARN else { throw fail("cannot finish \"\(shown)\"", w) }
             count += 1
-            progress(ctx.bytes)
+            progress(compressedRead())
         }
         guard archive_write_close(w) >= ARCHIVE_WARN else { throw fail("cannot finish extracting", w) }
         if let e = ctx.error { throw e }

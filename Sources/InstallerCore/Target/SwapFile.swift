@@ -26,21 +26,31 @@ public final class SwapFile: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let root: String
     private let size: UInt64
+    private let preallocated: Bool
     private let commands: any CommandRunning
     private let privateLog: EventLog?
     public var pendingPath: String { root + "/" + Self.pendingName }
 
     /// Starts writing the swap file under `root` (the mounted new root) on a new thread.
-    public static func start(root: String, size: UInt64 = SystemFiles.swapSize, commands: any CommandRunning) -> SwapFile {
-        let s = SwapFile(root: root, size: size, commands: commands)
+    /// `preallocated`: `Ext2Preallocation` already made it, with all its blocks, before the
+    /// filesystem was mounted; only mkswap is left to do.
+    public static func start(root: String, size: UInt64 = SystemFiles.swapSize, preallocated: Bool = false,
+                             commands: any CommandRunning) -> SwapFile {
+        let s = SwapFile(root: root, size: size, preallocated: preallocated, commands: commands)
+        if preallocated {
+            // Only mkswap is left: run it now, on an empty filesystem, where its fsync has
+            // nothing else to wait for (beside the packages it flushed their first files).
+            s.make()
+            return s
+        }
         let t = Thread { s.make() }
         t.name = "swap-file"
         t.start()
         return s
     }
 
-    private init(root: String, size: UInt64, commands: any CommandRunning) {
-        self.root = root; self.size = size
+    private init(root: String, size: UInt64, preallocated: Bool, commands: any CommandRunning) {
+        self.root = root; self.size = size; self.preallocated = preallocated
         // The real runner logs into a private log (copied in by `finish`); a test double stays as it is.
         if commands is SystemCommands {
             let l = EventLog()
@@ -63,6 +73,16 @@ public final class SwapFile: Sendable {
 
     private func write() throws(InstallerError) {
         let path = pendingPath
+        if preallocated {
+            // Its blocks are allocated (no holes): check, then only mkswap's header page is written.
+            var st = stat()
+            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, UInt64(st.st_size) == size,
+                  UInt64(st.st_blocks) * 512 >= size else {
+                throw .failed("the preallocated swap file is missing or has holes", at: path)
+            }
+            try mkswap(path)
+            return
+        }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .failed("cannot create the swap file: \(String(cString: strerror(errno)))", at: path) }
         let chunk = [UInt8](repeating: 0, count: Int(Size.MiB))
@@ -89,6 +109,10 @@ public final class SwapFile: Sendable {
             }
         }
         close(fd)
+        try mkswap(path)
+    }
+
+    private func mkswap(_ path: String) throws(InstallerError) {
         let r = commands.run(["mkswap", path])
         guard r.ok else { throw .failed("mkswap failed: \(r.output.trimmingCharacters(in: .whitespacesAndNewlines))", at: path) }
     }
@@ -106,8 +130,9 @@ public final class SwapFile: Sendable {
         guard rename(pendingPath, dest) == 0 else {
             throw .failed("cannot move the swap file into place: \(String(cString: strerror(errno)))", at: dest)
         }
-        log.log("swap file \(SystemFiles.swapFile): \(size / Size.MiB) MiB written and made with mkswap in "
-                + String(format: "%.2f s", seconds) + " on a second thread, beside the packages")
+        log.log("swap file \(SystemFiles.swapFile): \(size / Size.MiB) MiB "
+                + (preallocated ? "allocated before mounting (not written), made with mkswap in " + String(format: "%.2f s", seconds) + " before the packages"
+                   : "written and made with mkswap in " + String(format: "%.2f s", seconds) + " on a second thread, beside the packages"))
     }
 
     /// Stops the swap file (if it is still being written), waits for its thread and removes it.
