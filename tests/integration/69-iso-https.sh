@@ -28,7 +28,10 @@ t0=$(date +%s)
 ISO_EXTRA_CA="$work/ca.pem" HOST_INSTALLER_STATIC=$REL ISO_CACHE="$TOP/.cache/iso" scripts/build-iso "$work/site.iso" 2>&1 | tail -n 2
 echo "CD with the site CA built in $(( $(date +%s) - t0 )) s"
 xorriso -osirrox on -indev "$work/site.iso" -extract /boot/initrd.img "$work/initrd.img" >/dev/null 2>&1
-mkdir "$work/initrd" && (cd "$work/initrd" && zstd -dc "$work/initrd.img" | cpio -id --quiet etc/ssl/certs/ca-certificates.crt usr/local/sbin/mcopy usr/local/sbin/mtools)
+mkdir "$work/initrd" && (cd "$work/initrd" && zstd -dc "$work/initrd.img" | cpio -id --quiet etc/ssl/certs/ca-certificates.crt)
+# (mtools is in the second stage, boot/installer.sfs.)
+xorriso -osirrox on -indev "$work/site.iso" -extract /boot/installer.sfs "$work/installer.sfs" >/dev/null 2>&1
+unsquashfs -q -n -f -d "$work/initrd" "$work/installer.sfs" usr/local/sbin/mcopy usr/local/sbin/mtools >/dev/null
 sys=$(grep -c 'BEGIN CERTIFICATE' /etc/ssl/certs/ca-certificates.crt)
 cd_n=$(grep -c 'BEGIN CERTIFICATE' "$work/initrd/etc/ssl/certs/ca-certificates.crt")
 [ "$cd_n" -eq $((sys + 1)) ] || { echo "FAIL: the CD's bundle has $cd_n certificates, expected $sys + 1"; exit 1; }

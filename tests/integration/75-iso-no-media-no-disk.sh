@@ -3,7 +3,8 @@
 #  1. UEFI (OVMF, q35, the image as an AHCI CD), the serial menu entry, and only an 8 GB disk:
 #     the screens come up on the serial line under UEFI; after Welcome, No Disk Found names
 #     the disk and why it was left out; Reboot leaves (the VM powers off, -no-reboot).
-#  2. BIOS, the image's kernel and initrd booted directly with no CD at all and a 20 GB disk:
+#  2. BIOS, the image's kernel and initrd booted directly with no CD at all and a 20 GB disk
+#     (the second stage, boot/installer.sfs, as a second initrd as in a network boot):
 #     init says "Installer media not found" and names the devices it examined; "c" goes on
 #     without the media, the installer starts, and Reboot on Welcome leaves.
 # Neither disk has a single block written.
@@ -44,12 +45,18 @@ echo "ok   the 8 GB disk has no block written"
 
 # 2. BIOS, no installer media anywhere.
 truncate -s 20G "$work/disk.img"
+mkdir -p "$work/stage2"
 xorriso -osirrox on -indev "$ISO" -extract /boot/vmlinuz "$work/vmlinuz" \
-  -extract /boot/initrd.img "$work/initrd.img" >/dev/null 2>&1
+  -extract /boot/initrd.img "$work/initrd.img" -extract /boot/installer.sfs "$work/stage2/installer.sfs" >/dev/null 2>&1
+# The second stage comes as a second initrd, as in a network boot (scripts/pxe-export); qemu
+# takes one initrd file, so the two are one, the second at a multiple of 4 bytes.
+(cd "$work/stage2" && echo installer.sfs | cpio -o -H newc -R 0:0 --quiet) >"$work/installer.img"
+pad=$(( (4 - $(stat -c %s "$work/initrd.img") % 4) % 4 ))
+{ cat "$work/initrd.img"; head -c "$pad" /dev/zero; cat "$work/installer.img"; } >"$work/both.img"
 cat >"$work/no-media.replay" <<REPLAY
 size 80x24
 exec $(iso_vm "-drive file=$work/disk.img,format=raw,if=virtio -nic user,model=virtio-net-pci \
-  -kernel $work/vmlinuz -initrd $work/initrd.img -append \"quiet console=tty0 console=ttyS0,115200\"")
+  -kernel $work/vmlinuz -initrd $work/both.img -append \"quiet console=tty0 console=ttyS0,115200\"")
 wait "Installer media not found" 120
 wait "vda" 5
 wait "continue without the media" 5
