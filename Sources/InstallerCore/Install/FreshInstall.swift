@@ -116,16 +116,13 @@ final class FreshInstall: InstallProcedure {
         if upgrade != nil { steps.skip(.partition) } else { try steps.run(.partition) { progress throws(InstallerError) in
             if let mirrorDevices, let mirrorLayout {
                 try partitionMirror([(devices, layout), (mirrorDevices, mirrorLayout)])
-                for p in layout.partitions where p.role != .root {
-                    try DiskBytes.zero(disk.path, at: p.start * layout.sectorSize, length: PartitionLayout.alignment)
-                    try DiskBytes.zero(mirrorDevices.disk.path, at: p.start * mirrorLayout.sectorSize, length: PartitionLayout.alignment)
-                }
+                try OldSignatures.clearPartitions(mirrorDevices.disk.path, of: mirrorLayout)
             } else {
                 try OldSignatures.clearDisk(disk.path, bytes: layout.totalSectors * layout.sectorSize)
                 try PartitionTableIO.write(layout, to: disk.path, commands: context.commands)
-                try OldSignatures.clearPartitions(disk.path, of: layout)
-                log.log("\(disk.name): old md, LVM and filesystem signatures cleared at the disk's ends and its partitions' ends")
             }
+            try OldSignatures.clearPartitions(disk.path, of: layout)
+            log.log("\(disk.name): old md, LVM and filesystem signatures cleared at the disk's ends and its partitions' ends")
             for (n, g) in guestDisks.enumerated() {
                 progress(Double(n + 1) / Double(guestDisks.count + 1))
                 let geo = try PartitionTableIO.geometry(g.path)
